@@ -1,0 +1,34 @@
+// Errors are values with codes (`'forbidden:kubernetes'`, `'timeout:azure'`). Sources return or throw
+// SourceError; routes turn it into the contract's `{ error: { code, message } }` or a per-source
+// `sources.<name>.error` so that one failing source degrades its panel, not the page.
+
+export type SourceKind = 'cluster' | 'azure' | 'logs';
+
+export type SourceErrorCode =
+  | `config:${SourceKind}`
+  | `unreachable:${SourceKind}`
+  | `timeout:${SourceKind}`
+  | `unauthorized:${SourceKind}`
+  | `forbidden:${SourceKind}`
+  | `throttled:${SourceKind}`
+  | `invalid-response:${SourceKind}`
+  | `not-found:${SourceKind}`
+  | `failed:${SourceKind}`;
+
+export class SourceError extends Error {
+  constructor(
+    readonly code: SourceErrorCode,
+    /** Safe to show: what failed, where, and what to do. Never contains credentials or tokens. */
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SourceError';
+  }
+}
+
+export interface SourceStatus {
+  mode: string;
+  ok: boolean;
+  error?: { code: string; message: string };
+}

@@ -1,0 +1,2 @@
+// Intentionally empty: see tests/vitest.config.ts.
+export {};
