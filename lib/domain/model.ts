@@ -77,6 +77,8 @@ export interface ClusterSnapshot {
   clusters: ClusterInfo[];
   serviceAccounts: ServiceAccount[];
   pods: Pod[];
+  /** What the source could not read (e.g. a snapshot file that is absent): reported, never guessed. */
+  missing?: string[];
 }
 
 /** Owner of a FIC: a user-assigned managed identity or an app registration. */
@@ -142,6 +144,8 @@ export interface AzureSnapshot {
   applications: Application[];
   federatedCredentials: FederatedCredential[];
   appRoleAssignments: AppRoleAssignment[];
+  /** What the source could not read (e.g. a snapshot file that is absent): reported, never guessed. */
+  missing?: string[];
 }
 
 /** `system:serviceaccount:<namespace>:<name>`: the `sub` of a projected SA token. */

@@ -1,0 +1,40 @@
+import Link from 'next/link';
+import { SourceHealth } from '@/components/overview/source-health';
+
+export default function OverviewPage() {
+  return (
+    <div className="stack">
+      <h1>Overview</h1>
+      <p className="lead">
+        idlens shows how your Kubernetes workloads get Entra ID tokens without secrets: which service account federates
+        with which managed identity or app registration, what a token really says, and where a token exchange broke.
+      </p>
+      <h2>Sources</h2>
+      <SourceHealth />
+      <h2>Where to go</h2>
+      <ul className="grid" style={{ listStyle: 'none', padding: 0 }}>
+        <li className="card">
+          <h3 style={{ marginTop: 0 }}>
+            <Link href="/tokens">Token decoder</Link>
+          </h3>
+          <p className="small muted">
+            Paste a service-account or Entra ID token: claims explained, times, signature checked against the right JWKS,
+            and which federated credential would accept it. Decoded in your browser only.
+          </p>
+        </li>
+        <li className="card">
+          <h3 style={{ marginTop: 0 }}>
+            <Link href="/map">Identity map</Link>
+          </h3>
+          <p className="small muted">The trust graph from pods to service accounts, federated credentials and identities. Not built yet.</p>
+        </li>
+        <li className="card">
+          <h3 style={{ marginTop: 0 }}>
+            <Link href="/traces">Trace search</Link>
+          </h3>
+          <p className="small muted">Follow a correlation ID through consumer and provider logs. Not built yet.</p>
+        </li>
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import type { ClaimExplanation } from '@/lib/tokens/claims';
+
+function display(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value, null, 2) ?? String(value);
+}
+
+/** Claims with their meaning in plain words; values render as text, never as HTML. */
+export function ClaimsTable({ caption, claims }: { caption: string; claims: ClaimExplanation[]; now: Date }) {
+  if (claims.length === 0) return null;
+  return (
+    <section className="card" aria-label={caption}>
+      <table>
+        <caption style={{ textAlign: 'left', fontWeight: 600, paddingBottom: 8 }}>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col" style={{ width: '16%' }}>
+              Claim
+            </th>
+            <th scope="col" style={{ width: '38%' }}>
+              Value
+            </th>
+            <th scope="col">Meaning</th>
+          </tr>
+        </thead>
+        <tbody>
+          {claims.map((c) => (
+            <tr key={c.name}>
+              <th scope="row">
+                <code>{c.name}</code>
+              </th>
+              <td>
+                <pre style={{ margin: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{display(c.value)}</pre>
+              </td>
+              <td className={c.known ? '' : 'muted'}>{c.meaning}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,102 @@
+import type { FederatedCredentialList, FederatedCredentialView } from '@/lib/server/federated-credentials';
+import { matchFederatedCredentials } from '@/lib/tokens/fic-match';
+
+interface Props {
+  payload: Record<string, unknown>;
+  credentials: FederatedCredentialList | undefined;
+  loading: boolean;
+  error: string | undefined;
+}
+
+/**
+ * Which federated identity credentials would accept this service-account token at Entra ID, and
+ * when none does, the nearest one with the differing fields marked: the question behind AADSTS70021.
+ * The FICs are fetched; the token is compared here and never sent.
+ */
+export function FicMatchView({ payload, credentials, loading, error }: Props) {
+  return (
+    <section className="card stack" aria-labelledby="fic-title">
+      <h2 id="fic-title" style={{ marginTop: 0 }}>
+        Federated credentials that accept this token
+      </h2>
+      {loading && <div className="skeleton" style={{ height: 40 }} aria-label="Loading federated credentials" />}
+      {error && (
+        <p role="alert" className="callout callout-error">
+          The federated credentials could not be read: {error}
+        </p>
+      )}
+      {credentials?.error && (
+        <p role="alert" className="callout callout-error">
+          The Azure source failed, so idlens cannot tell which credential accepts this token: {credentials.error.message}
+        </p>
+      )}
+      {credentials && !credentials.error && <FicMatchResult payload={payload} credentials={credentials.credentials} />}
+    </section>
+  );
+}
+
+function FicMatchResult({ payload, credentials }: { payload: Record<string, unknown>; credentials: FederatedCredentialView[] }) {
+  const result = matchFederatedCredentials({ iss: payload.iss, sub: payload.sub, aud: payload.aud }, credentials);
+  if (credentials.length === 0) {
+    return <p className="muted">The Azure source knows no federated identity credentials.</p>;
+  }
+  if (result.accepting.length > 0) {
+    return (
+      <div className="stack" data-testid="fic-accepting">
+        <p className="callout callout-ok" style={{ margin: 0 }}>
+          Entra ID would accept this token as the client assertion for {result.accepting.length === 1 ? 'this credential' : `these ${result.accepting.length} credentials`}:
+        </p>
+        <ul>
+          {result.accepting.map((c) => {
+            const view = c as FederatedCredentialView;
+            return (
+              <li key={`${c.ownerClientId}/${c.name}`}>
+                <strong>{c.name}</strong> on {view.ownerName ?? c.ownerClientId} (client ID <code>{c.ownerClientId}</code>)
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+    );
+  }
+  const nearest = result.nearest;
+  return (
+    <div className="stack" data-testid="fic-none">
+      <p className="callout callout-error" style={{ margin: 0 }}>
+        No federated credential accepts this token: exchanging it at Entra ID fails with <strong>AADSTS70021</strong> (no matching
+        federated identity record).
+      </p>
+      {nearest && (
+        <>
+          <p style={{ margin: 0 }}>
+            Nearest: <strong>{nearest.credential.name}</strong> on {(nearest.credential as FederatedCredentialView).ownerName ?? nearest.credential.ownerClientId}
+          </p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Field</th>
+                <th scope="col">Credential expects</th>
+                <th scope="col">Token has</th>
+                <th scope="col">Why it differs</th>
+              </tr>
+            </thead>
+            <tbody>
+              {nearest.differences.map((d) => (
+                <tr key={d.field} data-field={d.field}>
+                  <th scope="row">{d.field}</th>
+                  <td>
+                    <code className="diff">{d.expected}</code>
+                  </td>
+                  <td>
+                    <code className="diff">{d.actual}</code>
+                  </td>
+                  <td>{d.explanation}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,169 @@
+import type { FederatedCredentialList } from '@/lib/server/federated-credentials';
+import type { TokenType } from '@/lib/tokens/classify';
+import { explainClaims } from '@/lib/tokens/claims';
+import type { DecodedToken } from '@/lib/tokens/decode';
+import { tokenTimes } from '@/lib/tokens/times';
+import { tokenWarnings } from '@/lib/tokens/warnings';
+import { ClaimsTable } from './claims-table';
+import { FicMatchView } from './fic-match-view';
+import { TimesView } from './times-view';
+import type { SignatureState } from './use-signature-check';
+
+interface Props {
+  decoded: DecodedToken;
+  type: TokenType | undefined;
+  now: Date;
+  signature: SignatureState;
+  jwksLoading: boolean;
+  jwksProblem: string | undefined;
+  jwksOrigin: string | undefined;
+  credentials: FederatedCredentialList | undefined;
+  credentialsLoading: boolean;
+  credentialsError: string | undefined;
+}
+
+const PRIVACY = 'The token is decoded and verified in this browser only: it is never sent to the server, logged or stored.';
+
+/** Props-only view of a decoded token: what it is, whether it verifies, what each part means. */
+export function TokenAnalysisView(props: Props) {
+  const { decoded } = props;
+  if (decoded.kind === 'empty') {
+    return (
+      <div className="callout callout-info">
+        <p style={{ margin: 0 }}>
+          Paste a Kubernetes service-account token or an Entra ID token above, or pick a sample. {PRIVACY}
+        </p>
+      </div>
+    );
+  }
+  if (decoded.kind === 'invalid') {
+    return (
+      <div className="stack">
+        <div role="alert" className="callout callout-error">
+          <strong>This is not a decodable JWT.</strong>
+          <ul>
+            {decoded.problems.map((p, i) => (
+              <li key={i}>{p.message}</li>
+            ))}
+          </ul>
+        </div>
+        <p className="small muted">{PRIVACY}</p>
+      </div>
+    );
+  }
+  if (decoded.kind === 'jwe') {
+    return (
+      <div className="stack">
+        <div role="alert" className="callout callout-warn">
+          <strong>Encrypted token (JWE, 5 parts).</strong>
+          <ul>
+            {decoded.problems.map((p, i) => (
+              <li key={i}>{p.message}</li>
+            ))}
+          </ul>
+        </div>
+        {decoded.header && <ClaimsTable caption="Header" claims={explainClaims(decoded.header, undefined, 'Unknown JWT')} now={props.now} />}
+        <p className="small muted">{PRIVACY}</p>
+      </div>
+    );
+  }
+  return <JwsView {...props} decoded={decoded} />;
+}
+
+function JwsView({ decoded, type = 'Unknown JWT', now, signature, jwksLoading, jwksProblem, jwksOrigin, credentials, credentialsLoading, credentialsError }: Props & { decoded: Extract<DecodedToken, { kind: 'jws' }> }) {
+  const warnings = tokenWarnings(decoded, type, { now });
+  const times = decoded.payload ? tokenTimes(decoded.payload, now) : undefined;
+  const claims = explainClaims(decoded.header, decoded.payload, type);
+  const verified = signature.state === 'verified';
+  const [headerPart = '', payloadPart = ''] = decoded.token.split('.');
+
+  let signatureText: string;
+  if (signature.state === 'verified') signatureText = 'Signature verified';
+  else if (signature.state === 'failed') signatureText = `Signature not verified: ${signature.reason}`;
+  else if (jwksProblem) signatureText = `Signature not verified: ${jwksProblem}`;
+  else if (jwksLoading || signature.state === 'checking') signatureText = 'Checking signature…';
+  else signatureText = 'Signature not verified: no keys to check it against.';
+
+  return (
+    <div className="stack">
+      <section className="card stack" aria-labelledby="token-summary-title">
+        <h2 id="token-summary-title" className="visually-hidden">
+          Summary
+        </h2>
+        <div className="row" style={{ justifyContent: 'space-between' }}>
+          <div className="row">
+            <span className="small muted">Type</span>
+            <strong data-testid="token-type">{type}</strong>
+          </div>
+          {verified ? (
+            <span className="badge badge-ok">VERIFIED</span>
+          ) : (
+            <span className="badge badge-warn" title="The signature has not been verified: treat every claim as unproven.">
+              UNVERIFIED
+            </span>
+          )}
+        </div>
+        <p role="status" data-testid="signature-status" className={verified ? '' : 'muted'} style={{ margin: 0 }}>
+          {signatureText}
+          {signature.state === 'verified' && (
+            <span className="small muted">
+              {' '}
+              ({signature.alg}
+              {signature.kid ? `, key ${signature.kid}` : ''}
+              {jwksOrigin ? `, keys from ${jwksOrigin === 'pasted' ? 'the pasted JWKS' : jwksOrigin}` : ''})
+            </span>
+          )}
+        </p>
+        {times && <TimesView times={times} now={now} />}
+        <p className="small muted" style={{ margin: 0 }}>
+          {PRIVACY}
+        </p>
+      </section>
+
+      {decoded.problems.length > 0 && (
+        <div role="alert" className="callout callout-error">
+          <strong>Parts of this token could not be decoded:</strong>
+          <ul>
+            {decoded.problems.map((p, i) => (
+              <li key={i}>{p.message}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      {warnings.length > 0 && (
+        <section aria-labelledby="warnings-title" className="stack">
+          <h2 id="warnings-title">Warnings</h2>
+          <ul className="stack" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+            {warnings.map((w) => (
+              <li key={w.code} className={`callout callout-${w.severity === 'error' ? 'error' : w.severity === 'warning' ? 'warn' : 'info'}`} data-warning={w.code}>
+                {w.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {type === 'Kubernetes service account token' && decoded.payload && (
+        <FicMatchView payload={decoded.payload} credentials={credentials} loading={credentialsLoading} error={credentialsError} />
+      )}
+
+      <section aria-labelledby="parts-title" className="card">
+        <h2 id="parts-title" style={{ marginTop: 0 }}>
+          Encoded
+        </h2>
+        <p className="token-parts" style={{ margin: 0 }}>
+          <span className="token-header">{headerPart}</span>.<span className="token-payload">{payloadPart}</span>.
+          <span className="token-signature">{decoded.signature}</span>
+        </p>
+        <p className="small muted" style={{ marginBottom: 0 }}>
+          <span className="token-header">header</span> · <span className="token-payload">payload</span> ·{' '}
+          <span className="token-signature">signature</span>
+        </p>
+      </section>
+
+      <ClaimsTable caption="Header" claims={claims.filter((c) => c.group === 'header')} now={now} />
+      <ClaimsTable caption="Payload" claims={claims.filter((c) => c.group === 'payload')} now={now} />
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import 'server-only';
+import { describeModes, getConfig } from '@/lib/config';
+import { getSources } from '@/lib/sources/registry';
+import { SourceError, type SourceKind, type SourceStatus } from '@/lib/sources/source-error';
+import { withTimeout } from './timeout';
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  sources: Record<SourceKind, SourceStatus & { missing?: string[] }>;
+}
+
+const CHECK_TIMEOUT_MS = 10_000;
+
+async function probe(kind: SourceKind, mode: string, read: () => Promise<{ missing?: string[] } | void>) {
+  try {
+    const result = await withTimeout(read(), CHECK_TIMEOUT_MS, kind, `The ${kind} source`);
+    const missing = result && result.missing?.length ? result.missing : undefined;
+    return { mode, ok: true, ...(missing ? { missing } : {}) };
+  } catch (error) {
+    const e = error instanceof SourceError ? error : new SourceError(`failed:${kind}`, (error as Error).message);
+    return { mode, ok: false, error: { code: e.code, message: e.message } };
+  }
+}
+
+/** Reads every source once (in parallel) and reports per source; one failure never hides the others. */
+export async function checkSources(): Promise<Health> {
+  const modes = describeModes(getConfig());
+  const sources = getSources();
+  const [cluster, azure, logs] = await Promise.all([
+    probe('cluster', modes.cluster, () => sources.cluster.list()),
+    probe('azure', modes.azure, () => sources.azure.list()),
+    probe('logs', modes.logs, async () => {
+      await Promise.all(sources.logs.map((s) => s.recent({ maxLines: 1 })));
+    }),
+  ]);
+  const all = { cluster, azure, logs };
+  return { status: Object.values(all).every((s) => s.ok) ? 'ok' : 'degraded', sources: all };
+}

@@ -1,0 +1,73 @@
+import 'server-only';
+import { getConfig } from '@/lib/config';
+import type { JsonWebKeySet } from '@/lib/domain/model';
+import { jwksDocument } from '@/lib/sources/cluster/kube-objects';
+import { getSources } from '@/lib/sources/registry';
+import { SourceError } from '@/lib/sources/source-error';
+import { entraJwksPath, issuerKind } from '@/lib/tokens/classify';
+import { withTimeout } from './timeout';
+
+// Which JWKS verifies tokens of an issuer. Only issuers the dashboard knows are answered: the
+// clusters of the cluster source, and Entra ID (public and sovereign clouds). Anything else is
+// refused before any outbound request, so /api/jwks can never be turned into a URL fetcher (SSRF).
+
+export type JwksResolution =
+  | { found: true; jwks: JsonWebKeySet; origin: 'cluster' | 'sample-entra' | 'entra' }
+  | { found: false; reason: string };
+
+const ENTRA_LOGIN_HOST: Record<string, string> = {
+  // The public cloud's login host comes from AZURE_AUTHORITY_HOST (the webhook injects it).
+  public: '',
+  usgov: 'https://login.microsoftonline.us/',
+  china: 'https://login.chinacloudapi.cn/',
+};
+
+const entraCache = new Map<string, { jwks: JsonWebKeySet; fetchedAt: number }>();
+const ENTRA_CACHE_MS = 60 * 60 * 1000; // Entra rolls keys over days; an hour keeps verification fresh enough.
+
+export async function resolveJwks(issuer: string): Promise<JwksResolution> {
+  const sources = getSources();
+  const clusterJwks = await sources.cluster.jwksFor(issuer).catch(() => undefined);
+  if (clusterJwks) return { found: true, jwks: clusterJwks, origin: 'cluster' };
+
+  const kind = issuerKind(issuer);
+  if (kind.kind === 'entra') {
+    const local = await sources.azure.localEntraJwksFor(issuer);
+    if (local) return { found: true, jwks: local, origin: 'sample-entra' };
+    const path = kind.tenantId ? entraJwksPath(kind.tenantId) : undefined;
+    if (!path) return { found: false, reason: `The Entra ID issuer ${issuer} names no tenant whose keys can be looked up.` };
+    const host = ENTRA_LOGIN_HOST[kind.cloud] || getConfig().AZURE_AUTHORITY_HOST;
+    const url = new URL(path, host.endsWith('/') ? host : `${host}/`).toString();
+    return { found: true, jwks: await fetchEntraJwks(url), origin: 'entra' };
+  }
+  if (kind.kind === 'kubernetes-disabled') {
+    return {
+      found: false,
+      reason: `${issuer} is the in-cluster default issuer: the cluster's OIDC issuer is not enabled, so nobody outside the cluster (Entra ID included) can fetch its keys. Paste the cluster's JWKS (kubectl get --raw /openid/v1/jwks) to verify.`,
+    };
+  }
+  return {
+    found: false,
+    reason: `idlens does not know the issuer ${issuer}: it is neither a cluster of the configured cluster source nor an Entra ID host. Paste its JWKS to verify; idlens never fetches keys from arbitrary URLs.`,
+  };
+}
+
+async function fetchEntraJwks(url: string): Promise<JsonWebKeySet> {
+  const hit = entraCache.get(url);
+  if (hit && Date.now() - hit.fetchedAt < ENTRA_CACHE_MS) return hit.jwks;
+  let response: Response;
+  try {
+    response = await withTimeout(fetch(url, { redirect: 'error' }), 5000, 'azure', `Entra ID (${url})`);
+  } catch (error) {
+    if (error instanceof SourceError) throw error;
+    throw new SourceError('unreachable:azure', `Could not reach Entra ID at ${url} to fetch its signing keys: ${(error as Error).message}. Paste the JWKS instead, or check the network.`);
+  }
+  if (!response.ok) {
+    throw new SourceError('invalid-response:azure', `Entra ID answered ${response.status} for ${url}; the tenant may not exist.`);
+  }
+  const parsed = jwksDocument.safeParse(await response.json().catch(() => undefined));
+  if (!parsed.success) throw new SourceError('invalid-response:azure', `Entra ID's answer at ${url} is not a JWKS.`);
+  const jwks = parsed.data as JsonWebKeySet;
+  entraCache.set(url, { jwks, fetchedAt: Date.now() });
+  return jwks;
+}

@@ -1,0 +1,67 @@
+import 'server-only';
+import { ConfigError } from '@/lib/config';
+import { SourceError } from '@/lib/sources/source-error';
+
+// One way to answer errors: the contract's `{ error: { code, message } }` with a 4xx/5xx status.
+// Upstream detail goes to the server log (never a token), the client gets a safe message.
+
+/** Data responses are per-deployment and may be sensitive: never cache them in shared caches. */
+export const NO_STORE = { 'cache-control': 'private, no-store' } as const;
+
+export function jsonResponse(body: unknown, init?: { status?: number; headers?: Record<string, string> }): Response {
+  return Response.json(body, { status: init?.status ?? 200, headers: { ...NO_STORE, ...init?.headers } });
+}
+
+export function errorResponse(status: number, code: string, message: string): Response {
+  return jsonResponse({ error: { code, message } }, { status });
+}
+
+const STATUS_BY_KIND: Record<string, number> = {
+  config: 500,
+  unreachable: 502,
+  timeout: 504,
+  unauthorized: 502,
+  forbidden: 502,
+  throttled: 503,
+  'invalid-response': 502,
+  'not-found': 404,
+  failed: 502,
+};
+
+export function toResponse(error: unknown): Response {
+  if (error instanceof SourceError) {
+    const kind = error.code.split(':')[0] ?? 'failed';
+    return errorResponse(STATUS_BY_KIND[kind] ?? 502, error.code, error.message);
+  }
+  if (error instanceof ConfigError) {
+    return errorResponse(500, 'config', error.message);
+  }
+  console.error('idlens: unexpected error', error instanceof Error ? error.stack : String(error));
+  return errorResponse(500, 'internal', 'Unexpected server error; see the server log for details.');
+}
+
+export class BodyTooLargeError extends Error {}
+
+/**
+ * Reads a request body up to `maxBytes`, streaming, so an oversized body is refused without being
+ * buffered whole. Throws BodyTooLargeError past the limit.
+ */
+export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new BodyTooLargeError();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new BodyTooLargeError();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}

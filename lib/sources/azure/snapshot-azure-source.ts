@@ -1,0 +1,140 @@
+import 'server-only';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Application, AzureSnapshot, FederatedCredential, JsonWebKeySet, ManagedIdentity } from '@/lib/domain/model';
+import { readSnapshotJson } from '../snapshot-file';
+import type { AzureSource } from './azure-source';
+
+// Reads the `az` CLI outputs of a snapshot directory (DESIGN.md). `az` flattens ARM's
+// `properties`, so issuer/subject/audiences sit at the top level of each FIC.
+
+const identityList = z.array(
+  z.looseObject({
+    name: z.string(),
+    id: z.string(),
+    clientId: z.string(),
+    principalId: z.string(),
+    tenantId: z.string(),
+    resourceGroup: z.string().optional(),
+    location: z.string().optional(),
+  }),
+);
+
+const ficList = z.array(
+  z.looseObject({
+    name: z.string(),
+    issuer: z.string(),
+    subject: z.string().nullish(),
+    audiences: z.array(z.string()),
+    description: z.string().nullish(),
+    claimsMatchingExpression: z.object({ value: z.string() }).nullish(),
+  }),
+);
+
+const applicationList = z.array(
+  z.looseObject({
+    appId: z.string(),
+    id: z.string(),
+    displayName: z.string().nullish(),
+    identifierUris: z.array(z.string()).nullish(),
+    appRoles: z
+      .array(z.looseObject({ id: z.string(), value: z.string().nullish(), displayName: z.string().nullish(), allowedMemberTypes: z.array(z.string()).nullish() }))
+      .nullish(),
+  }),
+);
+
+async function jsonFilesIn(directory: string): Promise<string[]> {
+  try {
+    return (await readdir(directory)).filter((f) => f.endsWith('.json')).sort();
+  } catch {
+    return [];
+  }
+}
+
+function toCredential(ownerClientId: string, f: z.infer<typeof ficList>[number]): FederatedCredential {
+  return {
+    ownerClientId,
+    name: f.name,
+    issuer: f.issuer,
+    subject: f.subject ?? undefined,
+    claimsMatchingExpression: f.claimsMatchingExpression?.value,
+    audiences: f.audiences,
+    description: f.description ?? undefined,
+  };
+}
+
+export class SnapshotAzureSource implements AzureSource {
+  readonly mode = 'snapshot';
+
+  constructor(private readonly directory: string) {}
+
+  async list(): Promise<AzureSnapshot> {
+    const dir = this.directory;
+    const missing: string[] = [];
+    const [rawIdentities, rawApplications] = await Promise.all([
+      readSnapshotJson('azure', dir, 'identities.json', identityList, 'az identity list -o json'),
+      readSnapshotJson('azure', dir, 'applications.json', applicationList, 'az ad app list --all -o json'),
+    ]);
+    if (!rawIdentities) missing.push('identities.json (az identity list -o json)');
+
+    const identities: ManagedIdentity[] = (rawIdentities ?? []).map((i) => ({
+      kind: 'managedIdentity',
+      name: i.name,
+      clientId: i.clientId,
+      principalId: i.principalId,
+      tenantId: i.tenantId,
+      resourceId: i.id,
+      subscriptionId: /^\/subscriptions\/([^/]+)/i.exec(i.id)?.[1],
+      resourceGroup: i.resourceGroup,
+      location: i.location,
+    }));
+    const applications: Application[] = (rawApplications ?? []).map((a) => ({
+      kind: 'application',
+      displayName: a.displayName ?? a.appId,
+      appId: a.appId,
+      objectId: a.id,
+      identifierUris: a.identifierUris ?? [],
+      appRoles: (a.appRoles ?? []).map((r) => ({
+        id: r.id,
+        value: r.value ?? r.id,
+        displayName: r.displayName ?? undefined,
+        allowedMemberTypes: r.allowedMemberTypes ?? undefined,
+      })),
+    }));
+
+    const federatedCredentials: FederatedCredential[] = [];
+    const ficDir = join(dir, 'federated-credentials');
+    const ficFiles = new Set(await jsonFilesIn(ficDir));
+    for (const identity of identities) {
+      const file = `${identity.name}.json`;
+      if (!ficFiles.has(file)) {
+        missing.push(`federated-credentials/${file} (az identity federated-credential list -g ${identity.resourceGroup ?? 'RG'} --identity-name ${identity.name} -o json)`);
+        continue;
+      }
+      const fics = await readSnapshotJson('azure', ficDir, file, ficList, `az identity federated-credential list -g RG --identity-name ${identity.name} -o json`);
+      for (const f of fics ?? []) federatedCredentials.push(toCredential(identity.clientId, f));
+    }
+    const appFicDir = join(dir, 'application-federated-credentials');
+    const appFicFiles = new Set(await jsonFilesIn(appFicDir));
+    for (const application of applications) {
+      const file = `${application.appId}.json`;
+      if (!appFicFiles.has(file)) continue; // optional: most applications have no FICs
+      const fics = await readSnapshotJson('azure', appFicDir, file, ficList, `az ad app federated-credential list --id ${application.appId} -o json`);
+      for (const f of fics ?? []) federatedCredentials.push(toCredential(application.appId, f));
+    }
+
+    return {
+      tenantId: identities[0]?.tenantId,
+      identities,
+      applications,
+      federatedCredentials,
+      appRoleAssignments: [],
+      missing,
+    };
+  }
+
+  async localEntraJwksFor(): Promise<JsonWebKeySet | undefined> {
+    return undefined;
+  }
+}

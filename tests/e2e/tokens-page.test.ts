@@ -1,0 +1,146 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactsDir, type Browser, launchChromium } from '../support/chromium';
+import { type RunningServer, startServer } from '../support/next-server';
+import { TokenPage } from '../support/pages/token-page';
+
+// The token page in Debian's Chromium against the real server and the built-in sample world.
+
+describe('/tokens in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let samples: Record<string, string>;
+
+  beforeAll(async () => {
+    mkdirSync(artifactsDir, { recursive: true });
+    server = await startServer();
+    browser = await launchChromium();
+    const body = (await (await fetch(`${server.url}/api/sample/tokens`)).json()) as { tokens: Array<{ id: string; token: string }> };
+    samples = Object.fromEntries(body.tokens.map((t) => [t.id, t.token]));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function openPage() {
+    const page = await browser.context.newPage();
+    const tokenPage = new TokenPage(page, server.url);
+    await tokenPage.open();
+    return tokenPage;
+  }
+
+  const signatureOf = (token: string) => token.split('.')[2]!;
+
+  it('decodes and verifies each sample token, and no request carries it', async () => {
+    const t = await openPage();
+    const expectations: Array<[string, string, RegExp, string]> = [
+      ['Cluster token', 'Kubernetes service account token', /^Signature verified/, 'cluster'],
+      ['Entra v1 access token', 'Entra ID access token (v1)', /^Signature verified/, 'entra-v1'],
+      ['Entra v2 access token', 'Entra ID access token (v2)', /^Signature verified/, 'entra-v2'],
+      ['Expired token', 'Kubernetes service account token', /^Signature verified/, 'expired'],
+      ['Tampered token', 'Kubernetes service account token', /^Signature not verified: /, 'tampered'],
+    ];
+    const seen: string[] = [];
+    for (const [button, type, signature, id] of expectations) {
+      await t.pickSample(button);
+      await expect.poll(() => t.type().textContent()).toBe(type);
+      await expect.poll(() => t.signature().textContent(), { timeout: 10_000 }).toMatch(signature);
+      const token = await t.tokenBox().inputValue();
+      seen.push(token);
+      if (id === 'expired') {
+        await expect.poll(() => t.page.getByTestId('token-validity').textContent()).toMatch(/^expired \d+ h ago$/);
+        await expect.poll(() => t.page.locator('[data-warning="expired"]').textContent()).toContain('expired');
+      }
+      if (id === 'cluster') {
+        await expect.poll(() => t.page.getByTestId('fic-accepting').textContent()).toContain('Entra ID would accept this token');
+      }
+      if (id === 'tampered') {
+        await expect.poll(() => t.page.getByText('UNVERIFIED', { exact: true }).isVisible()).toBe(true);
+      } else {
+        await expect.poll(() => t.page.getByText('UNVERIFIED', { exact: true }).count()).toBe(0);
+      }
+      await t.page.screenshot({ path: join(artifactsDir, `tokens-${id}.png`), fullPage: true });
+    }
+    for (const token of seen) {
+      expect(t.requestsCarrying(signatureOf(token))).toEqual([]);
+      expect(t.requestsCarrying(token.split('.')[1]!)).toEqual([]);
+    }
+    // Nothing is stored in the browser.
+    const stored = await t.page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]);
+    expect(stored).toEqual([0, 0, '']);
+    await t.page.close();
+  });
+
+  it('pasting works with a Bearer prefix and line breaks', async () => {
+    const t = await openPage();
+    const token = samples.cluster!;
+    await t.paste(`Bearer ${token.slice(0, 40)}\n${token.slice(40)}\n`);
+    await expect.poll(() => t.type().textContent()).toBe('Kubernetes service account token');
+    await expect.poll(() => t.signature().textContent(), { timeout: 10_000 }).toMatch(/^Signature verified/);
+    await t.page.close();
+  });
+
+  it('shows a specific alert for garbage and a truncated token', async () => {
+    const t = await openPage();
+    await t.paste('hello world');
+    await expect.poll(() => t.alert().textContent()).toMatch(/not a decodable JWT/);
+    await t.page.screenshot({ path: join(artifactsDir, 'tokens-garbage.png'), fullPage: true });
+
+    const parts = samples.cluster!.split('.');
+    await t.paste(`${parts[0]}.${parts[1]!.slice(0, 30)}`);
+    await expect.poll(() => t.alert().textContent()).toMatch(/2 parts/);
+    await t.page.close();
+  });
+
+  it('a stale verification result never overwrites a newer token', async () => {
+    const t = await openPage();
+    // Type the tampered token, then immediately the valid one: the final state must be the valid one.
+    await t.paste(samples.tampered!);
+    await t.paste(samples.cluster!);
+    await expect.poll(() => t.signature().textContent(), { timeout: 10_000 }).toMatch(/^Signature verified/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await t.signature().textContent()).toMatch(/^Signature verified/);
+    await t.page.close();
+  });
+
+  it('decodes a token from the URL fragment, then removes it from the address bar', async () => {
+    const page = await browser.context.newPage();
+    const t = new TokenPage(page, server.url);
+    await t.open(`#access_token=${samples['entra-v2']}&token_type=Bearer`);
+    await expect.poll(() => t.type().textContent()).toBe('Entra ID access token (v2)');
+    expect(new URL(page.url()).hash).toBe('');
+    expect(t.requestsCarrying(signatureOf(samples['entra-v2']!))).toEqual([]);
+    await page.close();
+  });
+
+  it('verifies against a pasted JWKS and explains one without the token\'s kid', async () => {
+    const t = await openPage();
+    await t.paste(samples.cluster!);
+    await expect.poll(() => t.signature().textContent(), { timeout: 10_000 }).toMatch(/^Signature verified/);
+    await t.page.getByRole('button', { name: 'Paste a JWKS…' }).click();
+    await t.page.getByLabel('JWKS (optional)').fill('{"keys":[{"kty":"RSA","kid":"other","n":"AQAB","e":"AQAB"}]}');
+    await expect.poll(() => t.signature().textContent()).toMatch(/^Signature not verified: .*kid/);
+    await t.page.getByLabel('JWKS (optional)').fill('this is not json');
+    await expect.poll(() => t.signature().textContent()).toMatch(/^Signature not verified: The pasted JWKS cannot be used/);
+    await t.page.close();
+  });
+
+  it('the overview shows each source and the dark theme follows the system', async () => {
+    const dark = await launchChromium({ colorScheme: 'dark', viewport: { width: 820, height: 1000 } });
+    try {
+      const page = await dark.context.newPage();
+      await page.goto(`${server.url}/`);
+      await expect.poll(() => page.getByLabel('Cluster source').textContent()).toContain('healthy');
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(background).toBe('rgb(15, 18, 22)');
+      await page.screenshot({ path: join(artifactsDir, 'overview-dark-tablet.png'), fullPage: true });
+      // Keyboard: the first Tab reaches the skip link, then the navigation.
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    } finally {
+      await dark.close();
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { KubeClusterSource } from '@/lib/sources/cluster/kube-cluster-source';
+import { SourceError } from '@/lib/sources/source-error';
+import { startKubeStub, type KubeStub } from '../support/kube-api-stub';
+
+// The production client-node code against a loopback Kubernetes API (no mocks).
+
+const ISSUER = 'https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000001/11111111-2222-3333-4444-555555555555/';
+const JWKS = { keys: [{ use: 'sig', kty: 'RSA', kid: 'k1', alg: 'RS256', n: 'xyz', e: 'AQAB' }] };
+
+const aServiceAccount = (i: number) => ({
+  metadata: { name: `sa-${i}`, namespace: `ns-${i % 7}`, uid: `uid-${i}`, annotations: i % 2 ? { 'azure.workload.identity/client-id': `client-${i}` } : undefined },
+});
+const aPod = (i: number) => ({
+  metadata: { name: `pod-${i}`, namespace: `ns-${i % 7}`, labels: { 'azure.workload.identity/use': 'true' }, creationTimestamp: '2026-11-01T00:00:00Z' },
+  spec: {
+    serviceAccountName: `sa-${i % 1200}`,
+    containers: [
+      {
+        name: 'app',
+        env: [{ name: 'AZURE_CLIENT_ID', value: `client-${i}` }, { name: 'FROM_SECRET', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }],
+        volumeMounts: [{ name: 'azure-identity-token', mountPath: '/var/run/secrets/azure/tokens', readOnly: true }],
+      },
+    ],
+    volumes: [{ name: 'azure-identity-token', projected: { sources: [{ serviceAccountToken: { audience: 'api://AzureADTokenExchange', expirationSeconds: 3600, path: 'azure-identity-token' } }] } }],
+  },
+  status: { phase: 'Running' },
+});
+
+describe('KubeClusterSource against a loopback Kubernetes API', () => {
+  let stub: KubeStub | undefined;
+  afterEach(async () => {
+    await stub?.close();
+    stub = undefined;
+  });
+
+  it('reads service accounts and pods of all namespaces page by page, following continue to the end', async () => {
+    stub = await startKubeStub({
+      serviceAccounts: Array.from({ length: 1200 }, (_, i) => aServiceAccount(i)),
+      pods: Array.from({ length: 2501 }, (_, i) => aPod(i)),
+      issuer: ISSUER,
+      jwks: JWKS,
+    });
+    const source = new KubeClusterSource({ mode: 'kubeconfig', contexts: [], kubeconfigText: stub.kubeconfig(), pageSize: 500 });
+    const snapshot = await source.list();
+    expect(snapshot.serviceAccounts).toHaveLength(1200);
+    expect(snapshot.pods).toHaveLength(2501);
+    expect(snapshot.clusters).toEqual([{ name: 'stub', issuer: ISSUER, jwks: JWKS }]);
+
+    const podPages = stub.requests.filter((r) => r.url.startsWith('/api/v1/pods'));
+    expect(podPages.map((r) => new URL(r.url, 'http://x').searchParams.get('continue'))).toEqual([null, '500', '1000', '1500', '2000', '2500']);
+    expect(podPages.every((r) => new URL(r.url, 'http://x').searchParams.get('limit') === '500')).toBe(true);
+    expect(stub.requests[0]!.headers.authorization).toBe('Bearer stub-token');
+
+    const pod = snapshot.pods[3]!;
+    expect(pod).toMatchObject({ cluster: 'stub', namespace: 'ns-3', name: 'pod-3', serviceAccountName: 'sa-3', phase: 'Running' });
+    expect(pod.containers[0]!.env).toEqual({ AZURE_CLIENT_ID: 'client-3' });
+    expect(pod.projectedTokens).toEqual([
+      { volumeName: 'azure-identity-token', audience: 'api://AzureADTokenExchange', expirationSeconds: 3600, mountPath: '/var/run/secrets/azure/tokens/azure-identity-token' },
+    ]);
+    expect(snapshot.serviceAccounts[1]!.annotations).toEqual({ 'azure.workload.identity/client-id': 'client-1' });
+    expect(await source.jwksFor(ISSUER)).toEqual(JWKS);
+    expect(await source.jwksFor('https://other/')).toBeUndefined();
+  });
+
+  it('reads several contexts as several clusters', async () => {
+    stub = await startKubeStub({ serviceAccounts: [aServiceAccount(1)], pods: [], issuer: ISSUER, jwks: JWKS });
+    const source = new KubeClusterSource({ mode: 'kubeconfig', contexts: ['east', 'west'], kubeconfigText: stub.kubeconfig(['east', 'west']) });
+    const snapshot = await source.list();
+    expect(snapshot.clusters.map((c) => c.name)).toEqual(['east', 'west']);
+    expect(snapshot.serviceAccounts.map((s) => s.cluster)).toEqual(['east', 'west']);
+  });
+
+  it('names the missing RBAC permission on 403', async () => {
+    stub = await startKubeStub({ serviceAccounts: [], pods: [], failWith: 403 });
+    const source = new KubeClusterSource({ mode: 'kubeconfig', contexts: [], kubeconfigText: stub.kubeconfig() });
+    const error = await source.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).code).toBe('forbidden:cluster');
+    expect((error as SourceError).message).toMatch(/RBAC verb "list" on "(serviceaccounts|pods)"/);
+  });
+
+  it('explains refused credentials on 401', async () => {
+    stub = await startKubeStub({ serviceAccounts: [], pods: [], failWith: 401 });
+    const source = new KubeClusterSource({ mode: 'kubeconfig', contexts: [], kubeconfigText: stub.kubeconfig() });
+    await expect(source.list()).rejects.toMatchObject({ code: 'unauthorized:cluster' });
+  });
+
+  it('reports an unparsable kubeconfig and a missing context clearly', async () => {
+    await expect(new KubeClusterSource({ mode: 'kubeconfig', contexts: [], kubeconfigText: 'clusters: [oops' }).list()).rejects.toMatchObject({ code: 'config:cluster' });
+    stub = await startKubeStub({ serviceAccounts: [], pods: [] });
+    await expect(new KubeClusterSource({ mode: 'kubeconfig', contexts: ['nope'], kubeconfigText: stub.kubeconfig() }).list()).rejects.toThrow('The kubeconfig has no context "nope" (IDLENS_KUBE_CONTEXTS). Known contexts: stub.');
+  });
+
+  it('reports an unreachable API server', async () => {
+    stub = await startKubeStub({ serviceAccounts: [], pods: [] });
+    const kubeconfig = stub.kubeconfig();
+    await stub.close();
+    stub = undefined;
+    await expect(new KubeClusterSource({ mode: 'kubeconfig', contexts: [], kubeconfigText: kubeconfig }).list()).rejects.toMatchObject({ code: 'unreachable:cluster' });
+  });
+});

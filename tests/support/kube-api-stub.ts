@@ -1,0 +1,66 @@
+import { sendJson, startStubServer, type StubServer } from './stub-server';
+
+// A loopback Kubernetes API server speaking the documented list shapes: `limit` + `continue`
+// paging (an opaque token in metadata.continue), the two service-account issuer discovery
+// endpoints, and 401/403 Status answers.
+
+export interface KubeStubOptions {
+  serviceAccounts: unknown[];
+  pods: unknown[];
+  issuer?: string;
+  jwks?: unknown;
+  /** Answer every request with this status (401/403) as a Status object. */
+  failWith?: number;
+}
+
+export interface KubeStub extends StubServer {
+  kubeconfig(contexts?: string[]): string;
+}
+
+function status(code: number, reason: string, message: string) {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+}
+
+export async function startKubeStub(options: KubeStubOptions): Promise<KubeStub> {
+  const server = await startStubServer((req, res) => {
+    const url = new URL(req.url, 'http://stub');
+    if (options.failWith === 401) return sendJson(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+    if (options.failWith === 403) {
+      return sendJson(res, 403, status(403, 'Forbidden', 'serviceaccounts is forbidden: User "idlens" cannot list resource "serviceaccounts" in API group "" at the cluster scope'));
+    }
+    const page = (kind: string, items: unknown[]) => {
+      const limit = Number(url.searchParams.get('limit') ?? items.length) || items.length;
+      const start = Number(url.searchParams.get('continue') ?? '0');
+      const slice = items.slice(start, start + limit);
+      const next = start + limit < items.length ? String(start + limit) : undefined;
+      sendJson(res, 200, { kind, apiVersion: 'v1', metadata: { resourceVersion: '1', ...(next ? { continue: next } : {}) }, items: slice });
+    };
+    if (url.pathname === '/api/v1/serviceaccounts') return page('ServiceAccountList', options.serviceAccounts);
+    if (url.pathname === '/api/v1/pods') return page('PodList', options.pods);
+    if (url.pathname === '/.well-known/openid-configuration' && options.issuer) {
+      return sendJson(res, 200, {
+        issuer: options.issuer,
+        jwks_uri: `${options.issuer}openid/v1/jwks`,
+        response_types_supported: ['id_token'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+      });
+    }
+    if (url.pathname === '/openid/v1/jwks' && options.jwks) return sendJson(res, 200, options.jwks);
+    sendJson(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+  });
+  return {
+    ...server,
+    kubeconfig(contexts = ['stub']) {
+      return JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        // client-node 1.x refuses plain http unless the cluster says insecure-skip-tls-verify.
+        clusters: [{ name: 'stub-cluster', cluster: { server: server.url, 'insecure-skip-tls-verify': true } }],
+        users: [{ name: 'stub-user', user: { token: 'stub-token' } }],
+        contexts: contexts.map((name) => ({ name, context: { cluster: 'stub-cluster', user: 'stub-user' } })),
+        'current-context': contexts[0],
+      });
+    },
+  };
+}
