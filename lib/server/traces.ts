@@ -1,0 +1,65 @@
+import 'server-only';
+import { getConfig } from '@/lib/config';
+import { getSources } from '@/lib/sources/registry';
+import type { RawLogLine } from '@/lib/sources/logs/log-source';
+import { SourceError } from '@/lib/sources/source-error';
+import { lineMatches } from '@/lib/traces/correlate';
+import type { Trace, TraceOutcome } from '@/lib/traces/model';
+import { parseLogLine } from '@/lib/traces/parse-line';
+import { buildTrace, summarizeTraces, type TraceListItem } from '@/lib/traces/trace';
+import { withTimeout } from './timeout';
+
+// Reads every configured log source in parallel; one failing source is reported next to the
+// results of the others, never instead of them.
+
+/** Cap on lines read per source for one trace, and on events returned. */
+export const MAX_TRACE_LINES = 5000;
+export const MAX_TRACE_EVENTS = 2000;
+const RECENT_LINES = 20_000;
+const SOURCE_TIMEOUT_MS = 30_000;
+
+export interface LogSourceStatus {
+  source: string;
+  kind: string;
+  ok: boolean;
+  truncated?: boolean;
+  error?: { code: string; message: string };
+}
+
+async function readAll(read: (source: ReturnType<typeof getSources>['logs'][number]) => Promise<{ lines: RawLogLine[]; truncated: boolean }>) {
+  const sources = getSources().logs;
+  const results = await Promise.all(
+    sources.map(async (source): Promise<{ lines: RawLogLine[]; status: LogSourceStatus }> => {
+      try {
+        const result = await withTimeout(read(source), SOURCE_TIMEOUT_MS, 'logs', `Log source ${source.label}`);
+        return { lines: result.lines, status: { source: source.label, kind: source.kind, ok: true, truncated: result.truncated || undefined } };
+      } catch (error) {
+        const e = error instanceof SourceError ? error : new SourceError('failed:logs', (error as Error).message);
+        return { lines: [], status: { source: source.label, kind: source.kind, ok: false, error: { code: e.code, message: e.message } } };
+      }
+    }),
+  );
+  return { lines: results.flatMap((r) => r.lines), statuses: results.map((r) => r.status) };
+}
+
+export type TraceLookup =
+  | { found: true; trace: Trace & { sources: LogSourceStatus[] } }
+  | { found: false; sources: LogSourceStatus[] };
+
+export async function findTrace(correlationId: string): Promise<TraceLookup> {
+  const correlationFields = getConfig().IDLENS_CORRELATION_FIELDS;
+  const { lines, statuses } = await readAll((s) => s.search(correlationId, { maxLines: MAX_TRACE_LINES }));
+  const parsed = lines.map((l) => parseLogLine(l, { correlationFields })).filter((l) => lineMatches(l, correlationId));
+  if (parsed.length === 0) return { found: false, sources: statuses };
+  const trace = buildTrace(correlationId, parsed, { maxEvents: MAX_TRACE_EVENTS, inputTruncated: statuses.some((s) => s.truncated) });
+  return { found: true, trace: { ...trace, sources: statuses } };
+}
+
+export async function listTraces(options: { outcome?: TraceOutcome; limit: number }): Promise<{ traces: TraceListItem[]; sources: LogSourceStatus[] }> {
+  const correlationFields = getConfig().IDLENS_CORRELATION_FIELDS;
+  const { lines, statuses } = await readAll((s) => s.recent({ maxLines: RECENT_LINES }));
+  const parsed = lines.map((l) => parseLogLine(l, { correlationFields }));
+  const all = summarizeTraces(parsed, Number.MAX_SAFE_INTEGER);
+  const traces = (options.outcome ? all.filter((t) => t.summary.outcome === options.outcome) : all).slice(0, options.limit);
+  return { traces, sources: statuses };
+}
