@@ -1,11 +1,12 @@
 import 'server-only';
 import { type Config, getConfig } from '@/lib/config';
-import type { JsonWebKeySet } from '@/lib/domain/model';
 import type { AzureSource } from './azure/azure-source';
+import { liveAzureSourceFromConfig } from './azure/live-azure-source';
 import { SampleAzureSource } from './azure/sample-azure-source';
 import { SnapshotAzureSource } from './azure/snapshot-azure-source';
 import type { ClusterSource } from './cluster/cluster-source';
 import { SampleClusterSource } from './cluster/sample-cluster-source';
+import { KubeClusterSource } from './cluster/kube-cluster-source';
 import { SnapshotClusterSource } from './cluster/snapshot-cluster-source';
 import type { LogSource } from './logs/log-source';
 import { SampleLogSource } from './logs/sample-log-source';
@@ -20,39 +21,18 @@ export interface Sources {
   logs: LogSource[];
 }
 
-/** A configured mode this build cannot serve yet: every call fails with a plain explanation. */
-class NotBuiltClusterSource implements ClusterSource {
-  constructor(readonly mode: string) {}
-  async list(): Promise<never> {
-    throw new SourceError('config:cluster', `IDLENS_CLUSTER=${this.mode}: reading a live cluster is not built yet in this version. Use IDLENS_CLUSTER=sample or a snapshot directory (see README).`);
-  }
-  async jwksFor(): Promise<JsonWebKeySet | undefined> {
-    return undefined;
-  }
-}
-
-class NotBuiltAzureSource implements AzureSource {
-  readonly mode = 'live';
-  async list(): Promise<never> {
-    throw new SourceError('config:azure', 'IDLENS_AZURE=live: reading Azure is not built yet in this version. Use IDLENS_AZURE=sample or a snapshot directory (see README).');
-  }
-  async localEntraJwksFor(): Promise<JsonWebKeySet | undefined> {
-    return undefined;
-  }
-}
-
 function clusterSource(config: Config): ClusterSource {
   const c = config.IDLENS_CLUSTER;
   if (c.kind === 'snapshot') return new SnapshotClusterSource(c.directory);
   if (c.mode === 'sample') return new SampleClusterSource();
-  return new NotBuiltClusterSource(c.mode);
+  return new KubeClusterSource({ mode: c.mode as 'kubeconfig' | 'in-cluster', contexts: config.IDLENS_KUBE_CONTEXTS });
 }
 
 function azureSource(config: Config): AzureSource {
   const a = config.IDLENS_AZURE;
   if (a.kind === 'snapshot') return new SnapshotAzureSource(a.directory);
   if (a.mode === 'sample') return new SampleAzureSource();
-  return new NotBuiltAzureSource();
+  return liveAzureSourceFromConfig(config);
 }
 
 function logSources(config: Config): LogSource[] {

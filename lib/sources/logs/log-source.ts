@@ -13,6 +13,8 @@ export interface LogSearchResult {
   lines: RawLogLine[];
   /** True when a cap (events per trace, bytes per pod log) stopped the read early. */
   truncated: boolean;
+  /** Parts of the source that failed while the rest answered (an unreadable file, a pod whose log could not be read). */
+  errors?: Array<{ source: string; message: string }>;
 }
 
 export interface LogSearchOptions {

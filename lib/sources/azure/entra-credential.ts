@@ -1,0 +1,274 @@
+import 'server-only';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { AuthError, ConfidentialClientApplication, ServerError, type Configuration, type NodeAuthOptions } from '@azure/msal-node';
+import { SourceError } from '../source-error';
+import type { TokenProvider } from './token-provider';
+
+// The credential idlens itself uses for ARM and Graph: an Entra ID confidential client built from
+// the standard AZURE_* variables, workload identity first (the dashboard dogfoods it in-cluster),
+// then a client secret, then a certificate.
+
+export interface EntraCredentialOptions {
+  tenantId: string;
+  clientId: string;
+  /** AZURE_FEDERATED_TOKEN_FILE: the projected service-account token (workload identity). */
+  federatedTokenFile?: string;
+  clientSecret?: string;
+  /** AZURE_CLIENT_CERTIFICATE_PATH: a PEM holding the private key and the certificate. */
+  certificatePath?: string;
+  /** AZURE_AUTHORITY_HOST, e.g. `https://login.microsoftonline.com/` (the webhook injects the trailing slash). */
+  authorityHost: string;
+  /** Upper bound for one token acquisition, in ms (msal-node's POST has no timeout of its own). */
+  timeoutMs?: number;
+}
+
+export type EntraCredentialKind = 'workload-identity' | 'client-secret' | 'certificate';
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** What each AADSTS code means and what to do about it (shared DOMAIN.md, "AADSTS errors users hit"). */
+const AADSTS: Record<string, { meaning: string; fix: string }> = {
+  '70021': {
+    meaning: 'no federated identity credential matches the assertion',
+    fix: "compare the token's iss, sub and aud with the identity's federated credentials: they must be equal exactly (a trailing \"/\" in the issuer is the usual culprit); a credential created minutes ago may still be propagating",
+  },
+  '700211': {
+    meaning: "no federated identity credential has the assertion's issuer",
+    fix: "set the credential's issuer to the cluster's OIDC issuer URL exactly (az aks show -g RG -n CLUSTER --query oidcIssuerProfile.issuerUrl -o tsv)",
+  },
+  '700212': {
+    meaning: "no federated identity credential has the assertion's audience",
+    fix: 'the token must have the audience api://AzureADTokenExchange: use the token the workload identity webhook projects (AZURE_FEDERATED_TOKEN_FILE), not the default service-account token',
+  },
+  '700213': {
+    meaning: "no federated identity credential has the assertion's subject",
+    fix: "the credential's subject must be system:serviceaccount:<namespace>:<service account> of the pod; check the namespace and the service account name",
+  },
+  '7002138': {
+    meaning: 'the subject matches a federated identity credential only when case is ignored',
+    fix: "fix the case of the credential's subject (the comparison is case-sensitive)",
+  },
+  '700024': {
+    meaning: 'the client assertion is not within its valid time range (expired or not yet valid)',
+    fix: 'the token file must be re-read on every acquisition (the kubelet rotates it); check that AZURE_FEDERATED_TOKEN_FILE is the projected token the kubelet refreshes and that the clock is right',
+  },
+  '90061': {
+    meaning: "Entra ID could not reach the issuer's OIDC discovery document or keys",
+    fix: "make <issuer>/.well-known/openid-configuration and its jwks_uri publicly reachable over https (on AKS: enable the OIDC issuer, az aks update --enable-oidc-issuer)",
+  },
+  '50166': {
+    meaning: "Entra ID could not reach the issuer's OIDC discovery document or keys",
+    fix: "make <issuer>/.well-known/openid-configuration and its jwks_uri publicly reachable over https (on AKS: enable the OIDC issuer, az aks update --enable-oidc-issuer)",
+  },
+  '501661': {
+    meaning: "Entra ID could not reach the issuer's OIDC discovery document or keys",
+    fix: "make <issuer>/.well-known/openid-configuration and its jwks_uri publicly reachable over https (on AKS: enable the OIDC issuer, az aks update --enable-oidc-issuer)",
+  },
+  '700016': {
+    meaning: 'the application (client ID) was not found in the tenant',
+    fix: 'check AZURE_CLIENT_ID and AZURE_TENANT_ID: the managed identity or app registration must exist in that tenant',
+  },
+  '700222': {
+    meaning: 'an Entra ID-issued token was used as the client assertion',
+    fix: 'AZURE_FEDERATED_TOKEN_FILE must hold the Kubernetes service-account token, not an Entra ID token',
+  },
+  '7000215': {
+    meaning: 'the client secret is invalid',
+    fix: 'AZURE_CLIENT_SECRET must be the secret value (not its ID) and not expired; create a new one (az ad app credential reset --id <client-id> --append)',
+  },
+  '700027': {
+    meaning: 'the client assertion signed with the certificate could not be verified',
+    fix: 'upload the certificate of AZURE_CLIENT_CERTIFICATE_PATH to the app registration (az ad app credential reset --id <client-id> --cert @cert.pem --append) and check that it has not expired',
+  },
+};
+
+/** The AADSTS number a msal/Entra error carries, if any. */
+function aadstsCode(error: AuthError): string | undefined {
+  const fromText = /AADSTS(\d+)/.exec(`${error.errorMessage} ${error.message}`)?.[1];
+  if (fromText) return fromText;
+  const errorNo = (error as ServerError).errorNo;
+  return errorNo !== undefined && errorNo !== '' ? String(errorNo) : undefined;
+}
+
+/** Entra's own description, without the Trace ID / Correlation ID / Timestamp it appends. */
+function entraDescription(error: AuthError): string | undefined {
+  const text = /Description: (.*?)(?: - Correlation ID:|$)/s.exec(error.errorMessage)?.[1] ?? error.errorMessage;
+  const first = text.split(/\r?\n|Trace ID:/)[0]?.trim();
+  return first ? first.slice(0, 300) : undefined;
+}
+
+export class EntraCredential implements TokenProvider {
+  readonly kind: EntraCredentialKind;
+  private readonly timeoutMs: number;
+  private readonly authorityBase: string;
+  private app: Promise<ConfidentialClientApplication> | undefined;
+
+  constructor(private readonly options: EntraCredentialOptions) {
+    if (!options.tenantId || !options.clientId) {
+      throw new SourceError('config:azure', 'The Azure credential needs AZURE_TENANT_ID and AZURE_CLIENT_ID.');
+    }
+    if (options.federatedTokenFile) this.kind = 'workload-identity';
+    else if (options.clientSecret) this.kind = 'client-secret';
+    else if (options.certificatePath) this.kind = 'certificate';
+    else {
+      throw new SourceError(
+        'config:azure',
+        'The Azure credential needs AZURE_FEDERATED_TOKEN_FILE (workload identity), AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH.',
+      );
+    }
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.authorityBase = options.authorityHost.endsWith('/') ? options.authorityHost : `${options.authorityHost}/`;
+  }
+
+  /** Where the token POST goes: `{AZURE_AUTHORITY_HOST}{tenant}/oauth2/v2.0/token`. */
+  get tokenEndpoint(): string {
+    return `${this.authorityBase}${this.options.tenantId}/oauth2/v2.0/token`;
+  }
+
+  async getToken(scope: string): Promise<string> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new SourceError('timeout:azure', `Entra ID at ${this.tokenEndpoint} did not answer the token request for ${scope} within ${this.timeoutMs / 1000} s. Check AZURE_AUTHORITY_HOST and the network path to it.`)),
+        this.timeoutMs,
+      );
+    });
+    try {
+      const app = await this.application();
+      const result = await Promise.race([app.acquireTokenByClientCredential({ scopes: [scope] }), timeout]);
+      if (!result?.accessToken) {
+        throw new SourceError('invalid-response:azure', `Entra ID at ${this.tokenEndpoint} answered the token request for ${scope} without an access token.`);
+      }
+      return result.accessToken;
+    } catch (error) {
+      throw this.explain(error, scope);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private application(): Promise<ConfidentialClientApplication> {
+    this.app ??= this.buildApplication().catch((error: unknown) => {
+      this.app = undefined; // a fixed certificate file is picked up by the next call
+      throw error;
+    });
+    return this.app;
+  }
+
+  private async buildApplication(): Promise<ConfidentialClientApplication> {
+    const { tenantId, clientId } = this.options;
+    const host = new URL(this.authorityBase).host;
+    const auth: NodeAuthOptions = {
+      clientId,
+      // msal-node insists on an https authority. Its host and tenant only key msal's cache; the
+      // requests go to the endpoints of `authorityMetadata` below, which are built from
+      // AZURE_AUTHORITY_HOST exactly as given. Passing the metadata (with the host in
+      // knownAuthorities) means msal makes no instance-discovery or openid-configuration call,
+      // and it is how the same production code reaches a sovereign cloud or a plain-http
+      // loopback stand-in in tests.
+      authority: `https://${host}/${tenantId}`,
+      knownAuthorities: [host],
+      authorityMetadata: JSON.stringify({
+        token_endpoint: this.tokenEndpoint,
+        issuer: `${this.authorityBase}${tenantId}/v2.0`,
+        authorization_endpoint: `${this.authorityBase}${tenantId}/oauth2/v2.0/authorize`,
+        end_session_endpoint: `${this.authorityBase}${tenantId}/oauth2/v2.0/logout`,
+        jwks_uri: `${this.authorityBase}${tenantId}/discovery/v2.0/keys`,
+      }),
+    };
+    if (this.kind === 'workload-identity') {
+      // Called by msal for every token request it sends (cached tokens need none). The file is
+      // read each time because the kubelet rotates it: a copy kept from start-up expires and
+      // Entra answers AADSTS700024.
+      auth.clientAssertion = () => this.readFederatedToken();
+    } else if (this.kind === 'client-secret') {
+      auth.clientSecret = this.options.clientSecret;
+    } else {
+      auth.clientCertificate = await this.readCertificate();
+    }
+    const configuration: Configuration = { auth };
+    return new ConfidentialClientApplication(configuration);
+  }
+
+  private async readFederatedToken(): Promise<string> {
+    const path = this.options.federatedTokenFile!;
+    let token: string;
+    try {
+      token = (await readFile(path, 'utf8')).trim();
+    } catch (error) {
+      throw new SourceError(
+        'config:azure',
+        `AZURE_FEDERATED_TOKEN_FILE ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). In a pod, the workload identity webhook mounts it only when the pod has the label azure.workload.identity/use: "true"; an unreadable file usually needs securityContext.fsGroup.`,
+        { cause: error },
+      );
+    }
+    if (!token) throw new SourceError('config:azure', `AZURE_FEDERATED_TOKEN_FILE ${path} is empty.`);
+    return token;
+  }
+
+  private async readCertificate(): Promise<NonNullable<NodeAuthOptions['clientCertificate']>> {
+    const path = this.options.certificatePath!;
+    let pem: string;
+    try {
+      pem = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new SourceError('config:azure', `AZURE_CLIENT_CERTIFICATE_PATH ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { cause: error });
+    }
+    const certificates = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    if (!certificates.length) {
+      throw new SourceError('config:azure', `AZURE_CLIENT_CERTIFICATE_PATH ${path} holds no PEM certificate (expected the private key and the certificate in one PEM file).`);
+    }
+    let privateKey: string;
+    let thumbprintSha256: string;
+    try {
+      privateKey = createPrivateKey(pem).export({ format: 'pem', type: 'pkcs8' }).toString();
+      // Entra identifies the certificate by the SHA-256 thumbprint of its DER (the x5t#S256 header).
+      thumbprintSha256 = new X509Certificate(certificates[0]!).fingerprint256.replace(/:/g, '');
+    } catch (error) {
+      throw new SourceError(
+        'config:azure',
+        `AZURE_CLIENT_CERTIFICATE_PATH ${path} must hold an unencrypted private key and its certificate in PEM: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    return { thumbprintSha256, privateKey, x5c: certificates.join('\n') };
+  }
+
+  /** Turns whatever msal threw into a SourceError that says what failed and what to do. */
+  private explain(error: unknown, scope: string): SourceError {
+    if (error instanceof SourceError) return error;
+    const who = `client ${this.options.clientId} in tenant ${this.options.tenantId} (${this.kind} credential)`;
+    if (error instanceof AuthError) {
+      if (error.errorCode === 'network_error') {
+        return new SourceError(
+          'unreachable:azure',
+          `Entra ID at ${this.tokenEndpoint} cannot be reached for ${who}: ${error.errorMessage.split(', additionalErrorInfo')[0]}. Check AZURE_AUTHORITY_HOST and that this host may open connections to it.`,
+          { cause: error },
+        );
+      }
+      const code = aadstsCode(error);
+      const described = entraDescription(error);
+      if (code) {
+        const known = AADSTS[code];
+        const explanation = known
+          ? `AADSTS${code}: ${known.meaning}. What to do: ${known.fix}.`
+          : `AADSTS${code} (see https://login.microsoftonline.com/error?code=${code}).`;
+        return new SourceError(
+          'unauthorized:azure',
+          `Entra ID refused the token request of ${who} for ${scope}. ${explanation}${described ? ` Entra ID said: "${described}"` : ''}`,
+          { cause: error },
+        );
+      }
+      const status = (error as ServerError).status;
+      if (error instanceof ServerError && status !== undefined && status >= 500) {
+        return new SourceError('failed:azure', `Entra ID at ${this.tokenEndpoint} failed (${status} ${error.errorCode}) for ${who}; try again later.`, { cause: error });
+      }
+      if (error instanceof ServerError) {
+        return new SourceError('unauthorized:azure', `Entra ID refused the token request of ${who} for ${scope}: ${error.errorCode}${described ? ` ("${described}")` : ''}.`, { cause: error });
+      }
+      return new SourceError('config:azure', `The Azure credential for ${who} cannot be used: ${error.errorCode}: ${error.errorMessage}`, { cause: error });
+    }
+    return new SourceError('failed:azure', `Getting a token for ${scope} from ${this.tokenEndpoint} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+}
