@@ -1,7 +1,7 @@
 import 'server-only';
 import { type Config, getConfig } from '@/lib/config';
 import type { AzureSource } from './azure/azure-source';
-import { liveAzureSourceFromConfig } from './azure/live-azure-source';
+import { entraCredentialFromConfig, liveAzureSourceFromConfig } from './azure/live-azure-source';
 import { SampleAzureSource } from './azure/sample-azure-source';
 import { SnapshotAzureSource } from './azure/snapshot-azure-source';
 import type { ClusterSource } from './cluster/cluster-source';
@@ -9,8 +9,8 @@ import { SampleClusterSource } from './cluster/sample-cluster-source';
 import { KubeClusterSource } from './cluster/kube-cluster-source';
 import { SnapshotClusterSource } from './cluster/snapshot-cluster-source';
 import type { LogSource } from './logs/log-source';
+import { logSourcesFromSpecs } from './logs/log-sources-from-config';
 import { SampleLogSource } from './logs/sample-log-source';
-import { SourceError } from './source-error';
 
 // Builds the configured sources once per server process. Everything above this file (routes,
 // domain) only sees the ClusterSource / AzureSource / LogSource interfaces.
@@ -28,25 +28,22 @@ function clusterSource(config: Config): ClusterSource {
   return new KubeClusterSource({ mode: c.mode as 'kubeconfig' | 'in-cluster', contexts: config.IDLENS_KUBE_CONTEXTS });
 }
 
-function azureSource(config: Config): AzureSource {
+type Credential = ReturnType<typeof entraCredentialFromConfig>;
+
+function azureSource(config: Config, credential: Credential): AzureSource {
   const a = config.IDLENS_AZURE;
   if (a.kind === 'snapshot') return new SnapshotAzureSource(a.directory);
   if (a.mode === 'sample') return new SampleAzureSource();
-  return liveAzureSourceFromConfig(config);
+  return liveAzureSourceFromConfig(config, credential);
 }
 
-function logSources(config: Config): LogSource[] {
+function logSources(config: Config, credential: Credential): LogSource[] {
   if (config.IDLENS_LOGS === 'sample') return [new SampleLogSource()];
-  return config.IDLENS_LOGS.map((spec) => ({
-    kind: spec.kind,
-    label: spec.kind,
-    async search(): Promise<never> {
-      throw new SourceError('config:logs', `IDLENS_LOGS source "${spec.kind}" is not built yet in this version. Use IDLENS_LOGS=sample.`);
-    },
-    async recent(): Promise<never> {
-      throw new SourceError('config:logs', `IDLENS_LOGS source "${spec.kind}" is not built yet in this version. Use IDLENS_LOGS=sample.`);
-    },
-  }));
+  return logSourcesFromSpecs(config.IDLENS_LOGS, {
+    tokenProvider: credential,
+    logAnalyticsUrl: config.IDLENS_LOGANALYTICS_URL,
+    kubeContext: config.IDLENS_KUBE_CONTEXTS[0],
+  });
 }
 
 let cached: Sources | undefined;
@@ -54,7 +51,8 @@ let cached: Sources | undefined;
 export function getSources(): Sources {
   cached ??= (() => {
     const config = getConfig();
-    return { cluster: clusterSource(config), azure: azureSource(config), logs: logSources(config) };
+    const credential = entraCredentialFromConfig(config);
+    return { cluster: clusterSource(config), azure: azureSource(config, credential), logs: logSources(config, credential) };
   })();
   return cached;
 }

@@ -97,13 +97,17 @@ export class LiveAzureSource implements AzureSource {
 }
 
 /** The live source of a parsed configuration (IDLENS_AZURE=live). */
-export function liveAzureSourceFromConfig(config: Config): LiveAzureSource {
+/**
+ * The Entra ID credential of the configuration (workload identity first), or undefined when the
+ * tenant, client ID or every credential is missing. One instance serves ARM, Graph and Log
+ * Analytics, so they share msal-node's token cache.
+ */
+export function entraCredentialFromConfig(config: Config): EntraCredential | undefined {
   const tenantId = config.AZURE_TENANT_ID;
   const clientId = config.AZURE_CLIENT_ID;
-  if (!tenantId || !clientId) {
-    throw new SourceError('config:azure', 'IDLENS_AZURE=live needs AZURE_TENANT_ID and AZURE_CLIENT_ID.');
-  }
-  const credential = new EntraCredential({
+  if (!tenantId || !clientId) return undefined;
+  if (!config.AZURE_FEDERATED_TOKEN_FILE && !config.AZURE_CLIENT_SECRET && !config.AZURE_CLIENT_CERTIFICATE_PATH) return undefined;
+  return new EntraCredential({
     tenantId,
     clientId,
     federatedTokenFile: config.AZURE_FEDERATED_TOKEN_FILE || undefined,
@@ -111,6 +115,14 @@ export function liveAzureSourceFromConfig(config: Config): LiveAzureSource {
     certificatePath: config.AZURE_CLIENT_CERTIFICATE_PATH || undefined,
     authorityHost: config.AZURE_AUTHORITY_HOST,
   });
+}
+
+export function liveAzureSourceFromConfig(config: Config, credential = entraCredentialFromConfig(config)): LiveAzureSource {
+  const tenantId = config.AZURE_TENANT_ID;
+  const clientId = config.AZURE_CLIENT_ID;
+  if (!tenantId || !clientId || !credential) {
+    throw new SourceError('config:azure', 'IDLENS_AZURE=live needs AZURE_TENANT_ID, AZURE_CLIENT_ID and a credential (AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH).');
+  }
   return new LiveAzureSource({
     tenantId,
     clientId,
@@ -120,4 +132,3 @@ export function liveAzureSourceFromConfig(config: Config): LiveAzureSource {
     subscriptions: config.IDLENS_AZURE_SUBSCRIPTIONS,
   });
 }
-

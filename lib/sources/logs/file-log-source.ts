@@ -4,13 +4,16 @@ import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { SourceError } from '../source-error';
 import { expandFilePattern, isGzip, serviceHintFor } from './file-patterns';
-import { cutAtCharBoundary, DEFAULT_CHUNK_BYTES, MatchingLineScanner, MAX_LINE_BYTES } from './line-scanner';
+import { cutAtCharBoundary, DEFAULT_CHUNK_BYTES, MatchingLineScanner, MAX_LINE_BYTES, type ScannedLine } from './line-scanner';
+import { scanPool, type ScanPool } from './scan-pool';
 import type { LogSearchOptions, LogSearchResult, LogSource, RawLogLine } from './log-source';
 
 // Log files on this machine (or a mounted volume): a file, a directory or a glob, rotated files
-// and .gz included. Files are streamed in 1 MiB reads through MatchingLineScanner (raw-byte
-// search, only matching lines decoded), several files at once so that reading one overlaps
-// scanning another. Memory per file in flight: about 2 MiB of buffer + one cut line (1 MiB).
+// and .gz included. Nothing is read whole: big plain files are split into byte ranges that
+// worker threads scan on every core (scan-pool.ts: raw-byte search, the matching lines are read
+// afterwards); small files and .gz are streamed here in 1 MiB reads through MatchingLineScanner,
+// several at once. Only lines holding the ID are decoded. Memory per file in flight: about 2 MiB
+// of buffer + one cut line (1 MiB); per worker, one 1 MiB buffer.
 //
 // `source` is `file:<path>@<byte offset of the line>` (offset into the decompressed stream for
 // .gz): counting line numbers would cost a pass over every byte, offsets are free and are what a
@@ -25,6 +28,12 @@ export interface FileLogSourceOptions {
   concurrency?: number;
   /** `recent()` reads at most this many bytes back from the end of each file (default 8 MiB). */
   recentBytesPerFile?: number;
+  /**
+   * Plain files at least this big are scanned by the worker threads of scan-pool.ts, in byte
+   * ranges of `rangeBytes` (defaults 8 MiB and 64 MiB); smaller files and .gz are streamed here.
+   */
+  parallelMinBytes?: number;
+  rangeBytes?: number;
 }
 
 type FileError = { source: string; message: string };
@@ -60,18 +69,26 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
   await Promise.all(runners);
 }
 
+function rawLine(path: string, serviceHint: string, line: ScannedLine): RawLogLine {
+  return { source: `file:${path}@${line.offset}`, text: line.text, serviceHint, ...(line.cut ? { cut: true } : {}) };
+}
+
 export class FileLogSource implements LogSource {
   readonly kind = 'file';
   readonly label: string;
   private readonly chunkBytes: number;
   private readonly concurrency: number;
   private readonly recentBytesPerFile: number;
+  private readonly parallelMinBytes: number;
+  private readonly rangeBytes: number;
 
   constructor(private readonly options: FileLogSourceOptions) {
     this.label = options.pattern;
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.recentBytesPerFile = options.recentBytesPerFile ?? 8 * 1024 * 1024;
+    this.parallelMinBytes = options.parallelMinBytes ?? 8 * 1024 * 1024;
+    this.rangeBytes = Math.max(1, options.rangeBytes ?? 64 * 1024 * 1024);
   }
 
   private async files(): Promise<string[]> {
@@ -83,47 +100,133 @@ export class FileLogSource implements LogSource {
   }
 
   async search(correlationId: string, options: LogSearchOptions): Promise<LogSearchResult> {
+    options.signal?.throwIfAborted();
     const files = await this.files();
     const id = Buffer.from(correlationId, 'utf8');
+    // An ID that is empty or spans lines is in no line.
+    if (id.length === 0 || id.includes(0x0a) || id.includes(0x0d)) return { lines: [], truncated: false };
     const perFile: RawLogLine[][] = files.map(() => []);
     const errors: FileError[] = [];
-    // One more match than asked tells "there is more" from "exactly maxLines".
-    const state = { found: 0, truncated: false };
     const limit = Math.max(0, options.maxLines);
+    // [matches so far, stop flag], shared with the scan workers. One match more than asked tells
+    // "there is more" from "exactly maxLines"; the flag stops every scan (also on abort).
+    const shared = new SharedArrayBuffer(8);
+    const counter = new Int32Array(shared);
+    const stop = () => Atomics.store(counter, 1, 1);
+    const stopped = () => Atomics.load(counter, 1) !== 0;
+    options.signal?.addEventListener('abort', stop, { once: true });
+    let workersUnavailable = false;
 
-    await forEachLimited(files, this.concurrency, async (path, index) => {
-      if (state.truncated) return;
-      const serviceHint = serviceHintFor(path);
-      const scanner = new MatchingLineScanner(
-        id,
-        (line) => {
-          if (state.truncated) return false;
-          if (state.found >= limit) {
-            state.truncated = true;
-            return false;
+    try {
+      await forEachLimited(files, this.concurrency, async (path, index) => {
+        if (stopped()) return;
+        const serviceHint = serviceHintFor(path);
+        try {
+          // stat first: opening a FIFO would block, and a directory is better named than read.
+          const info = await stat(path);
+          if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+          if (!info.isFile()) throw new Error('not a regular file (device, socket or FIFO)');
+          if (!isGzip(path) && info.size >= this.parallelMinBytes && !workersUnavailable) {
+            try {
+              const offsets = await this.scanRanges(scanPool(), path, info.size, id, shared, limit);
+              options.signal?.throwIfAborted();
+              perFile[index] = await this.linesAt(path, offsets, serviceHint);
+              return;
+            } catch (error) {
+              if (!(error as { workerUnavailable?: boolean }).workerUnavailable) throw error;
+              workersUnavailable = true; // scan this file (and the next ones) here instead
+            }
           }
-          state.found++;
-          perFile[index]!.push({ source: `file:${path}@${line.offset}`, text: line.text, serviceHint, ...(line.cut ? { cut: true } : {}) });
-          return true;
-        },
-        { chunkBytes: this.chunkBytes, maxLineBytes: MAX_LINE_BYTES },
-      );
-      try {
-        await (isGzip(path) ? this.scanGzip(path, scanner, options.signal) : this.scanPlain(path, scanner, options.signal));
-      } catch (error) {
-        if (options.signal?.aborted) throw error;
-        errors.push({ source: `file:${path}`, message: describeFileError(path, error) });
-      }
-    });
+          const scanner = new MatchingLineScanner(
+            id,
+            (line) => {
+              if (stopped()) return false;
+              if (Atomics.add(counter, 0, 1) + 1 > limit) {
+                stop();
+                return false;
+              }
+              perFile[index]!.push(rawLine(path, serviceHint, line));
+              return true;
+            },
+            { chunkBytes: this.chunkBytes, maxLineBytes: MAX_LINE_BYTES },
+          );
+          await (isGzip(path) ? this.scanGzip(path, scanner, options.signal) : this.scanPlain(path, scanner, options.signal));
+        } catch (error) {
+          if (options.signal?.aborted) throw error;
+          errors.push({ source: `file:${path}`, message: describeFileError(path, error) });
+        }
+      });
+    } finally {
+      options.signal?.removeEventListener('abort', stop);
+    }
     options.signal?.throwIfAborted();
-    return { lines: perFile.flat(), truncated: state.truncated, ...(errors.length ? { errors } : {}) };
+    let lines = perFile.flat();
+    const truncated = stopped() || lines.length > limit;
+    if (lines.length > limit) lines = lines.slice(0, limit);
+    return { lines, truncated, ...(errors.length ? { errors } : {}) };
+  }
+
+  /** Offsets of the matching lines of a big file, its byte ranges scanned on all cores. */
+  private async scanRanges(pool: ScanPool, path: string, size: number, id: Buffer, shared: SharedArrayBuffer, limit: number): Promise<number[]> {
+    const tasks: Array<Promise<number[]>> = [];
+    for (let start = 0; start < size; start += this.rangeBytes) {
+      tasks.push(pool.scan({ path, start, end: Math.min(size, start + this.rangeBytes), id: new Uint8Array(id), shared, limit, chunkBytes: this.chunkBytes }));
+    }
+    return (await Promise.all(tasks)).flat();
+  }
+
+  /**
+   * The lines holding the given match offsets (sorted), read with positioned reads: back to the
+   * line's start, then at most 1 MiB forward. A line seen twice (a match on both sides of a range
+   * boundary) is returned once.
+   */
+  private async linesAt(path: string, offsets: number[], serviceHint: string): Promise<RawLogLine[]> {
+    const lines: RawLogLine[] = [];
+    if (offsets.length === 0) return lines;
+    const handle = await open(path, 'r');
+    try {
+      const back = Buffer.allocUnsafe(1024 * 1024);
+      const head = Buffer.allocUnsafe(MAX_LINE_BYTES + 1);
+      let lastStart = -1;
+      let lastEnd = -1; // exclusive end of the last line read, when known
+      for (const offset of offsets) {
+        if (offset < lastEnd) continue;
+        let start = offset;
+        while (start > 0) {
+          const from = Math.max(0, start - back.length);
+          const { bytesRead } = await handle.read(back, 0, start - from, from);
+          const nl = back.subarray(0, bytesRead).lastIndexOf(0x0a);
+          if (nl !== -1) {
+            start = from + nl + 1;
+            break;
+          }
+          start = from;
+        }
+        if (start === lastStart) continue;
+        const { bytesRead } = await handle.read(head, 0, head.length, start);
+        const view = head.subarray(0, bytesRead);
+        const nl = view.indexOf(0x0a);
+        let stop: number;
+        let cut = false;
+        if (nl !== -1 || bytesRead < head.length) {
+          stop = nl !== -1 ? nl : bytesRead;
+          lastEnd = start + stop;
+          if (stop > 0 && view[stop - 1] === 0x0d) stop--;
+        } else {
+          stop = cutAtCharBoundary(head, 0, MAX_LINE_BYTES);
+          cut = true;
+          lastEnd = -1;
+        }
+        lastStart = start;
+        lines.push(rawLine(path, serviceHint, { offset: start, text: head.toString('utf8', 0, stop), cut }));
+      }
+    } finally {
+      await handle.close();
+    }
+    return lines;
   }
 
   private async scanPlain(path: string, scanner: MatchingLineScanner, signal: AbortSignal | undefined): Promise<void> {
-    // stat first: opening a FIFO would block, and a directory is better named than read.
-    const info = await stat(path);
-    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    if (!info.isFile()) throw new Error('not a regular file (device, socket or FIFO)');
     const handle = await open(path, 'r');
     try {
       let position = 0;
@@ -142,8 +245,6 @@ export class FileLogSource implements LogSource {
   }
 
   private async scanGzip(path: string, scanner: MatchingLineScanner, signal: AbortSignal | undefined): Promise<void> {
-    const info = await stat(path);
-    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     const file = createReadStream(path, { highWaterMark: this.chunkBytes });
     const gunzip = createGunzip({ chunkSize: 256 * 1024 });
     file.on('error', (error) => gunzip.destroy(error));
@@ -173,7 +274,7 @@ export class FileLogSource implements LogSource {
         const tail = await this.tail(path, share, options.signal);
         if (tail.truncated) truncated = true;
         const serviceHint = serviceHintFor(path);
-        perFile[index] = tail.lines.map((l) => ({ source: `file:${path}@${l.offset}`, text: l.text, serviceHint, ...(l.cut ? { cut: true } : {}) }));
+        perFile[index] = tail.lines.map((l) => rawLine(path, serviceHint, l));
       } catch (error) {
         if (options.signal?.aborted) throw error;
         errors.push({ source: `file:${path}`, message: describeFileError(path, error) });
