@@ -6,6 +6,8 @@ interface Props {
   credentials: FederatedCredentialList | undefined;
   loading: boolean;
   error: string | undefined;
+  /** The signature did not verify: matching claims alone will not get this token accepted. */
+  signatureFailed: boolean;
 }
 
 /**
@@ -13,7 +15,7 @@ interface Props {
  * when none does, the nearest one with the differing fields marked: the question behind AADSTS70021.
  * The FICs are fetched; the token is compared here and never sent.
  */
-export function FicMatchView({ payload, credentials, loading, error }: Props) {
+export function FicMatchView({ payload, credentials, loading, error, signatureFailed }: Props) {
   return (
     <section className="card stack" aria-labelledby="fic-title">
       <h2 id="fic-title" style={{ marginTop: 0 }}>
@@ -28,6 +30,12 @@ export function FicMatchView({ payload, credentials, loading, error }: Props) {
       {credentials?.error && (
         <p role="alert" className="callout callout-error">
           The Azure source failed, so idlens cannot tell which credential accepts this token: {credentials.error.message}
+        </p>
+      )}
+      {signatureFailed && (
+        <p className="callout callout-warn" style={{ margin: 0 }}>
+          The signature does not verify, so Entra ID would refuse this token whatever its claims: the comparison below only
+          tells which credential its claims name.
         </p>
       )}
       {credentials && !credentials.error && <FicMatchResult payload={payload} credentials={credentials.credentials} />}

@@ -145,7 +145,13 @@ function JwsView({ decoded, type = 'Unknown JWT', now, signature, jwksLoading, j
       )}
 
       {type === 'Kubernetes service account token' && decoded.payload && (
-        <FicMatchView payload={decoded.payload} credentials={credentials} loading={credentialsLoading} error={credentialsError} />
+        <FicMatchView
+          payload={decoded.payload}
+          credentials={credentials}
+          loading={credentialsLoading}
+          error={credentialsError}
+          signatureFailed={signature.state === 'failed'}
+        />
       )}
 
       <section aria-labelledby="parts-title" className="card">

@@ -19,10 +19,18 @@ import { SampleTokenButtons } from './sample-token-buttons';
  * server. Nothing is stored: state lives in this component only.
  */
 export function TokenDecoder() {
-  const [input, setInput] = useState('');
+  const [input, setInputState] = useState('');
+  // When the input last changed: relative times ("issued 0 s ago") must not use a clock tick
+  // older than the token being shown.
+  const [inputAt, setInputAt] = useState(() => new Date());
+  const setInput = (value: string) => {
+    setInputState(value);
+    setInputAt(new Date());
+  };
   const [jwksText, setJwksText] = useState('');
   const [showJwks, setShowJwks] = useState(false);
-  const now = useNow(15_000);
+  const tick = useNow(5_000);
+  const now = tick > inputAt ? tick : inputAt;
   const queryClient = useQueryClient();
 
   // A token in the URL fragment (#id_token=, #access_token=, #token=) is decoded on load, then the

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactsDir, type Browser, launchChromium } from '../support/chromium';
 import { type RunningServer, startServer } from '../support/next-server';
@@ -36,11 +37,11 @@ describe('/tokens in Chromium', () => {
   it('decodes and verifies each sample token, and no request carries it', async () => {
     const t = await openPage();
     const expectations: Array<[string, string, RegExp, string]> = [
-      ['Cluster token', 'Kubernetes service account token', /^Signature verified/, 'cluster'],
-      ['Entra v1 access token', 'Entra ID access token (v1)', /^Signature verified/, 'entra-v1'],
-      ['Entra v2 access token', 'Entra ID access token (v2)', /^Signature verified/, 'entra-v2'],
-      ['Expired token', 'Kubernetes service account token', /^Signature verified/, 'expired'],
-      ['Tampered token', 'Kubernetes service account token', /^Signature not verified: /, 'tampered'],
+      ['Kubernetes service account token', 'Kubernetes service account token', /^Signature verified/, 'cluster'],
+      ['Entra ID access token (v1)', 'Entra ID access token (v1)', /^Signature verified/, 'entra-v1'],
+      ['Entra ID access token (v2)', 'Entra ID access token (v2)', /^Signature verified/, 'entra-v2'],
+      ['Expired service account token', 'Kubernetes service account token', /^Signature verified/, 'expired'],
+      ['Tampered service account token', 'Kubernetes service account token', /^Signature not verified: /, 'tampered'],
     ];
     const seen: string[] = [];
     for (const [button, type, signature, id] of expectations) {
@@ -58,6 +59,7 @@ describe('/tokens in Chromium', () => {
       }
       if (id === 'tampered') {
         await expect.poll(() => t.page.getByText('UNVERIFIED', { exact: true }).isVisible()).toBe(true);
+        await expect.poll(() => t.page.getByText('The signature does not verify, so Entra ID would refuse this token').isVisible()).toBe(true);
       } else {
         await expect.poll(() => t.page.getByText('UNVERIFIED', { exact: true }).count()).toBe(0);
       }
@@ -142,5 +144,40 @@ describe('/tokens in Chromium', () => {
     } finally {
       await dark.close();
     }
+  });
+});
+
+describe('/tokens explains why no federated credential accepts a token', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows the nearest credential with the differing field marked (the AADSTS70021 question)', async () => {
+    const body = (await (await fetch(`${server.url}/api/sample/tokens`)).json()) as { tokens: Array<{ id: string; token: string }> };
+    const sample = body.tokens.find((t) => t.id === 'cluster')!.token;
+    const claims = JSON.parse(Buffer.from(sample.split('.')[1]!, 'base64url').toString());
+    // Same issuer and audience as the sample cluster token, a namespace that no FIC names.
+    const { privateKey } = await generateKeyPair('RS256');
+    const token = await new SignJWT({ ...claims, sub: 'system:serviceaccount:shop-staging:checkout' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'test' })
+      .sign(privateKey);
+    const page = await browser.context.newPage();
+    const t = new TokenPage(page, server.url);
+    await t.open();
+    await t.paste(token);
+    await expect.poll(() => page.getByTestId('fic-none').textContent()).toContain('AADSTS70021');
+    const subjectRow = page.locator('[data-testid="fic-none"] tr[data-field="subject"]');
+    await expect.poll(() => subjectRow.textContent()).toContain('system:serviceaccount:shop-staging:checkout');
+    expect(await page.locator('[data-testid="fic-none"] tr[data-field="issuer"]').count()).toBe(0);
+    await page.screenshot({ path: join(artifactsDir, 'tokens-nearest-fic.png'), fullPage: true });
+    expect(t.requestsCarrying(token.split('.')[2]!)).toEqual([]);
+    await page.close();
   });
 });

@@ -1,0 +1,25 @@
+// `npm run bench`: speed and memory goals, each printed against a baseline measured in the same run.
+// Needs a production build (`npm run build`). Select benchmarks with arguments: tokens, map, logs.
+import { startServer } from '../support/next-server';
+import { benchTokenPage } from './token-page.bench';
+
+const wanted = new Set(process.argv.slice(2));
+const run = (name: string) => wanted.size === 0 || wanted.has(name);
+
+async function main() {
+  const results: Record<string, number> = {};
+  if (run('tokens')) {
+    const server = await startServer();
+    try {
+      Object.assign(results, await benchTokenPage(server));
+    } finally {
+      await server.stop();
+    }
+  }
+  console.log(JSON.stringify(results, null, 2));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
