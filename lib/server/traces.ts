@@ -1,10 +1,11 @@
 import 'server-only';
 import { getConfig } from '@/lib/config';
+import { nodeId } from '@/lib/domain/ids';
 import { getSources } from '@/lib/sources/registry';
 import type { RawLogLine } from '@/lib/sources/logs/log-source';
 import { SourceError } from '@/lib/sources/source-error';
 import { lineMatches } from '@/lib/traces/correlate';
-import type { Trace, TraceOutcome } from '@/lib/traces/model';
+import type { EntraFailure, Trace, TraceOutcome } from '@/lib/traces/model';
 import { parseLogLine } from '@/lib/traces/parse-line';
 import { buildTrace, summarizeTraces, type TraceListItem } from '@/lib/traces/trace';
 import { withTimeout } from './timeout';
@@ -52,7 +53,30 @@ export async function findTrace(correlationId: string): Promise<TraceLookup> {
   const parsed = lines.map((l) => parseLogLine(l, { correlationFields })).filter((l) => lineMatches(l, correlationId));
   if (parsed.length === 0) return { found: false, sources: statuses };
   const trace = buildTrace(correlationId, parsed, { maxEvents: MAX_TRACE_EVENTS, inputTruncated: statuses.some((s) => s.truncated) });
+  if (trace.summary.entra) trace.summary.entra = await scopeToClusters(trace.summary.entra);
   return { found: true, trace: { ...trace, sources: statuses } };
+}
+
+/**
+ * Logs name a namespace and a service account, not a cluster. With several clusters the identity
+ * map's ids carry the cluster (`sa:<cluster>:<ns>/<name>`): re-scope the links when exactly one
+ * cluster has that service account, and drop them when it is ambiguous or unknown.
+ */
+async function scopeToClusters(entra: EntraFailure): Promise<EntraFailure> {
+  if (!entra.serviceAccountId) return entra;
+  const snapshot = await getSources().cluster.list().catch(() => undefined);
+  if (!snapshot || snapshot.clusters.length < 2) return entra;
+  const ref = /^sa:([^/]+)\/(.+)$/.exec(entra.serviceAccountId);
+  const candidates = ref ? snapshot.serviceAccounts.filter((sa) => sa.namespace === ref[1] && sa.name === ref[2]) : [];
+  if (candidates.length !== 1) return { ...entra, serviceAccountId: undefined, podId: undefined };
+  const { cluster, namespace, name } = candidates[0]!;
+  const scope = { multiCluster: true };
+  const podName = entra.podId?.split('/').slice(1).join('/');
+  return {
+    ...entra,
+    serviceAccountId: nodeId.serviceAccount(scope, cluster, namespace, name),
+    podId: podName ? nodeId.pod(scope, cluster, namespace, podName) : undefined,
+  };
 }
 
 export async function listTraces(options: { outcome?: TraceOutcome; limit: number }): Promise<{ traces: TraceListItem[]; sources: LogSourceStatus[] }> {
