@@ -6,8 +6,10 @@ import { usePathname } from 'next/navigation';
 const LINKS = [
   { href: '/', label: 'Overview' },
   { href: '/map', label: 'Identity map' },
+  { href: '/explain', label: 'Explain an error' },
   { href: '/tokens', label: 'Tokens' },
   { href: '/traces', label: 'Traces' },
+  { href: '/flow', label: 'Flow' },
 ] as const;
 
 export function NavLinks() {

@@ -9,7 +9,7 @@ describe('GET /api/health with the built-in sample environment', () => {
   beforeAll(async () => {
     server = await startServer();
   });
-  afterAll(() => server.stop());
+  afterAll(() => server?.stop());
 
   it('reports every source in sample mode and healthy', async () => {
     const response = await fetch(`${server.url}/api/health`);

@@ -17,7 +17,7 @@ describe('trace and identity-map routes on the sample world', () => {
   beforeAll(async () => {
     server = await startServer();
   });
-  afterAll(() => server.stop());
+  afterAll(() => server?.stop());
 
   const get = async (path: string) => {
     const response = await fetch(`${server.url}${path}`);
@@ -114,5 +114,33 @@ describe('one failing source degrades its panel, not the map', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('POST /api/explain-error', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.stop());
+  const post = (body: string) => fetch(`${server.url}/api/explain-error`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  it('finds the SA and the FIC whose issuer lacks the trailing slash, inside a JSON log line', async () => {
+    const { SAMPLE_ISSUER } = await import('@/lib/sample/world');
+    const description = `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '${SAMPLE_ISSUER}'. Assertion Subject: 'system:serviceaccount:shop:checkout-canary'. Assertion Audience: 'api://AzureADTokenExchange'.`;
+    const line = JSON.stringify({ level: 50, msg: 'token request failed', error: { error: 'invalid_request', error_description: description } });
+    const response = await post(JSON.stringify({ text: line }));
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.verdict).toBe('trailing-slash');
+    expect(body.serviceAccount.id).toBe('sa:sample:shop/checkout-canary');
+    expect(body.candidates[0].diffs[0]).toMatchObject({ field: 'issuer', presented: SAMPLE_ISSUER, configured: SAMPLE_ISSUER.replace(/\/$/, '') });
+    expect(body.fix.commands.join('\n')).toContain('az identity federated-credential');
+  });
+
+  it('answers bad input with specific 4xx errors', async () => {
+    expect((await post('{"text": ""}')).status).toBe(400);
+    expect((await post('nope')).status).toBe(400);
+    expect((await post(JSON.stringify({ text: 'x'.repeat(70 * 1024) }))).status).toBe(413);
   });
 });

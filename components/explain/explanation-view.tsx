@@ -1,0 +1,145 @@
+import Link from 'next/link';
+import type { ExplainErrorResponse } from '@/lib/server/explain-error';
+import { CopyButton } from './copy-button';
+
+const VERDICT_TITLE: Record<ExplainErrorResponse['verdict'], string> = {
+  'possibly-propagating': 'A matching credential exists: it may still be propagating',
+  'trailing-slash': 'The issuer differs by a trailing "/"',
+  case: 'A value differs only in upper/lower case',
+  whitespace: 'A value differs by whitespace',
+  namespace: 'The namespace differs',
+  'service-account-name': 'The service account name differs',
+  audience: 'The audience differs',
+  'missing-fic': 'No federated credential exists for this service account',
+  'not-a-matching-error': 'Not a federated-credential matching error',
+  unrecognised: 'No AADSTS error found in the text',
+};
+
+/** Props-only view of an explained Entra error. */
+export function ExplanationView({ explanation: e }: { explanation: ExplainErrorResponse }) {
+  const failed = (['cluster', 'azure'] as const).filter((k) => !e.sources[k].ok);
+  return (
+    <section className="stack" aria-labelledby="verdict-title">
+      {failed.map((k) => (
+        <p key={k} role="alert" className="callout callout-warn">
+          The {k} source failed, so the explanation may miss candidates: {e.sources[k].error?.message}
+        </p>
+      ))}
+      <div className={`card stack callout-${e.verdict === 'unrecognised' ? 'warn' : 'info'}`}>
+        <h2 id="verdict-title" style={{ margin: 0 }} data-testid="verdict">
+          {VERDICT_TITLE[e.verdict]}
+        </h2>
+        <p style={{ margin: 0 }}>{e.summary}</p>
+        {e.serviceAccount && (
+          <p style={{ margin: 0 }}>
+            Service account:{' '}
+            <Link href={`/map?focus=${encodeURIComponent(e.serviceAccount.id)}`}>
+              {e.serviceAccount.namespace}/{e.serviceAccount.name}
+            </Link>{' '}
+            <span className="muted small">in cluster {e.serviceAccount.cluster}</span>
+          </p>
+        )}
+      </div>
+
+      {e.codes.length > 0 && (
+        <div className="card">
+          <h3 style={{ marginTop: 0 }}>Error codes</h3>
+          <ul>
+            {e.codes.map((c) => (
+              <li key={c.code}>
+                <strong>{c.code}</strong>: {c.meaning ?? 'not a code idlens knows'}
+                {c.cause && <div className="small muted">Usual cause: {c.cause}</div>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      {(e.parsed.issuer || e.parsed.subject || e.parsed.audience) && (
+        <div className="card">
+          <h3 style={{ marginTop: 0 }}>What the token presented</h3>
+          <table>
+            <tbody>
+              {(['issuer', 'subject', 'audience'] as const).map((field) =>
+                e.parsed[field] ? (
+                  <tr key={field}>
+                    <th scope="row">{field}</th>
+                    <td>
+                      <code>{e.parsed[field]}</code>
+                    </td>
+                  </tr>
+                ) : null,
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {e.candidates.length > 0 && (
+        <div className="card">
+          <h3 style={{ marginTop: 0 }}>Candidate federated credentials, nearest first</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Credential</th>
+                <th scope="col">Field</th>
+                <th scope="col">Token presented</th>
+                <th scope="col">Credential has</th>
+                <th scope="col">Difference</th>
+              </tr>
+            </thead>
+            <tbody>
+              {e.candidates.map((c) =>
+                c.diffs.length === 0 ? (
+                  <tr key={c.id}>
+                    <td>
+                      <Link href={`/map?focus=${encodeURIComponent(c.id)}`}>{c.name}</Link>
+                      <div className="small muted">{c.ownerName ?? c.ownerClientId}</div>
+                    </td>
+                    <td colSpan={4}>matches every quoted field</td>
+                  </tr>
+                ) : (
+                  c.diffs.map((d, i) => (
+                    <tr key={`${c.id}/${d.field}`} data-field={d.field}>
+                      {i === 0 && (
+                        <td rowSpan={c.diffs.length}>
+                          <Link href={`/map?focus=${encodeURIComponent(c.id)}`}>{c.name}</Link>
+                          <div className="small muted">{c.ownerName ?? c.ownerClientId}</div>
+                        </td>
+                      )}
+                      <th scope="row">{d.field}</th>
+                      <td>
+                        <code className="diff">{d.presented}</code>
+                      </td>
+                      <td>
+                        <code className="diff">{d.configured}</code>
+                      </td>
+                      <td>{d.difference}</td>
+                    </tr>
+                  ))
+                ),
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {e.fix && (
+        <div className="card stack">
+          <h3 style={{ margin: 0 }}>Fix</h3>
+          <p style={{ margin: 0 }}>{e.fix.description}</p>
+          {e.fix.commands.map((command) => (
+            <div key={command} className="stack" style={{ gap: 4 }}>
+              <pre className="card" style={{ margin: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+                {command}
+              </pre>
+              <div>
+                <CopyButton text={command} />
+              </div>
+            </div>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
