@@ -1,0 +1,11 @@
+import { TraceListSkeleton } from '@/components/traces/trace-skeleton';
+
+export default function Loading() {
+  return (
+    <div className="stack">
+      <h1>Traces</h1>
+      <div className="skeleton" style={{ height: 150 }} />
+      <TraceListSkeleton />
+    </div>
+  );
+}

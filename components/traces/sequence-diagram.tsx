@@ -1,0 +1,87 @@
+'use client';
+
+import { useEffect, useId, useState } from 'react';
+import { copyText, downloadText } from './download';
+
+type RenderState = { state: 'rendering' } | { state: 'rendered'; svg: string } | { state: 'failed'; message: string };
+
+/**
+ * A mermaid `sequenceDiagram` rendered to SVG in the browser. mermaid (about 1 MB gzipped) is
+ * imported here, when the diagram mounts, so only the pages that draw one ever load it.
+ * `securityLevel: 'strict'` makes mermaid sanitise labels and disables click handlers; the SVG
+ * it returns is the only markup the trace pages inject. The source itself is built from log
+ * values escaped for mermaid (lib/traces/sequence.ts).
+ */
+export function SequenceDiagram({ source, fileName, title }: { source: string; fileName: string; title: string }) {
+  const reactId = useId();
+  const [render, setRender] = useState<RenderState>({ state: 'rendering' });
+  const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
+
+  useEffect(() => {
+    let cancelled = false;
+    // mermaid uses the id for the SVG element and its CSS: letters and digits only.
+    const id = `mermaid-${reactId.replace(/[^A-Za-z0-9]/g, '')}-${Math.random().toString(36).slice(2, 8)}`;
+    (async () => {
+      try {
+        const mermaid = (await import('mermaid')).default;
+        const dark = window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+        mermaid.initialize({
+          startOnLoad: false,
+          securityLevel: 'strict',
+          theme: dark ? 'dark' : 'default',
+          // Wider actors than the default 150 px: labels carry URLs and IDs, wrapped inside the boxes.
+          sequence: { useMaxWidth: true, wrap: true, width: 210, actorMargin: 60 },
+        });
+        const { svg } = await mermaid.render(id, source);
+        if (!cancelled) setRender({ state: 'rendered', svg });
+      } catch (error) {
+        // mermaid leaves its temporary container behind when parsing fails.
+        document.getElementById(`d${id}`)?.remove();
+        document.getElementById(id)?.remove();
+        if (!cancelled) setRender({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [source, reactId]);
+
+  async function copySource() {
+    setCopied((await copyText(source)) ? 'copied' : 'failed');
+    setTimeout(() => setCopied('idle'), 2000);
+  }
+
+  return (
+    <div className="stack">
+      <div className="row">
+        <button type="button" onClick={() => render.state === 'rendered' && downloadText(`${fileName}.svg`, render.svg, 'image/svg+xml')} disabled={render.state !== 'rendered'}>
+          Download SVG
+        </button>
+        <button type="button" onClick={copySource}>
+          Copy mermaid source
+        </button>
+        <span role="status" className="small muted">
+          {copied === 'copied' ? 'Mermaid source copied.' : copied === 'failed' ? 'Copying failed: select the source below.' : ''}
+        </span>
+      </div>
+      {render.state === 'rendering' && <div className="skeleton sequence-skeleton" aria-busy="true" aria-label="Drawing the sequence diagram" />}
+      {render.state === 'failed' && (
+        <div role="alert" className="callout callout-error">
+          <strong>The sequence diagram could not be drawn.</strong> The source below can still be copied and pasted into another
+          mermaid renderer. mermaid said:
+          <pre className="log-pre">{render.message}</pre>
+        </div>
+      )}
+      {render.state === 'rendered' && (
+        <figure className="sequence-figure" aria-label={title} data-testid="sequence-diagram">
+          {/* The SVG comes from mermaid with securityLevel 'strict' (sanitised labels, no scripts). */}
+          <div className="sequence-svg" dangerouslySetInnerHTML={{ __html: render.svg }} />
+        </figure>
+      )}
+      <details open={render.state === 'failed'}>
+        <summary>Mermaid source</summary>
+        <pre className="log-pre">{source}</pre>
+      </details>
+    </div>
+  );
+}
