@@ -26,13 +26,33 @@ export default function OverviewPage() {
           <h3 style={{ marginTop: 0 }}>
             <Link href="/map">Identity map</Link>
           </h3>
-          <p className="small muted">The trust graph from pods to service accounts, federated credentials and identities. Not built yet.</p>
+          <p className="small muted">
+            The trust graph from pods to service accounts, federated credentials, identities and the APIs they may call, with
+            every misconfiguration flagged and a fix command for each.
+          </p>
         </li>
         <li className="card">
           <h3 style={{ marginTop: 0 }}>
             <Link href="/traces">Trace search</Link>
           </h3>
-          <p className="small muted">Follow a correlation ID through consumer and provider logs. Not built yet.</p>
+          <p className="small muted">
+            Follow a correlation ID through consumer and provider logs: timeline, outcome, and the token exchange drawn as it
+            happened.
+          </p>
+        </li>
+        <li className="card">
+          <h3 style={{ marginTop: 0 }}>
+            <Link href="/explain">Explain an error</Link>
+          </h3>
+          <p className="small muted">
+            Paste an AADSTS70021-style error: which service account, which federated credential, which field differs, and the fix.
+          </p>
+        </li>
+        <li className="card">
+          <h3 style={{ marginTop: 0 }}>
+            <Link href="/flow">Token exchange flow</Link>
+          </h3>
+          <p className="small muted">The exchange for any service account, with its real issuer, subject, audience and client ID.</p>
         </li>
       </ul>
     </div>
