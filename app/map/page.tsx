@@ -1,12 +1,23 @@
-import { NotBuilt } from '@/components/shell/not-built';
+import { Suspense } from 'react';
+import { MapPanel } from '@/components/map/map-panel';
+import { MapSkeleton } from '@/components/map/map-skeleton';
 
 export const metadata = { title: 'Identity map' };
 
 export default function MapPage() {
   return (
-    <NotBuilt
-      title="Identity map"
-      what="This page will draw the trust graph (pods → service accounts → federated credentials → identities → APIs) with every misconfiguration flagged and a fix command for each."
-    />
+    <div className="stack">
+      <div>
+        <h1>Identity map</h1>
+        <p className="lead">
+          Who trusts whom: pods → service accounts → federated credentials → managed identities and applications → the APIs they
+          may call. Every misconfiguration is flagged with what breaks and a command that fixes it.
+        </p>
+      </div>
+      {/* The panel reads the view state from the URL (useSearchParams): it renders in the browser. */}
+      <Suspense fallback={<MapSkeleton />}>
+        <MapPanel />
+      </Suspense>
+    </div>
   );
 }

@@ -1,0 +1,258 @@
+// Pure layout of the trust graph, run in a Web Worker (layout.worker.ts) so the page stays
+// responsive. The graph has a fixed flow — pod → service account → federated credential →
+// identity → application — so it is drawn as layered columns in that order, grouped in
+// horizontal bands per cluster and namespace; Azure objects sit beside the service accounts they
+// trust (barycentre of their neighbours). O(n log n): 5,000 nodes take a few milliseconds, where
+// a general layered layout with nested groups takes seconds.
+// Tall maps wrap into several sections side by side (like newspaper columns), each with its own
+// Azure columns, so the whole graph keeps a screen-like aspect ratio.
+
+export interface LayoutNode {
+  id: string;
+  kind: string;
+  /** `cluster\u0000namespace` for namespaced objects; undefined for Azure objects. */
+  band?: string;
+}
+
+export interface LayoutEdge {
+  from: string;
+  to: string;
+}
+
+export interface LayoutInput {
+  nodes: LayoutNode[];
+  edges: LayoutEdge[];
+  /**
+   * Pairs that belong together without an edge (the nodes one finding is about): a credential whose
+   * issuer is off by a "/" has no edge to its service account, yet belongs beside it.
+   */
+  hints?: LayoutEdge[];
+}
+
+export interface LayoutResult {
+  positions: Record<string, { x: number; y: number }>;
+  /** Which section (0-based, left to right) each node was placed in. */
+  sections: Record<string, number>;
+  /** Milliseconds the layout took (measured where it ran). */
+  durationMs?: number;
+}
+
+export const ROW = 64;
+const POD_GAP = 150;
+/** Pods of one service account stack in columns of this many; more columns go further left. */
+const PODS_PER_COLUMN = 4;
+const POD_COLUMNS = 3;
+const COLUMN_GAP = 260;
+const BAND_GAP = 90;
+const CLUSTER_GAP = 160;
+const SECTION_GAP = 260;
+const AZURE_COLUMNS = ['federatedCredential', 'managedIdentity', 'application'];
+
+/** Rows a service account's pods take: one column of up to four, then up to three columns side by side. */
+function podsPerColumn(count: number): number {
+  return Math.max(PODS_PER_COLUMN, Math.ceil(count / POD_COLUMNS));
+}
+
+function podRows(count: number): number {
+  if (count <= 1) return 1;
+  const perColumn = podsPerColumn(count);
+  return Math.min(count, perColumn) + (count > perColumn ? 0.5 : 0);
+}
+
+interface Band {
+  key: string;
+  cluster: string;
+  pods: LayoutNode[];
+  serviceAccounts: LayoutNode[];
+  /** Height in rows, known before placement. */
+  rows: number;
+  podsBySa: Map<string, LayoutNode[]>;
+  orphanPods: LayoutNode[];
+}
+
+export function bandLayout(input: LayoutInput): LayoutResult {
+  const positions: LayoutResult['positions'] = {};
+  const sections: LayoutResult['sections'] = {};
+  const ids = new Set(input.nodes.map((n) => n.id));
+  const neighbours = new Map<string, string[]>();
+  const link = (a: string, b: string) => {
+    const list = neighbours.get(a);
+    if (list) list.push(b);
+    else neighbours.set(a, [b]);
+  };
+  for (const e of input.edges) {
+    if (!ids.has(e.from) || !ids.has(e.to)) continue;
+    link(e.from, e.to);
+    link(e.to, e.from);
+  }
+  const kindOf = new Map(input.nodes.map((n) => [n.id, n.kind]));
+  const hinted = new Map<string, string[]>();
+  for (const h of input.hints ?? []) {
+    if (!ids.has(h.from) || !ids.has(h.to) || h.from === h.to) continue;
+    (hinted.get(h.from) ?? hinted.set(h.from, []).get(h.from)!).push(h.to);
+    (hinted.get(h.to) ?? hinted.set(h.to, []).get(h.to)!).push(h.from);
+  }
+
+  // 1. Namespace bands: service accounts by name, each SA's pods in a small grid to its left.
+  const bandMap = new Map<string, Band>();
+  const azure: LayoutNode[] = [];
+  for (const node of input.nodes) {
+    if (node.band === undefined) {
+      azure.push(node);
+      continue;
+    }
+    let band = bandMap.get(node.band);
+    if (!band) {
+      band = { key: node.band, cluster: node.band.split('\u0000')[0] ?? '', pods: [], serviceAccounts: [], rows: 0, podsBySa: new Map(), orphanPods: [] };
+      bandMap.set(node.band, band);
+    }
+    if (node.kind === 'serviceAccount') band.serviceAccounts.push(node);
+    else band.pods.push(node);
+  }
+  const byId = (a: LayoutNode, b: LayoutNode) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const bands = [...bandMap.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const band of bands) {
+    band.serviceAccounts.sort(byId);
+    const saIds = new Set(band.serviceAccounts.map((s) => s.id));
+    for (const pod of band.pods.sort(byId)) {
+      const sa = (neighbours.get(pod.id) ?? []).find((n) => saIds.has(n));
+      if (sa) {
+        const list = band.podsBySa.get(sa);
+        if (list) list.push(pod);
+        else band.podsBySa.set(sa, [pod]);
+      } else band.orphanPods.push(pod);
+    }
+    let rows = 0;
+    for (const sa of band.serviceAccounts) rows += podRows(band.podsBySa.get(sa.id)?.length ?? 0);
+    if (band.orphanPods.length) rows += podRows(band.orphanPods.length);
+    band.rows = Math.max(rows, 1);
+  }
+
+  // 2. Split bands into sections of roughly equal height, aiming at a ~16:9 overall shape.
+  const totalRows = bands.reduce((sum, b) => sum + b.rows + 1.5, 0) + Math.ceil(azure.length / 4);
+  const sectionWidth = POD_COLUMNS * POD_GAP + (1 + AZURE_COLUMNS.length) * COLUMN_GAP + SECTION_GAP;
+  const idealSections = Math.max(1, Math.round(Math.sqrt((totalRows * ROW * 16) / (9 * sectionWidth))));
+  const rowsPerSection = Math.max(12, Math.ceil(totalRows / idealSections));
+
+  let section = 0;
+  let y = 0;
+  let previousCluster: string | undefined;
+  const place = (id: string, x: number, yy: number, s: number) => {
+    positions[id] = { x, y: yy };
+    sections[id] = s;
+  };
+  const sectionX = (s: number) => s * sectionWidth;
+  const saX = (s: number) => sectionX(s) + POD_COLUMNS * POD_GAP;
+  let sectionRows = 0;
+  for (const band of bands) {
+    if (sectionRows > 0 && sectionRows + band.rows > rowsPerSection) {
+      section += 1;
+      y = 0;
+      sectionRows = 0;
+      previousCluster = undefined;
+    }
+    if (previousCluster !== undefined) y += previousCluster === band.cluster ? BAND_GAP : CLUSTER_GAP;
+    previousCluster = band.cluster;
+    const podRow = (pods: LayoutNode[], startY: number) => {
+      const perColumn = podsPerColumn(pods.length);
+      pods.forEach((pod, i) => {
+        const col = Math.floor(i / perColumn);
+        const row = i % perColumn;
+        // The first column sits next to the SA; further columns extend to the left, shifted by
+        // half a row so that their edges pass between the pods of the nearer columns.
+        place(pod.id, saX(section) - (col + 1) * POD_GAP, startY + row * ROW + (col % 2) * (ROW / 2), section);
+      });
+      return podRows(pods.length);
+    };
+    for (const sa of band.serviceAccounts) {
+      const pods = band.podsBySa.get(sa.id) ?? [];
+      const rows = podRow(pods, y);
+      place(sa.id, saX(section), y + ((rows - 1) * ROW) / 2, section);
+      y += rows * ROW;
+    }
+    if (band.orphanPods.length) y += podRow(band.orphanPods, y) * ROW;
+    sectionRows += band.rows + 1.5;
+  }
+  const lastClusterSection = section;
+
+  // 3. Azure columns, left to right: each node goes to the section most of its placed neighbours
+  //    are in, at the mean height of those neighbours, pushed down to keep one row between nodes.
+  const columnOf = (kind: string) => {
+    const i = AZURE_COLUMNS.indexOf(kind);
+    return i < 0 ? AZURE_COLUMNS.length : i;
+  };
+  const columns: LayoutNode[][] = [];
+  for (const node of azure) (columns[columnOf(node.kind)] ??= []).push(node);
+  for (let c = 0; c < columns.length; c++) {
+    const nodes = columns[c];
+    if (!nodes) continue;
+    const perSection = new Map<number, Array<{ id: string; ideal: number }>>();
+    const orphans: string[] = [];
+    for (const node of nodes.sort(byId)) {
+      const placedOf = (list: string[] | undefined) => (list ?? []).filter((n) => positions[n] !== undefined && kindOf.get(n) !== node.kind);
+      let placed = placedOf(neighbours.get(node.id));
+      if (placed.length === 0) placed = placedOf(hinted.get(node.id));
+      if (placed.length === 0) {
+        orphans.push(node.id);
+        continue;
+      }
+      const votes = new Map<number, number>();
+      for (const n of placed) votes.set(sections[n]!, (votes.get(sections[n]!) ?? 0) + 1);
+      const s = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+      const inSection = placed.filter((n) => sections[n] === s);
+      const ideal = inSection.reduce((sum, n) => sum + positions[n]!.y, 0) / inSection.length;
+      const list = perSection.get(s);
+      if (list) list.push({ id: node.id, ideal });
+      else perSection.set(s, [{ id: node.id, ideal }]);
+    }
+    const columnX = (s: number) => saX(s) + (c + 1) * COLUMN_GAP;
+    const heights = Array.from({ length: lastClusterSection + 1 }, () => 0);
+    for (const [s, list] of perSection) {
+      list.sort((a, b) => a.ideal - b.ideal || (a.id < b.id ? -1 : 1));
+      let next = 0;
+      for (const item of list) {
+        const yy = Math.max(item.ideal, next);
+        place(item.id, columnX(s), yy, s);
+        next = yy + ROW;
+      }
+      heights[s] = next;
+    }
+    // Nodes tied to nothing placed (credentials for other issuers, unused identities) fill the
+    // shortest sections' columns, so a thousand of them do not make one endless column.
+    for (const id of orphans) {
+      let s = 0;
+      for (let i = 1; i < heights.length; i++) if (heights[i]! < heights[s]!) s = i;
+      place(id, columnX(s), heights[s]!, s);
+      heights[s] = heights[s]! + ROW;
+    }
+  }
+  return { positions, sections };
+}
+
+/** FNV-1a over the node and edge ids: the layout cache key (same graph → same layout). */
+export function graphHash(input: LayoutInput): string {
+  let h = 0x811c9dc5;
+  const feed = (s: string) => {
+    for (let i = 0; i < s.length; i++) {
+      h ^= s.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+    h ^= 10;
+    h = Math.imul(h, 0x01000193);
+  };
+  for (const n of input.nodes) {
+    feed(n.id);
+    feed(n.kind);
+    feed(n.band ?? '');
+  }
+  for (const e of input.edges) {
+    feed(e.from);
+    feed(e.to);
+  }
+  feed('hints');
+  for (const e of input.hints ?? []) {
+    feed(e.from);
+    feed(e.to);
+  }
+  return `${input.nodes.length}:${input.edges.length}:${(h >>> 0).toString(36)}`;
+}

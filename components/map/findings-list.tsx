@@ -1,0 +1,108 @@
+'use client';
+
+import { useState } from 'react';
+import type { MapFinding, Severity } from '@/lib/api/identity-map-queries';
+import { CommandBlock } from './copy-button';
+
+// Props-only: the findings grouped by severity, each with what is wrong, the nodes it is about
+// (links that focus them) and the fix commands.
+
+const GROUPS: Array<{ severity: Severity; title: string; badge: string }> = [
+  { severity: 'error', title: 'Errors', badge: 'badge-error' },
+  { severity: 'warning', title: 'Warnings', badge: 'badge-warn' },
+  { severity: 'info', title: 'Info', badge: 'badge-info' },
+];
+
+/** Findings rendered per group before "Show all": thousands of findings stay a fast page. */
+const FIRST_PAGE = 100;
+
+interface Props {
+  findings: MapFinding[];
+  total: number;
+  labelOf(id: string): string | undefined;
+  hrefFor(id: string): string;
+  onFocus(id: string): void;
+}
+
+export function FindingsList({ findings, total, labelOf, hrefFor, onFocus }: Props) {
+  const [expanded, setExpanded] = useState<Record<string, boolean>>({});
+  return (
+    <section aria-labelledby="findings-title" className="stack map-findings">
+      <h2 id="findings-title" style={{ margin: 0 }}>
+        Findings{' '}
+        <span className="small muted">
+          {findings.length === total ? total : `${findings.length} of ${total} (filtered)`}
+        </span>
+      </h2>
+      {total === 0 && <p className="callout callout-ok">No findings: every workload identity chain idlens can see is consistent.</p>}
+      {total > 0 && findings.length === 0 && <p className="muted">No finding concerns the nodes the filters keep.</p>}
+      {GROUPS.map(({ severity, title, badge }) => {
+        const group = findings.filter((f) => f.severity === severity);
+        if (group.length === 0) return null;
+        const shown = expanded[severity] ? group : group.slice(0, FIRST_PAGE);
+        return (
+          <section key={severity} aria-labelledby={`findings-${severity}`} data-severity={severity}>
+            <h3 id={`findings-${severity}`}>
+              {title} <span className={`badge ${badge}`}>{group.length}</span>
+            </h3>
+            <ul className="map-finding-list">
+              {shown.map((f, i) => (
+                <li key={`${f.code}:${f.refs.join(',')}:${i}`} className="map-finding" data-code={f.code}>
+                  <FindingBody finding={f} labelOf={labelOf} hrefFor={hrefFor} onFocus={onFocus} />
+                </li>
+              ))}
+            </ul>
+            {group.length > shown.length && (
+              <button type="button" onClick={() => setExpanded((e) => ({ ...e, [severity]: true }))}>
+                Show all {group.length} {title.toLowerCase()}
+              </button>
+            )}
+          </section>
+        );
+      })}
+    </section>
+  );
+}
+
+export function FindingBody({ finding, labelOf, hrefFor, onFocus }: { finding: MapFinding } & Omit<Props, 'findings' | 'total'>) {
+  const badge = finding.severity === 'error' ? 'badge-error' : finding.severity === 'warning' ? 'badge-warn' : 'badge-info';
+  return (
+    <div className="stack map-finding-body">
+      <div className="row">
+        <span className={`badge ${badge}`}>{finding.severity}</span>
+        <code className="small">{finding.code}</code>
+      </div>
+      <p style={{ margin: 0 }}>{finding.message}</p>
+      {finding.refs.length > 0 && (
+        <p className="small" style={{ margin: 0 }}>
+          About:{' '}
+          {finding.refs.map((ref, i) => (
+            <span key={ref}>
+              {i > 0 && ', '}
+              <a
+                href={hrefFor(ref)}
+                onClick={(event) => {
+                  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+                  event.preventDefault();
+                  onFocus(ref);
+                }}
+              >
+                {labelOf(ref) ?? ref}
+              </a>
+            </span>
+          ))}
+        </p>
+      )}
+      {finding.fix && (
+        <div className="stack map-fix">
+          <p className="small" style={{ margin: 0 }}>
+            <strong>Fix:</strong> {finding.fix.description}
+          </p>
+          {finding.fix.commands.map((command, i) => (
+            <CommandBlock key={i} command={command} />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

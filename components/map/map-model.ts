@@ -1,0 +1,309 @@
+import type { IdentityMapData, MapEdge, MapFinding, MapNode, NodeKind, Severity } from '@/lib/api/identity-map-queries';
+import type { MapSearch } from '@/lib/api/map-search-params';
+
+// Pure: the response of /api/identity-map indexed once per fetch, so that every filter keystroke
+// only walks arrays and sets (no re-parsing, no graph rebuild). Runs in the browser and in unit tests.
+
+export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
+const CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+
+/** The client ID a service account is annotated with, lower-cased (Entra compares GUIDs case-insensitively). */
+function annotatedClientId(info: NodeInfo): string | undefined {
+  return (str(info.node.data, 'clientId') ?? stringMap(info.node.data, 'annotations')[CLIENT_ID_ANNOTATION])?.toLowerCase();
+}
+
+export const KIND_LABELS: Record<NodeKind, string> = {
+  pod: 'Pod',
+  serviceAccount: 'Service account',
+  federatedCredential: 'Federated credential',
+  managedIdentity: 'Managed identity',
+  application: 'Application',
+};
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export interface NodeInfo {
+  node: MapNode;
+  /** Kubernetes namespace (pods, service accounts); undefined for Azure objects. */
+  namespace?: string;
+  /** Cluster name for cluster-scoped objects. */
+  cluster?: string;
+  /** Object name without namespace (from data.name or the id). */
+  name: string;
+  findings: MapFinding[];
+  /** Worst severity among the node's findings. */
+  worst?: Severity;
+  /** Lower-cased text the search box matches: id, label, namespace. */
+  text: string;
+}
+
+export interface MapModel {
+  data: IdentityMapData;
+  infos: NodeInfo[];
+  byId: Map<string, NodeInfo>;
+  /** Edges touching each node, both directions. */
+  edgesOf: Map<string, MapEdge[]>;
+  namespaces: string[];
+  multiCluster: boolean;
+  counts: Record<Severity, number>;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function str(data: object, key: string): string | undefined {
+  const v = (data as Record<string, unknown>)[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A string map (annotations, labels) from node data; non-string values are shown as JSON. */
+export function stringMap(data: object, key: string): Record<string, string> {
+  const v = (data as Record<string, unknown>)[key];
+  if (!isRecord(v)) return {};
+  return Object.fromEntries(Object.entries(v).map(([k, val]) => [k, typeof val === 'string' ? val : JSON.stringify(val)]));
+}
+
+export function stringList(data: object, key: string): string[] | undefined {
+  const v = (data as Record<string, unknown>)[key];
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  if (typeof v === 'string') return [v];
+  return undefined;
+}
+
+/** `sa:shop/checkout` → { namespace: 'shop', name: 'checkout' }; `sa:prod:shop/checkout` carries the cluster. */
+export function parseScopedId(id: string): { cluster?: string; namespace: string; name: string } | undefined {
+  const m = /^(?:sa|pod):(?:([^:/]+):)?([^/]+)\/(.+)$/.exec(id);
+  if (!m) return undefined;
+  return { ...(m[1] ? { cluster: m[1] } : {}), namespace: m[2]!, name: m[3]! };
+}
+
+function worstOf(findings: MapFinding[]): Severity | undefined {
+  let worst: Severity | undefined;
+  for (const f of findings) if (!worst || SEVERITY_RANK[f.severity] < SEVERITY_RANK[worst]) worst = f.severity;
+  return worst;
+}
+
+export function buildMapModel(data: IdentityMapData): MapModel {
+  const findingsByNode = new Map<string, MapFinding[]>();
+  for (const f of data.findings) {
+    for (const ref of f.refs) {
+      const list = findingsByNode.get(ref);
+      if (list) list.push(f);
+      else findingsByNode.set(ref, [f]);
+    }
+  }
+  const multiCluster = data.clusters.length > 1;
+  const onlyCluster = data.clusters.length === 1 ? data.clusters[0]!.name : undefined;
+  const namespaces = new Set<string>();
+  const infos: NodeInfo[] = data.nodes.map((node) => {
+    const scoped = node.kind === 'pod' || node.kind === 'serviceAccount' ? parseScopedId(node.id) : undefined;
+    const namespace = str(node.data, 'namespace') ?? scoped?.namespace;
+    // Azure objects have no cluster, except a credential naming a cluster's issuer (data.cluster).
+    const cluster = namespace === undefined ? str(node.data, 'cluster') : (str(node.data, 'cluster') ?? scoped?.cluster ?? onlyCluster);
+    const name = str(node.data, 'name') ?? scoped?.name ?? node.label;
+    if (namespace !== undefined) namespaces.add(namespace);
+    const findings = (findingsByNode.get(node.id) ?? []).slice().sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+    return { node, namespace, cluster, name, findings, worst: worstOf(findings), text: `${node.id}\n${node.label}\n${namespace ?? ''}`.toLowerCase() };
+  });
+  const byId = new Map(infos.map((i) => [i.node.id, i]));
+  const edgesOf = new Map<string, MapEdge[]>();
+  const push = (id: string, e: MapEdge) => {
+    const list = edgesOf.get(id);
+    if (list) list.push(e);
+    else edgesOf.set(id, [e]);
+  };
+  for (const e of data.edges) {
+    push(e.from, e);
+    if (e.to !== e.from) push(e.to, e);
+  }
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of data.findings) counts[f.severity] += 1;
+  return { data, infos, byId, edgesOf, namespaces: [...namespaces].sort(), multiCluster, counts };
+}
+
+/**
+ * The nodes a namespace filter keeps: that namespace's pods and service accounts, plus the Azure
+ * objects (credentials, identities, applications) reachable from them through Azure objects only,
+ * so `ns=shop` still shows what shop's workloads federate to.
+ */
+export function namespaceScope(model: MapModel, ns: string[]): Set<string> | undefined {
+  if (ns.length === 0) return undefined;
+  const wanted = new Set(ns);
+  const scope = new Set<string>();
+  const queue: string[] = [];
+  for (const info of model.infos) {
+    if (info.namespace !== undefined && wanted.has(info.namespace)) {
+      scope.add(info.node.id);
+      queue.push(info.node.id);
+    }
+  }
+  while (queue.length) {
+    const id = queue.pop()!;
+    for (const e of model.edgesOf.get(id) ?? []) {
+      const other = e.from === id ? e.to : e.from;
+      const info = model.byId.get(other);
+      if (!info || info.namespace !== undefined || scope.has(other)) continue;
+      scope.add(other);
+      queue.push(other);
+    }
+  }
+  return scope;
+}
+
+/** Ids of the nodes the view state keeps. Cheap enough for every keystroke (one pass over the nodes). */
+export function visibleNodeIds(model: MapModel, search: MapSearch, scope: Set<string> | undefined = namespaceScope(model, search.ns)): Set<string> {
+  const q = search.q.trim().toLowerCase();
+  const kinds = search.kind.length ? new Set<string>(search.kind) : undefined;
+  const severities = search.severity.length ? new Set<string>(search.severity) : undefined;
+  const visible = new Set<string>();
+  for (const info of model.infos) {
+    const id = info.node.id;
+    if (scope && !scope.has(id)) continue;
+    if (kinds && !kinds.has(info.node.kind)) continue;
+    if (search.broken && !(info.worst === 'error' || info.worst === 'warning')) continue;
+    if (severities && !info.findings.some((f) => severities.has(f.severity))) continue;
+    if (q && !info.text.includes(q)) continue;
+    visible.add(id);
+  }
+  return visible;
+}
+
+/** Findings about at least one visible node (findings about no node at all always show). */
+export function visibleFindings(model: MapModel, visible: Set<string>, filtered: boolean): MapFinding[] {
+  if (!filtered) return model.data.findings;
+  return model.data.findings.filter((f) => f.refs.length === 0 || f.refs.some((r) => visible.has(r) || !model.byId.has(r)));
+}
+
+/** A service name for the traces page: the app label, else the object's name. */
+export function serviceNameOf(info: NodeInfo): string {
+  const labels = stringMap(info.node.data, 'labels');
+  return labels['app.kubernetes.io/name'] ?? labels.app ?? info.name;
+}
+
+export type FieldStatus = 'match' | 'trailing-slash' | 'case' | 'differs' | 'missing';
+
+export interface FieldComparison {
+  field: 'Issuer' | 'Subject' | 'Audience';
+  expected: string;
+  actual: string | undefined;
+  status: FieldStatus;
+}
+
+export interface CredentialComparison {
+  credential: NodeInfo;
+  serviceAccount: NodeInfo;
+  /** True when the graph links them (the domain found them to be the same trust). */
+  linked: boolean;
+  fields: FieldComparison[];
+}
+
+export function compareField(field: FieldComparison['field'], expected: string | undefined, actual: string | undefined): FieldComparison {
+  const exp = expected ?? '(unknown)';
+  if (actual === undefined) return { field, expected: exp, actual, status: 'missing' };
+  if (expected === undefined) return { field, expected: exp, actual, status: 'differs' };
+  if (expected === actual) return { field, expected, actual, status: 'match' };
+  if (expected.replace(/\/+$/, '') === actual.replace(/\/+$/, '')) return { field, expected, actual, status: 'trailing-slash' };
+  if (expected.toLowerCase() === actual.toLowerCase()) return { field, expected, actual, status: 'case' };
+  return { field, expected, actual, status: 'differs' };
+}
+
+export function expectedSubject(info: NodeInfo): string | undefined {
+  return info.namespace === undefined ? undefined : `system:serviceaccount:${info.namespace}:${info.name}`;
+}
+
+function clusterIssuer(model: MapModel, cluster: string | undefined): string | undefined {
+  const c = cluster === undefined ? model.data.clusters[0] : model.data.clusters.find((x) => x.name === cluster);
+  return c?.issuer;
+}
+
+/** Client ID of a credential's owner: data.ownerClientId, else the id `fic:<clientId>/<name>`. */
+export function ownerClientIdOf(info: NodeInfo): string | undefined {
+  return str(info.node.data, 'ownerClientId') ?? /^fic:([^/]+)\//.exec(info.node.id)?.[1];
+}
+
+function compare(model: MapModel, fic: NodeInfo, sa: NodeInfo, linked: boolean): CredentialComparison {
+  const audiences = stringList(fic.node.data, 'audiences');
+  const audience: FieldComparison =
+    audiences === undefined
+      ? { field: 'Audience', expected: TOKEN_EXCHANGE_AUDIENCE, actual: undefined, status: 'missing' }
+      : audiences.includes(TOKEN_EXCHANGE_AUDIENCE)
+        ? { field: 'Audience', expected: TOKEN_EXCHANGE_AUDIENCE, actual: audiences.join(', '), status: 'match' }
+        : compareField('Audience', TOKEN_EXCHANGE_AUDIENCE, audiences.join(', ') || '(none)');
+  return {
+    credential: fic,
+    serviceAccount: sa,
+    linked,
+    fields: [
+      compareField('Issuer', str(sa.node.data, 'issuer') ?? clusterIssuer(model, sa.cluster), str(fic.node.data, 'issuer')),
+      compareField('Subject', str(sa.node.data, 'subject') ?? expectedSubject(sa), str(fic.node.data, 'subject')),
+      audience,
+    ],
+  };
+}
+
+const MAX_COMPARISONS = 4;
+
+/**
+ * For a federated credential or a service account: the FIC's issuer, subject and audience beside
+ * what the SA's token will carry. Pairs the graph links come first, then SAs annotated with the
+ * credential owner's client ID (where a mismatch hides: the domain draws no edge for those).
+ */
+export function credentialComparisons(model: MapModel, id: string): CredentialComparison[] {
+  const info = model.byId.get(id);
+  if (!info) return [];
+  const pairs = new Map<string, CredentialComparison>();
+  const add = (fic: NodeInfo | undefined, sa: NodeInfo | undefined, linked: boolean) => {
+    if (!fic || !sa || fic.node.kind !== 'federatedCredential' || sa.node.kind !== 'serviceAccount') return;
+    const key = `${fic.node.id}\n${sa.node.id}`;
+    if (!pairs.has(key)) pairs.set(key, compare(model, fic, sa, linked));
+  };
+  const linkedEdges = (model.edgesOf.get(id) ?? []).filter((e) => e.kind === 'federatesTo');
+  if (info.node.kind === 'federatedCredential') {
+    for (const e of linkedEdges) add(info, model.byId.get(e.from), true);
+    const owner = ownerClientIdOf(info)?.toLowerCase();
+    if (owner) {
+      const sas = model.infos.filter((i) => i.node.kind === 'serviceAccount' && annotatedClientId(i) === owner);
+      // Closest first: the SA the subject names (even with other case), then the rest.
+      const subject = str(info.node.data, 'subject')?.toLowerCase();
+      sas.sort((a, b) => Number(expectedSubject(b)?.toLowerCase() === subject) - Number(expectedSubject(a)?.toLowerCase() === subject));
+      for (const sa of sas) add(info, sa, false);
+    }
+  } else if (info.node.kind === 'serviceAccount') {
+    for (const e of linkedEdges) add(model.byId.get(e.to), info, true);
+    const clientId = annotatedClientId(info);
+    if (clientId) {
+      for (const fic of model.infos) if (fic.node.kind === 'federatedCredential' && ownerClientIdOf(fic)?.toLowerCase() === clientId) add(fic, info, false);
+    }
+  }
+  return [...pairs.values()].slice(0, MAX_COMPARISONS);
+}
+
+export type SortColumn = 'kind' | 'label' | 'namespace' | 'cluster' | 'findings';
+export interface SortState {
+  column: SortColumn;
+  descending: boolean;
+}
+
+const KIND_ORDER: Record<NodeKind, number> = { pod: 0, serviceAccount: 1, federatedCredential: 2, managedIdentity: 3, application: 4 };
+
+/** Findings column order: worst severity first, then how many. */
+function findingsScore(info: NodeInfo): number {
+  if (!info.worst) return 0;
+  return (3 - SEVERITY_RANK[info.worst]) * 100_000 + info.findings.length;
+}
+
+export function sortInfos(infos: NodeInfo[], sort: SortState): NodeInfo[] {
+  const dir = sort.descending ? -1 : 1;
+  const cmpText = (a: string | undefined, b: string | undefined) => (a ?? '\uffff').localeCompare(b ?? '\uffff');
+  const byLabel = (a: NodeInfo, b: NodeInfo) => a.node.label.localeCompare(b.node.label) || a.node.id.localeCompare(b.node.id);
+  const primary: (a: NodeInfo, b: NodeInfo) => number =
+    sort.column === 'kind'
+      ? (a, b) => (KIND_ORDER[a.node.kind] ?? 9) - (KIND_ORDER[b.node.kind] ?? 9)
+      : sort.column === 'label'
+        ? () => 0
+        : sort.column === 'namespace'
+          ? (a, b) => cmpText(a.namespace, b.namespace)
+          : sort.column === 'cluster'
+            ? (a, b) => cmpText(a.cluster, b.cluster)
+            : (a, b) => findingsScore(a) - findingsScore(b);
+  return infos.slice().sort((a, b) => primary(a, b) * dir || byLabel(a, b) * (sort.column === 'label' ? dir : 1));
+}

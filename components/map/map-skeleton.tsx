@@ -1,0 +1,16 @@
+/** The /map page's shape while the map loads (loading.tsx and the panel's Suspense fallback). */
+export function MapSkeleton() {
+  return (
+    <div className="stack" aria-busy="true" aria-label="Loading the identity map">
+      <div className="skeleton" style={{ height: 36, maxWidth: 520 }} />
+      <div className="skeleton" style={{ height: 96 }} />
+      <div className="map-layout">
+        <div className="stack">
+          <div className="skeleton" style={{ height: 480 }} />
+          <div className="skeleton" style={{ height: 240 }} />
+        </div>
+        <div className="skeleton" style={{ height: 480 }} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,274 @@
+'use client';
+
+import Link from 'next/link';
+import type { ReactNode, Ref } from 'react';
+import type { MapEdge } from '@/lib/api/identity-map-queries';
+import { FindingBody } from './findings-list';
+import { type CredentialComparison, type FieldStatus, KIND_LABELS, type NodeInfo, serviceNameOf, str, stringList, stringMap } from './map-model';
+
+// Props-only: everything idlens knows about one node — what it is, its annotations and labels, a
+// federated credential's issuer/subject/audience beside what the service account's token carries,
+// its findings with fix commands, and where to look next (token decoder, traces).
+
+interface Props {
+  info: NodeInfo;
+  comparisons: CredentialComparison[];
+  edges: MapEdge[];
+  labelOf(id: string): string | undefined;
+  hrefFor(id: string): string;
+  onFocus(id: string): void;
+  onClose(): void;
+  headingRef?: Ref<HTMLHeadingElement>;
+}
+
+const STATUS_TEXT: Record<FieldStatus, string> = {
+  match: 'matches',
+  'trailing-slash': 'differs by a trailing "/"',
+  case: 'differs in case only',
+  differs: 'differs',
+  missing: 'not set',
+};
+
+const EDGE_TEXT: Record<string, [string, string]> = {
+  runsAs: ['runs as', 'is used by'],
+  federatesTo: ['federates to', 'is trusted for'],
+  credentialOf: ['is a credential of', 'has credential'],
+  canCall: ['can call', 'can be called by'],
+};
+
+export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocus, onClose, headingRef }: Props) {
+  const { node } = info;
+  const annotations = stringMap(node.data, 'annotations');
+  const labels = stringMap(node.data, 'labels');
+  const facts = factsOf(info);
+  const focusLink = (id: string) => (
+    <a
+      href={hrefFor(id)}
+      onClick={(event) => {
+        if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+        event.preventDefault();
+        onFocus(id);
+      }}
+    >
+      {labelOf(id) ?? id}
+    </a>
+  );
+  const service = node.kind === 'pod' || node.kind === 'serviceAccount' ? serviceNameOf(info) : undefined;
+  return (
+    <section className="card stack map-details" aria-labelledby="node-details-title" data-testid="node-details">
+      <div className="row" style={{ justifyContent: 'space-between', alignItems: 'flex-start' }}>
+        <div>
+          <span className="small muted">{KIND_LABELS[node.kind] ?? node.kind}</span>
+          <h2 id="node-details-title" ref={headingRef} tabIndex={-1} style={{ margin: 0, wordBreak: 'break-all' }}>
+            {node.label}
+          </h2>
+        </div>
+        <button type="button" onClick={onClose} aria-label="Close details">
+          ×
+        </button>
+      </div>
+      <dl className="map-facts">
+        <dt>Id</dt>
+        <dd>
+          <code data-testid="node-id">{node.id}</code>
+        </dd>
+        {info.cluster !== undefined && (
+          <>
+            <dt>Cluster</dt>
+            <dd>{info.cluster}</dd>
+          </>
+        )}
+        {info.namespace !== undefined && (
+          <>
+            <dt>Namespace</dt>
+            <dd>{info.namespace}</dd>
+          </>
+        )}
+        {facts.map(([k, v]) => (
+          <Fact key={k} name={k} value={v} />
+        ))}
+      </dl>
+
+      {comparisons.length > 0 && (
+        <section aria-labelledby="comparison-title" className="stack">
+          <h3 id="comparison-title" style={{ margin: 0 }}>
+            {node.kind === 'federatedCredential' ? 'Credential vs. service account token' : 'Service account token vs. federated credentials'}
+          </h3>
+          {comparisons.map((c) => (
+            <ComparisonTable key={`${c.credential.node.id}\n${c.serviceAccount.node.id}`} comparison={c} subjectLink={node.kind === 'federatedCredential' ? focusLink(c.serviceAccount.node.id) : focusLink(c.credential.node.id)} />
+          ))}
+        </section>
+      )}
+
+      <section aria-labelledby="node-findings-title" className="stack">
+        <h3 id="node-findings-title" style={{ margin: 0 }}>
+          Findings ({info.findings.length})
+        </h3>
+        {info.findings.length === 0 ? (
+          <p className="muted small" style={{ margin: 0 }}>
+            Nothing wrong found for this {(KIND_LABELS[node.kind] ?? 'node').toLowerCase()}.
+          </p>
+        ) : (
+          <ul className="map-finding-list">
+            {info.findings.map((f, i) => (
+              <li key={`${f.code}:${i}`} className="map-finding" data-code={f.code}>
+                <FindingBody finding={f} labelOf={labelOf} hrefFor={hrefFor} onFocus={onFocus} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {Object.keys(annotations).length > 0 && <KeyValues title="Annotations" values={annotations} />}
+      {Object.keys(labels).length > 0 && <KeyValues title="Labels" values={labels} />}
+
+      {edges.length > 0 && (
+        <section aria-labelledby="edges-title">
+          <h3 id="edges-title" style={{ marginTop: 0 }}>
+            Connections
+          </h3>
+          <ul className="small map-edges">
+            {edges.slice(0, 50).map((e, i) => {
+              const outgoing = e.from === node.id;
+              const [forward, backward] = EDGE_TEXT[e.kind] ?? [e.kind, `← ${e.kind}`];
+              const roles = 'data' in e ? e.data.roles : undefined;
+              return (
+                <li key={`${e.kind}:${e.from}:${e.to}:${i}`}>
+                  {outgoing ? forward : backward} {focusLink(outgoing ? e.to : e.from)}
+                  {roles?.length ? <span className="muted"> (roles: {roles.join(', ')})</span> : null}
+                </li>
+              );
+            })}
+            {edges.length > 50 && <li className="muted">…and {edges.length - 50} more</li>}
+          </ul>
+        </section>
+      )}
+
+      <nav aria-label="Related pages" className="row small">
+        <Link href="/tokens">Decode a sample token</Link>
+        {service && <Link href={`/traces?service=${encodeURIComponent(service)}`}>Traces of this service</Link>}
+      </nav>
+    </section>
+  );
+}
+
+function Fact({ name, value }: { name: string; value: string }) {
+  return (
+    <>
+      <dt>{name}</dt>
+      <dd>
+        <code>{value}</code>
+      </dd>
+    </>
+  );
+}
+
+/** Kind-specific facts worth a line: client IDs, the SA a pod runs as, a credential's fields. */
+function factsOf(info: NodeInfo): Array<[string, string]> {
+  const d = info.node.data;
+  const pick: Array<[string, string]> =
+    info.node.kind === 'pod'
+      ? [
+          ['Service account', 'serviceAccountName'],
+          ['Phase', 'phase'],
+        ]
+      : info.node.kind === 'federatedCredential'
+        ? [
+            ['Name', 'name'],
+            ['Owner client ID', 'ownerClientId'],
+            ['Issuer', 'issuer'],
+            ['Subject', 'subject'],
+            ['Claims expression', 'claimsMatchingExpression'],
+          ]
+        : info.node.kind === 'managedIdentity'
+          ? [
+              ['Client ID', 'clientId'],
+              ['Principal ID', 'principalId'],
+              ['Tenant', 'tenantId'],
+              ['Resource group', 'resourceGroup'],
+              ['Resource', 'resourceId'],
+            ]
+          : info.node.kind === 'application'
+            ? [
+                ['App ID', 'appId'],
+                ['Tenant', 'tenantId'],
+              ]
+            : [];
+  const facts: Array<[string, string]> = [];
+  for (const [label, key] of pick) {
+    const v = str(d, key);
+    if (v) facts.push([label, v]);
+  }
+  if (info.node.kind === 'federatedCredential') {
+    const audiences = stringList(d, 'audiences');
+    if (audiences) facts.push(['Audiences', audiences.join(', ') || '(none)']);
+  }
+  if (info.node.kind === 'application') {
+    const uris = stringList(d, 'identifierUris');
+    if (uris?.length) facts.push(['Identifier URIs', uris.join(', ')]);
+  }
+  return facts;
+}
+
+function KeyValues({ title, values }: { title: string; values: Record<string, string> }) {
+  return (
+    <section aria-label={title}>
+      <h3 style={{ marginTop: 0 }}>{title}</h3>
+      <table className="map-kv">
+        <tbody>
+          {Object.entries(values).map(([k, v]) => (
+            <tr key={k}>
+              <th scope="row">
+                <code>{k}</code>
+              </th>
+              <td>
+                <code>{v}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function ComparisonTable({ comparison, subjectLink }: { comparison: CredentialComparison; subjectLink: ReactNode }) {
+  const ok = comparison.fields.every((f) => f.status === 'match');
+  return (
+    <div className="stack map-comparison" data-testid="fic-comparison">
+      <p className="small" style={{ margin: 0 }}>
+        {subjectLink}{' '}
+        {ok ? <span className="badge badge-ok">matches</span> : <span className="badge badge-error">mismatch</span>}
+        {!comparison.linked && <span className="muted"> (same client ID)</span>}
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Field</th>
+            <th scope="col">Credential has</th>
+            <th scope="col">Token carries</th>
+          </tr>
+        </thead>
+        <tbody>
+          {comparison.fields.map((f) => {
+            const differs = f.status !== 'match';
+            return (
+              <tr key={f.field} data-field={f.field} data-status={f.status}>
+                <th scope="row">
+                  {f.field}
+                  {differs && <div className="small map-diff-note">{STATUS_TEXT[f.status]}</div>}
+                </th>
+                <td>
+                  <code className={differs ? 'diff' : undefined}>{f.actual ?? '(not set)'}</code>
+                </td>
+                <td>
+                  <code className={differs ? 'diff' : undefined}>{f.expected}</code>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

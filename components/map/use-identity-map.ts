@@ -1,0 +1,23 @@
+'use client';
+
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { identityMapQueries } from '@/lib/api/identity-map-queries';
+
+/** The identity map query plus an explicit refresh that makes the server read its sources anew. */
+export function useIdentityMap() {
+  const queryClient = useQueryClient();
+  const query = useQuery(identityMapQueries.all());
+  const [refreshing, setRefreshing] = useState(false);
+  async function refresh() {
+    setRefreshing(true);
+    try {
+      await queryClient.fetchQuery({ ...identityMapQueries.all({ refresh: true }), staleTime: 0 });
+    } catch {
+      // The query keeps the error; the panel shows it beside the map it still has.
+    } finally {
+      setRefreshing(false);
+    }
+  }
+  return { query, refresh, refreshing };
+}

@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import type { IdentityMapData, MapFinding, MapNode } from '@/lib/api/identity-map-queries';
+import { EMPTY_MAP_SEARCH, type MapSearch } from '@/lib/api/map-search-params';
+import { bandLayout, graphHash, type LayoutEdge, type LayoutNode } from '@/components/map/band-layout';
+import { escapeXml, graphToSvg } from '@/components/map/graph-export';
+import { buildMapModel, compareField, credentialComparisons, sortInfos, visibleFindings, visibleNodeIds } from '@/components/map/map-model';
+
+// Small factories: a map reads like the world it describes.
+const ISSUER = 'https://westeurope.oic.prod-aks.azure.com/tenant/cluster-1/';
+const CLIENT = '11111111-1111-1111-1111-111111111111';
+
+const aServiceAccount = (ns: string, name: string, clientId?: string): MapNode =>
+  ({
+    id: `sa:${ns}/${name}`,
+    kind: 'serviceAccount',
+    label: `${ns}/${name}`,
+    data: { cluster: 'sample', namespace: ns, name, subject: `system:serviceaccount:${ns}:${name}`, issuer: ISSUER, clientId, annotations: clientId ? { 'azure.workload.identity/client-id': clientId } : {}, podCount: 1 },
+  }) as MapNode;
+const aPod = (ns: string, name: string): MapNode =>
+  ({ id: `pod:${ns}/${name}`, kind: 'pod', label: name, data: { cluster: 'sample', namespace: ns, name, serviceAccountName: 'x', labels: { app: 'checkout' }, annotations: {}, injected: [], projectedTokens: [], usesWorkloadIdentity: true } }) as MapNode;
+const aCredential = (name: string, fields: { issuer?: string; subject?: string; audiences?: string[] } = {}): MapNode =>
+  ({
+    id: `fic:${CLIENT}/${name}`,
+    kind: 'federatedCredential',
+    label: name,
+    data: { name, ownerClientId: CLIENT, issuer: fields.issuer ?? ISSUER, subject: fields.subject, audiences: fields.audiences ?? ['api://AzureADTokenExchange'] },
+  }) as MapNode;
+const anIdentity = (): MapNode =>
+  ({ id: `identity:${CLIENT}`, kind: 'managedIdentity', label: 'checkout-id', data: { name: 'checkout-id', clientId: CLIENT, principalId: 'p', tenantId: 't', resourceId: '/x', ficCount: 1 } }) as MapNode;
+const aFinding = (severity: MapFinding['severity'], refs: string[], code = 'SA_NO_MATCHING_FIC'): MapFinding => ({ code, severity, message: `${code} message`, refs }) as MapFinding;
+
+function aMap(): IdentityMapData {
+  return {
+    generatedAt: '2026-11-02T10:00:00.000Z',
+    clusters: [{ name: 'sample', issuer: ISSUER }],
+    nodes: [
+      aPod('shop', 'checkout-1'),
+      aServiceAccount('shop', 'checkout', CLIENT),
+      aPod('web', 'frontend-1'),
+      aServiceAccount('web', 'frontend'),
+      aCredential('checkout-fic', { subject: 'system:serviceaccount:shop:checkout' }),
+      aCredential('other-fic', { subject: 'system:serviceaccount:shop:Checkout', issuer: ISSUER.slice(0, -1) }),
+      anIdentity(),
+    ],
+    edges: [
+      { from: 'pod:shop/checkout-1', to: 'sa:shop/checkout', kind: 'runsAs' },
+      { from: 'pod:web/frontend-1', to: 'sa:web/frontend', kind: 'runsAs' },
+      { from: 'sa:shop/checkout', to: `fic:${CLIENT}/checkout-fic`, kind: 'federatesTo' },
+      { from: `fic:${CLIENT}/checkout-fic`, to: `identity:${CLIENT}`, kind: 'credentialOf' },
+      { from: `fic:${CLIENT}/other-fic`, to: `identity:${CLIENT}`, kind: 'credentialOf' },
+    ],
+    findings: [aFinding('error', ['pod:web/frontend-1'], 'POD_MISSING_USE_LABEL'), aFinding('info', [`identity:${CLIENT}`], 'IDENTITY_UNUSED'), aFinding('warning', [`fic:${CLIENT}/other-fic`], 'FIC_SUBJECT_NO_SERVICE_ACCOUNT')],
+    sources: { cluster: { mode: 'sample', ok: true }, azure: { mode: 'sample', ok: true } },
+  };
+}
+
+const ids = (set: Set<string>) => [...set].sort();
+const search = (s: Partial<MapSearch>): MapSearch => ({ ...EMPTY_MAP_SEARCH, ...s });
+
+describe('buildMapModel', () => {
+  it('indexes namespaces, clusters and findings per node', () => {
+    const model = buildMapModel(aMap());
+    expect(model.namespaces).toEqual(['shop', 'web']);
+    expect(model.byId.get('pod:web/frontend-1')).toMatchObject({ namespace: 'web', cluster: 'sample', worst: 'error' });
+    expect(model.byId.get(`identity:${CLIENT}`)).toMatchObject({ namespace: undefined, worst: 'info' });
+    expect(model.counts).toEqual({ error: 1, warning: 1, info: 1 });
+  });
+
+  it('reads namespace and cluster from a multi-cluster id when data lacks them', () => {
+    const data = aMap();
+    data.clusters = [{ name: 'a' }, { name: 'b' }];
+    data.nodes = [{ id: 'sa:b:ns1/x', kind: 'serviceAccount', label: 'x', data: {} } as MapNode];
+    data.edges = [];
+    data.findings = [];
+    expect(buildMapModel(data).byId.get('sa:b:ns1/x')).toMatchObject({ cluster: 'b', namespace: 'ns1', name: 'x' });
+  });
+});
+
+describe('visibleNodeIds', () => {
+  const model = buildMapModel(aMap());
+
+  it('keeps everything without filters', () => {
+    expect(visibleNodeIds(model, EMPTY_MAP_SEARCH).size).toBe(7);
+  });
+
+  it('matches the search text against id, label and namespace, ignoring case', () => {
+    expect(ids(visibleNodeIds(model, search({ q: 'FRONTEND' })))).toEqual(['pod:web/frontend-1', 'sa:web/frontend']);
+    expect(ids(visibleNodeIds(model, search({ q: 'web' })))).toEqual(['pod:web/frontend-1', 'sa:web/frontend']);
+  });
+
+  it('a namespace filter keeps the Azure objects its service accounts reach', () => {
+    expect(ids(visibleNodeIds(model, search({ ns: ['shop'] })))).toEqual([
+      `fic:${CLIENT}/checkout-fic`,
+      `fic:${CLIENT}/other-fic`,
+      `identity:${CLIENT}`,
+      'pod:shop/checkout-1',
+      'sa:shop/checkout',
+    ]);
+    expect(ids(visibleNodeIds(model, search({ ns: ['web'] })))).toEqual(['pod:web/frontend-1', 'sa:web/frontend']);
+  });
+
+  it('filters by kind, severity and "only broken"', () => {
+    expect(ids(visibleNodeIds(model, search({ kind: ['managedIdentity', 'pod'] })))).toEqual([`identity:${CLIENT}`, 'pod:shop/checkout-1', 'pod:web/frontend-1']);
+    expect(ids(visibleNodeIds(model, search({ severity: ['info'] })))).toEqual([`identity:${CLIENT}`]);
+    expect(ids(visibleNodeIds(model, search({ broken: true })))).toEqual([`fic:${CLIENT}/other-fic`, 'pod:web/frontend-1']);
+  });
+
+  it('filters combine', () => {
+    expect(ids(visibleNodeIds(model, search({ ns: ['shop'], broken: true })))).toEqual([`fic:${CLIENT}/other-fic`]);
+  });
+
+  it('5,000 nodes filter in well under a frame', () => {
+    const data = aMap();
+    data.nodes = Array.from({ length: 5000 }, (_, i) => aPod(`ns${i % 50}`, `pod-${i}`));
+    data.edges = [];
+    const big = buildMapModel(data);
+    const started = performance.now();
+    for (let i = 0; i < 20; i++) visibleNodeIds(big, search({ q: `pod-${i}`, ns: ['ns3'] }));
+    expect((performance.now() - started) / 20).toBeLessThan(16);
+  });
+});
+
+describe('visibleFindings', () => {
+  const model = buildMapModel(aMap());
+  it('keeps findings about a visible node', () => {
+    const visible = visibleNodeIds(model, search({ ns: ['web'] }));
+    expect(visibleFindings(model, visible, true).map((f) => f.code)).toEqual(['POD_MISSING_USE_LABEL']);
+    expect(visibleFindings(model, visible, false)).toHaveLength(3);
+  });
+});
+
+describe('credentialComparisons', () => {
+  const model = buildMapModel(aMap());
+
+  it('puts a FIC beside the SA it trusts: all fields match', () => {
+    const [c] = credentialComparisons(model, `fic:${CLIENT}/checkout-fic`);
+    expect(c!.serviceAccount.node.id).toBe('sa:shop/checkout');
+    expect(c!.linked).toBe(true);
+    expect(c!.fields.map((f) => f.status)).toEqual(['match', 'match', 'match']);
+  });
+
+  it('finds the SA of a near-miss FIC by client ID and names each difference', () => {
+    const [c] = credentialComparisons(model, `fic:${CLIENT}/other-fic`);
+    expect(c!.serviceAccount.node.id).toBe('sa:shop/checkout');
+    expect(c!.linked).toBe(false);
+    expect(Object.fromEntries(c!.fields.map((f) => [f.field, f.status]))).toEqual({ Issuer: 'trailing-slash', Subject: 'case', Audience: 'match' });
+  });
+
+  it('from the SA side lists the identity\'s FICs, linked ones first', () => {
+    const list = credentialComparisons(model, 'sa:shop/checkout');
+    expect(list.map((c) => [c.credential.node.label, c.linked])).toEqual([
+      ['checkout-fic', true],
+      ['other-fic', false],
+    ]);
+  });
+
+  it('flags a missing token-exchange audience', () => {
+    expect(compareField('Audience', 'api://AzureADTokenExchange', 'api://other').status).toBe('differs');
+    expect(compareField('Subject', 'a', undefined).status).toBe('missing');
+  });
+});
+
+describe('sortInfos', () => {
+  const model = buildMapModel(aMap());
+  it('sorts by findings worst first, by kind in flow order, by namespace with Azure objects last', () => {
+    expect(sortInfos(model.infos, { column: 'findings', descending: true })[0]!.node.id).toBe('pod:web/frontend-1');
+    expect(sortInfos(model.infos, { column: 'kind', descending: false }).map((i) => i.node.kind)).toEqual([
+      'pod',
+      'pod',
+      'serviceAccount',
+      'serviceAccount',
+      'federatedCredential',
+      'federatedCredential',
+      'managedIdentity',
+    ]);
+    const byNs = sortInfos(model.infos, { column: 'namespace', descending: false });
+    expect(byNs.at(-1)!.namespace).toBeUndefined();
+    expect(byNs[0]!.namespace).toBe('shop');
+  });
+});
+
+describe('bandLayout', () => {
+  it('places every node, in flow order from left to right, and is deterministic', () => {
+    const data = aMap();
+    const input = {
+      nodes: data.nodes.map((n) => ({ id: n.id, kind: n.kind, ...('namespace' in n.data ? { band: `sample\u0000${(n.data as { namespace: string }).namespace}` } : {}) })),
+      edges: data.edges,
+    };
+    const { positions } = bandLayout(input);
+    expect(Object.keys(positions).sort()).toEqual(data.nodes.map((n) => n.id).sort());
+    const x = (id: string) => positions[id]!.x;
+    expect(x('pod:shop/checkout-1')).toBeLessThan(x('sa:shop/checkout'));
+    expect(x('sa:shop/checkout')).toBeLessThan(x(`fic:${CLIENT}/checkout-fic`));
+    expect(x(`fic:${CLIENT}/checkout-fic`)).toBeLessThan(x(`identity:${CLIENT}`));
+    // The FIC sits level with the SA it trusts.
+    expect(positions[`fic:${CLIENT}/checkout-fic`]!.y).toBe(positions['sa:shop/checkout']!.y);
+    expect(bandLayout(input)).toEqual(bandLayout(input));
+    expect(graphHash(input)).toBe(graphHash({ ...input }));
+    expect(graphHash(input)).not.toBe(graphHash({ ...input, edges: input.edges.slice(1) }));
+  });
+
+  it('lays out 5,000 nodes quickly and without overlaps in a column', () => {
+    const nodes: LayoutNode[] = [];
+    const edges: LayoutEdge[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const ns = `ns${i % 40}`;
+      nodes.push({ id: `sa:${ns}/sa${i}`, kind: 'serviceAccount', band: `c\u0000${ns}` });
+      for (let p = 0; p < 2; p++) {
+        nodes.push({ id: `pod:${ns}/p${i}-${p}`, kind: 'pod', band: `c\u0000${ns}` });
+        edges.push({ from: `pod:${ns}/p${i}-${p}`, to: `sa:${ns}/sa${i}` });
+      }
+      nodes.push({ id: `fic:x/f${i}`, kind: 'federatedCredential' });
+      edges.push({ from: `sa:${ns}/sa${i}`, to: `fic:x/f${i}` });
+      nodes.push({ id: `identity:i${i}`, kind: 'managedIdentity' });
+      edges.push({ from: `fic:x/f${i}`, to: `identity:i${i}` });
+    }
+    const started = performance.now();
+    const { positions, sections } = bandLayout({ nodes, edges });
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(Object.keys(positions)).toHaveLength(5000);
+    expect(new Set(Object.values(sections)).size).toBeGreaterThan(1);
+    const seen = new Set<string>();
+    for (const p of Object.values(positions)) {
+      const key = `${Math.round(p.x)},${Math.round(p.y)}`;
+      expect(seen.has(key)).toBe(false);
+      seen.add(key);
+    }
+  });
+});
+
+describe('bandLayout with unlinked Azure objects', () => {
+  it('spreads credentials tied to nothing over the sections instead of one endless column', () => {
+    const nodes: LayoutNode[] = [];
+    const edges: LayoutEdge[] = [];
+    for (let i = 0; i < 600; i++) {
+      nodes.push({ id: `sa:ns${i % 30}/sa${i}`, kind: 'serviceAccount', band: `c\u0000ns${i % 30}` });
+      nodes.push({ id: `fic:x/other-cluster-${i}`, kind: 'federatedCredential' });
+      nodes.push({ id: `identity:i${i}`, kind: 'managedIdentity' });
+      edges.push({ from: `fic:x/other-cluster-${i}`, to: `identity:i${i}` });
+    }
+    const { positions, sections } = bandLayout({ nodes, edges });
+    const ficSections = new Set(nodes.filter((n) => n.kind === 'federatedCredential').map((n) => sections[n.id]));
+    expect(ficSections.size).toBeGreaterThan(1);
+    const maxY = (kind: string) => Math.max(...nodes.filter((n) => n.kind === kind).map((n) => positions[n.id]!.y));
+    expect(maxY('federatedCredential')).toBeLessThanOrEqual(maxY('serviceAccount') + 200);
+    // Each identity sits level with its credential.
+    expect(positions['identity:i7']!.y).toBe(positions['fic:x/other-cluster-7']!.y);
+  });
+
+  it('places a credential the graph does not link beside the service account its finding names', () => {
+    const nodes = [
+      { id: 'sa:a/one', kind: 'serviceAccount', band: 'c\u0000a' },
+      { id: 'sa:b/two', kind: 'serviceAccount', band: 'c\u0000b' },
+      { id: 'fic:x/for-two', kind: 'federatedCredential' },
+    ];
+    const { positions } = bandLayout({ nodes, edges: [], hints: [{ from: 'fic:x/for-two', to: 'sa:b/two' }] });
+    expect(positions['fic:x/for-two']!.y).toBe(positions['sa:b/two']!.y);
+  });
+});
+
+describe('graphToSvg', () => {
+  it('escapes labels and ids from the cluster', () => {
+    expect(escapeXml(`<script>"x" & 'y'</script>\u0001`)).toBe('&lt;script&gt;&quot;x&quot; &amp; &apos;y&apos;&lt;/script&gt;');
+    const svg = graphToSvg({
+      nodes: [
+        { id: 'sa:a/<b>', label: '<img src=x onerror=alert(1)>', kind: 'serviceAccount', x: 0, y: 0, fill: '#123456', ring: '#ff0000' },
+        { id: 'fic:1/"q"', label: 'f & g', kind: 'federatedCredential', x: 200, y: 0, fill: '#654321' },
+      ],
+      edges: [{ from: 'sa:a/<b>', to: 'fic:1/"q"', kind: 'federatesTo' }],
+      groups: [{ label: 'namespace <a>', x1: -50, y1: -50, x2: 50, y2: 50 }],
+      colors: { background: '#fff', text: '#000', edge: '#666', groupFill: '#eee', groupBorder: '#ccc', font: 'sans-serif' },
+      title: 'map',
+    });
+    expect(svg).not.toContain('<img');
+    expect(svg).not.toContain('<b>');
+    expect(svg).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(svg).toContain('f &amp; g');
+    expect(svg).toContain('<line ');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+});
