@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { ExplainErrorResponse } from '@/lib/server/explain-error';
-import { CopyButton } from './copy-button';
+import { CommandBlock } from '@/components/shell/copy-button';
 
 const VERDICT_TITLE: Record<ExplainErrorResponse['verdict'], string> = {
   'possibly-propagating': 'A matching credential exists: it may still be propagating',
@@ -129,14 +129,7 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
           <h3 style={{ margin: 0 }}>Fix</h3>
           <p style={{ margin: 0 }}>{e.fix.description}</p>
           {e.fix.commands.map((command) => (
-            <div key={command} className="stack" style={{ gap: 4 }}>
-              <pre className="card" style={{ margin: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
-                {command}
-              </pre>
-              <div>
-                <CopyButton text={command} />
-              </div>
-            </div>
+            <CommandBlock key={command} command={command} />
           ))}
         </div>
       )}

@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import type { MapFinding, Severity } from '@/lib/api/identity-map-queries';
-import { CommandBlock } from './copy-button';
+import { CommandBlock } from '@/components/shell/copy-button';
 
 // Props-only: the findings grouped by severity, each with what is wrong, the nodes it is about
 // (links that focus them) and the fix commands.

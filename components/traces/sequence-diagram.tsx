@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useId, useState } from 'react';
-import { copyText, downloadText } from './download';
+import { copyText, downloadText } from '@/components/shell/browser-files';
 
 type RenderState = { state: 'rendering' } | { state: 'rendered'; svg: string } | { state: 'failed'; message: string };
 

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import type { LogSourceStatus } from '@/lib/api/trace-queries';
 import { maskSecrets } from '@/lib/traces/mask';
 import type { Trace } from '@/lib/traces/model';
-import { downloadText } from './download';
+import { downloadText } from '@/components/shell/browser-files';
 import { buildTraceExport, traceExportFileName } from './trace-export';
 import { SequenceDiagram } from './sequence-diagram';
 import { SourceCallouts } from './source-callouts';

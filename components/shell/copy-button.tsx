@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { copyText } from './browser-files';
 
 /** Copies `text` to the clipboard and says so in a polite live region. */
 export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
@@ -11,16 +12,11 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
     return () => clearTimeout(timer);
   }, [state]);
   async function copy() {
-    try {
-      await navigator.clipboard.writeText(text);
-      setState('copied');
-    } catch {
-      setState('failed');
-    }
+    setState((await copyText(text)) ? 'copied' : 'failed');
   }
   return (
-    <span className="map-copy">
-      <button type="button" className="map-copy-button" onClick={copy} aria-label={`${label}: ${text.length > 60 ? `${text.slice(0, 57)}…` : text}`}>
+    <span className="copy">
+      <button type="button" className="copy-button" onClick={copy} aria-label={`${label}: ${text.length > 60 ? `${text.slice(0, 57)}…` : text}`}>
         {label}
       </button>
       <span role="status" className="small muted">
@@ -33,7 +29,7 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
 /** A fix command in a `<pre>` with its Copy button. */
 export function CommandBlock({ command }: { command: string }) {
   return (
-    <div className="map-command">
+    <div className="command-block">
       <pre>
         <code>{command}</code>
       </pre>

@@ -1,16 +1,21 @@
 // Saving and copying from the browser: nothing goes to a server.
 
-/** Saves `content` as a file through a temporary object URL. */
-export function downloadText(fileName: string, content: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
+/** Saves a blob as a file through a temporary `<a download>`. */
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
-  document.body.appendChild(a);
+  a.style.display = 'none';
+  document.body.append(a);
   a.click();
   a.remove();
-  // Revoked on the next tick: the click has started the download by then.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  // Revoked later: some browsers read the URL after click() returns.
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}
+
+export function downloadText(fileName: string, content: string, type: string): void {
+  downloadBlob(new Blob([content], { type }), fileName);
 }
 
 /** Copies text; falls back to a hidden textarea where the Clipboard API is unavailable. */
