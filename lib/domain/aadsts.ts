@@ -37,12 +37,15 @@ export const AADSTS_CODES: Readonly<Record<string, AadstsCode>> = Object.fromEnt
       ['501661', UNREACHABLE.meaning, UNREACHABLE.cause, UNREACHABLE.fix],
       ['700016', 'the application was not found in the tenant', 'wrong client ID, or the right one in the wrong tenant', 'check the azure.workload.identity/client-id and tenant-id annotations'],
       ['700222', 'an Entra-issued token was used as the client assertion', 'the app presented an Entra access token instead of the Kubernetes one', 'use the Kubernetes service-account token from AZURE_FEDERATED_TOKEN_FILE'],
+      // Not workload identity, but what idlens's own credential can hit with a secret or certificate.
+      ['7000215', 'the client secret is invalid', 'the secret value is wrong (its ID was used) or it expired', 'set AZURE_CLIENT_SECRET to a valid secret value; create one with az ad app credential reset --id <client-id> --append'],
+      ['700027', 'the client assertion signed with the certificate could not be verified', 'the certificate is not registered on the app or expired', 'upload the certificate of AZURE_CLIENT_CERTIFICATE_PATH (az ad app credential reset --id <client-id> --cert @cert.pem --append)'],
     ] as const
   ).map(([digits, meaning, cause, fix]) => [`AADSTS${digits}`, { code: `AADSTS${digits}`, meaning, cause, fix }]),
 );
 
 /** Codes of the federated-credential matching family: the quoted assertion points at SA and FICs. */
-const MATCHING_CODES = new Set(['AADSTS70021', 'AADSTS700211', 'AADSTS700212', 'AADSTS700213', 'AADSTS7002138']);
+export const MATCHING_CODES: ReadonlySet<string> = new Set(['AADSTS70021', 'AADSTS700211', 'AADSTS700212', 'AADSTS700213', 'AADSTS7002138']);
 
 export type Verdict =
   | 'possibly-propagating'

@@ -201,7 +201,7 @@ describe('EntraCredential against a loopback Entra ID token endpoint', () => {
     expect(error).toMatchObject({ code: 'unauthorized:azure' });
     const message = (error as Error).message;
     expect(message).toContain('AADSTS700024: the client assertion is not within its valid time range');
-    expect(message).toContain('re-read on every acquisition');
+    expect(message).toContain('re-read AZURE_FEDERATED_TOKEN_FILE on every token acquisition');
     expect(message).toContain(CLIENT);
     expect(message).not.toContain('Trace ID');
 

@@ -1,4 +1,5 @@
 import 'server-only';
+import { AADSTS_CODES } from '@/lib/domain/aadsts';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { AuthError, ConfidentialClientApplication, ServerError, type Configuration, type NodeAuthOptions } from '@azure/msal-node';
@@ -26,62 +27,6 @@ export interface EntraCredentialOptions {
 export type EntraCredentialKind = 'workload-identity' | 'client-secret' | 'certificate';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-
-/** What each AADSTS code means and what to do about it (shared DOMAIN.md, "AADSTS errors users hit"). */
-const AADSTS: Record<string, { meaning: string; fix: string }> = {
-  '70021': {
-    meaning: 'no federated identity credential matches the assertion',
-    fix: "compare the token's iss, sub and aud with the identity's federated credentials: they must be equal exactly (a trailing \"/\" in the issuer is the usual culprit); a credential created minutes ago may still be propagating",
-  },
-  '700211': {
-    meaning: "no federated identity credential has the assertion's issuer",
-    fix: "set the credential's issuer to the cluster's OIDC issuer URL exactly (az aks show -g RG -n CLUSTER --query oidcIssuerProfile.issuerUrl -o tsv)",
-  },
-  '700212': {
-    meaning: "no federated identity credential has the assertion's audience",
-    fix: 'the token must have the audience api://AzureADTokenExchange: use the token the workload identity webhook projects (AZURE_FEDERATED_TOKEN_FILE), not the default service-account token',
-  },
-  '700213': {
-    meaning: "no federated identity credential has the assertion's subject",
-    fix: "the credential's subject must be system:serviceaccount:<namespace>:<service account> of the pod; check the namespace and the service account name",
-  },
-  '7002138': {
-    meaning: 'the subject matches a federated identity credential only when case is ignored',
-    fix: "fix the case of the credential's subject (the comparison is case-sensitive)",
-  },
-  '700024': {
-    meaning: 'the client assertion is not within its valid time range (expired or not yet valid)',
-    fix: 'the token file must be re-read on every acquisition (the kubelet rotates it); check that AZURE_FEDERATED_TOKEN_FILE is the projected token the kubelet refreshes and that the clock is right',
-  },
-  '90061': {
-    meaning: "Entra ID could not reach the issuer's OIDC discovery document or keys",
-    fix: "make <issuer>/.well-known/openid-configuration and its jwks_uri publicly reachable over https (on AKS: enable the OIDC issuer, az aks update --enable-oidc-issuer)",
-  },
-  '50166': {
-    meaning: "Entra ID could not reach the issuer's OIDC discovery document or keys",
-    fix: "make <issuer>/.well-known/openid-configuration and its jwks_uri publicly reachable over https (on AKS: enable the OIDC issuer, az aks update --enable-oidc-issuer)",
-  },
-  '501661': {
-    meaning: "Entra ID could not reach the issuer's OIDC discovery document or keys",
-    fix: "make <issuer>/.well-known/openid-configuration and its jwks_uri publicly reachable over https (on AKS: enable the OIDC issuer, az aks update --enable-oidc-issuer)",
-  },
-  '700016': {
-    meaning: 'the application (client ID) was not found in the tenant',
-    fix: 'check AZURE_CLIENT_ID and AZURE_TENANT_ID: the managed identity or app registration must exist in that tenant',
-  },
-  '700222': {
-    meaning: 'an Entra ID-issued token was used as the client assertion',
-    fix: 'AZURE_FEDERATED_TOKEN_FILE must hold the Kubernetes service-account token, not an Entra ID token',
-  },
-  '7000215': {
-    meaning: 'the client secret is invalid',
-    fix: 'AZURE_CLIENT_SECRET must be the secret value (not its ID) and not expired; create a new one (az ad app credential reset --id <client-id> --append)',
-  },
-  '700027': {
-    meaning: 'the client assertion signed with the certificate could not be verified',
-    fix: 'upload the certificate of AZURE_CLIENT_CERTIFICATE_PATH to the app registration (az ad app credential reset --id <client-id> --cert @cert.pem --append) and check that it has not expired',
-  },
-};
 
 /** The AADSTS number a msal/Entra error carries, if any. */
 function aadstsCode(error: AuthError): string | undefined {
@@ -250,7 +195,7 @@ export class EntraCredential implements TokenProvider {
       const code = aadstsCode(error);
       const described = entraDescription(error);
       if (code) {
-        const known = AADSTS[code];
+        const known = AADSTS_CODES[`AADSTS${code}`];
         const explanation = known
           ? `AADSTS${code}: ${known.meaning}. What to do: ${known.fix}.`
           : `AADSTS${code} (see https://login.microsoftonline.com/error?code=${code}).`;
