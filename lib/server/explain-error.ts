@@ -1,4 +1,5 @@
 import 'server-only';
+import { describeModes, getConfig } from '@/lib/config';
 import { explainEntraError, type EntraErrorExplanation } from '@/lib/domain/aadsts';
 import type { AzureSnapshot, ClusterSnapshot } from '@/lib/domain/model';
 import { getSources } from '@/lib/sources/registry';
@@ -23,9 +24,10 @@ async function read<T>(mode: string, kind: 'cluster' | 'azure', list: () => Prom
 /** Explains an AADSTS error text against what the sources know (either may fail on its own). */
 export async function explainError(text: string): Promise<ExplainErrorResponse> {
   const sources = getSources();
+  const modes = describeModes(getConfig());
   const [cluster, azure] = await Promise.all([
-    read(sources.cluster.mode, 'cluster', () => sources.cluster.list()),
-    read(sources.azure.mode, 'azure', () => sources.azure.list()),
+    read(modes.cluster, 'cluster', () => sources.cluster.list()),
+    read(modes.azure, 'azure', () => sources.azure.list()),
   ]);
   const explanation = explainEntraError(text, cluster.value ?? EMPTY_CLUSTER, azure.value ?? EMPTY_AZURE);
   return { ...explanation, sources: { cluster: cluster.status, azure: azure.status } };

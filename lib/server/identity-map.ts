@@ -1,4 +1,5 @@
 import 'server-only';
+import { describeModes, getConfig } from '@/lib/config';
 import { buildIdentityMap, type IdentityMap } from '@/lib/domain/identity-map';
 import type { AzureSnapshot, ClusterSnapshot } from '@/lib/domain/model';
 import { getSources } from '@/lib/sources/registry';
@@ -33,9 +34,10 @@ async function settle<T>(kind: 'cluster' | 'azure', mode: string, read: () => Pr
 
 async function compute(): Promise<IdentityMapResponse> {
   const sources = getSources();
+  const modes = describeModes(getConfig());
   const [cluster, azure] = await Promise.all([
-    settle('cluster', sources.cluster.mode, () => sources.cluster.list()),
-    settle('azure', sources.azure.mode, () => sources.azure.list()),
+    settle('cluster', modes.cluster, () => sources.cluster.list()),
+    settle('azure', modes.azure, () => sources.azure.list()),
   ]);
   const map = buildIdentityMap(cluster.value ?? EMPTY_CLUSTER, azure.value ?? EMPTY_AZURE, { azureAvailable: azure.value !== undefined });
   const withMissing = (status: SourceStatus, missing: string[] | undefined) => (missing?.length ? { ...status, missing } : status);
