@@ -19,7 +19,7 @@ module.exports = async (phase) => {
     reactStrictMode: true,
     poweredByHeader: false,
     // client-node 1.x is ESM-only with Node-specific dependencies: load it from node_modules at run time.
-    serverExternalPackages: ['@kubernetes/client-node', '@azure/msal-node'],
+    serverExternalPackages: ['@kubernetes/client-node', '@azure/msal-node', 'better-sqlite3'], // better-sqlite3: native addon
     typescript: { ignoreBuildErrors: false },
   };
 };

@@ -43,6 +43,7 @@ function logSources(config: Config, credential: Credential): LogSource[] {
     tokenProvider: credential,
     logAnalyticsUrl: config.IDLENS_LOGANALYTICS_URL,
     kubeContext: config.IDLENS_KUBE_CONTEXTS[0],
+    correlationFields: config.IDLENS_CORRELATION_FIELDS,
   });
 }
 

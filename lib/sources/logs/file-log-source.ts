@@ -102,6 +102,17 @@ export class FileLogSource implements LogSource {
   async search(correlationId: string, options: LogSearchOptions): Promise<LogSearchResult> {
     options.signal?.throwIfAborted();
     const files = await this.files();
+    return this.searchParts(correlationId, options, files.map((path) => ({ path, start: 0 })));
+  }
+
+  /**
+   * The cold scan of given files from given byte offsets on (each `start` at a line start, 0 for
+   * .gz): what correlation-index.ts asks for the parts of the files its index does not cover yet.
+   * Lines come back in the order of `parts`, each file's in offset order.
+   */
+  async searchParts(correlationId: string, options: LogSearchOptions, parts: ReadonlyArray<{ path: string; start: number }>): Promise<LogSearchResult> {
+    options.signal?.throwIfAborted();
+    const files = parts.map((p) => p.path);
     const id = Buffer.from(correlationId, 'utf8');
     // An ID that is empty or spans lines is in no line.
     if (id.length === 0 || id.includes(0x0a) || id.includes(0x0d)) return { lines: [], truncated: false };
@@ -121,14 +132,15 @@ export class FileLogSource implements LogSource {
       await forEachLimited(files, this.concurrency, async (path, index) => {
         if (stopped()) return;
         const serviceHint = serviceHintFor(path);
+        const start = isGzip(path) ? 0 : Math.max(0, parts[index]!.start);
         try {
           // stat first: opening a FIFO would block, and a directory is better named than read.
           const info = await stat(path);
           if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
           if (!info.isFile()) throw new Error('not a regular file (device, socket or FIFO)');
-          if (!isGzip(path) && info.size >= this.parallelMinBytes && !workersUnavailable) {
+          if (!isGzip(path) && info.size - start >= this.parallelMinBytes && !workersUnavailable) {
             try {
-              const offsets = await this.scanRanges(scanPool(), path, info.size, id, shared, limit);
+              const offsets = await this.scanRanges(scanPool(), path, start, info.size, id, shared, limit);
               options.signal?.throwIfAborted();
               perFile[index] = await this.linesAt(path, offsets, serviceHint);
               return;
@@ -145,12 +157,12 @@ export class FileLogSource implements LogSource {
                 stop();
                 return false;
               }
-              perFile[index]!.push(rawLine(path, serviceHint, line));
+              perFile[index]!.push(rawLine(path, serviceHint, start === 0 ? line : { ...line, offset: line.offset + start }));
               return true;
             },
             { chunkBytes: this.chunkBytes, maxLineBytes: MAX_LINE_BYTES },
           );
-          await (isGzip(path) ? this.scanGzip(path, scanner, options.signal) : this.scanPlain(path, scanner, options.signal));
+          await (isGzip(path) ? this.scanGzip(path, scanner, options.signal) : this.scanPlain(path, scanner, options.signal, start));
         } catch (error) {
           if (options.signal?.aborted) throw error;
           errors.push({ source: `file:${path}`, message: describeFileError(path, error) });
@@ -167,9 +179,9 @@ export class FileLogSource implements LogSource {
   }
 
   /** Offsets of the matching lines of a big file, its byte ranges scanned on all cores. */
-  private async scanRanges(pool: ScanPool, path: string, size: number, id: Buffer, shared: SharedArrayBuffer, limit: number): Promise<number[]> {
+  private async scanRanges(pool: ScanPool, path: string, from: number, size: number, id: Buffer, shared: SharedArrayBuffer, limit: number): Promise<number[]> {
     const tasks: Array<Promise<number[]>> = [];
-    for (let start = 0; start < size; start += this.rangeBytes) {
+    for (let start = from; start < size; start += this.rangeBytes) {
       tasks.push(pool.scan({ path, start, end: Math.min(size, start + this.rangeBytes), id: new Uint8Array(id), shared, limit, chunkBytes: this.chunkBytes }));
     }
     return (await Promise.all(tasks)).flat();
@@ -226,10 +238,10 @@ export class FileLogSource implements LogSource {
     return lines;
   }
 
-  private async scanPlain(path: string, scanner: MatchingLineScanner, signal: AbortSignal | undefined): Promise<void> {
+  private async scanPlain(path: string, scanner: MatchingLineScanner, signal: AbortSignal | undefined, from = 0): Promise<void> {
     const handle = await open(path, 'r');
     try {
-      let position = 0;
+      let position = from;
       while (!scanner.stopped) {
         signal?.throwIfAborted();
         const { buffer, offset, length } = scanner.target();

@@ -2,7 +2,7 @@ import 'server-only';
 import type { LogSourceSpec } from '@/lib/config';
 import type { TokenProvider } from '../azure/token-provider';
 import { SourceError } from '../source-error';
-import { FileLogSource } from './file-log-source';
+import { IndexedFileLogSource } from './correlation-index';
 import { KubeLogSource } from './kube-log-source';
 import { LogAnalyticsLogSource } from './log-analytics-log-source';
 import type { LogSource } from './log-source';
@@ -21,6 +21,8 @@ export interface LogSourceDeps {
   kubeconfigText?: string;
   /** kubeconfig context for kube sources (e.g. the first of IDLENS_KUBE_CONTEXTS); undefined = current. */
   kubeContext?: string;
+  /** IDLENS_CORRELATION_FIELDS, also indexed by the correlation index of file sources. */
+  correlationFields?: readonly string[];
 }
 
 const noCredential: TokenProvider = {
@@ -36,7 +38,8 @@ export function logSourcesFromSpecs(specs: readonly LogSourceSpec[], deps: LogSo
   return specs.map((spec): LogSource => {
     switch (spec.kind) {
       case 'file':
-        return new FileLogSource({ pattern: spec.pattern });
+        // Indexed: repeated lookups answer from correlation-index.ts, built in the background.
+        return new IndexedFileLogSource({ pattern: spec.pattern, index: { correlationFields: deps.correlationFields } });
       case 'kube':
         return new KubeLogSource({ kubeconfigText: deps.kubeconfigText, context: deps.kubeContext, namespace: spec.namespace, labelSelector: spec.labelSelector });
       case 'loganalytics':

@@ -1,0 +1,468 @@
+import 'server-only';
+import { createHash } from 'node:crypto';
+import { type FSWatcher, mkdirSync, watch } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { CORRELATION_INDEX_WORKER_SOURCE, INDEX_SCHEMA_VERSION } from './correlation-index-worker';
+import { FileLogSource, type FileLogSourceOptions } from './file-log-source';
+import { expandFilePattern, isGzip, serviceHintFor } from './file-patterns';
+import { containsId } from './id-occurrence';
+import { cutAtCharBoundary, MAX_LINE_BYTES } from './line-scanner';
+import type { LogSearchOptions, LogSearchResult, LogSource, RawLogLine } from './log-source';
+
+// The warm path of the file source: correlation ID → (file, byte offset of the line) in SQLite,
+// so that a repeated lookup costs a B-tree probe and a few positioned reads whatever the log size.
+//
+// - Built in the background by one worker thread (correlation-index-worker.ts), started by the
+//   first search; the first build stages rows in bulk transactions and sorts them into the index
+//   table once at the end (cheaper than keeping a B-tree ordered during the insert).
+// - Kept current: fs.watch on the files' directories plus a stat poll (fs.watch misses events on
+//   some file systems and volumes) send the current file list to the worker, which indexes what
+//   was appended. Rotation: a file is known by (device, inode, birth time), so `app.log` renamed to
+//   `app.log.1` keeps its offsets under the new name; a new inode or a shrunk file is indexed from 0.
+// - Never trusted blindly: a lookup uses the index only for the part of each file the worker has
+//   committed (`indexedTo`) and cold-scans the rest (appended bytes, new files, .gz rotations)
+//   through FileLogSource; every line read at an indexed offset is re-checked for the ID, so a
+//   hash collision or a file replaced between two polls costs a read, never a wrong line.
+//
+// Trade-off: only correlation *fields* are indexed (the contract's names, any case and nesting,
+// plus IDLENS_CORRELATION_FIELDS; JSON and logfmt). A line that names the ID only in free text is
+// found by the cold scan: when the index knows no line at all for an ID, the lookup is the full
+// cold scan (so an ID that only appears in text, or not at all, costs what it costs without the
+// index); when it knows some, text-only lines of that ID in the indexed part are not returned.
+// Nested `{"correlation":{"id":…}}` is not indexed either (`id` alone is too common a key).
+//
+// One idlens process per index file: the file is a cache (default `<tmpdir>/idlens-index/<hash of
+// the pattern>.sqlite`), rebuilt when it is damaged or from another version.
+
+/** The field names of the log-field contract (lib/traces/parse-line.ts CORRELATION_FIELDS, flat). */
+const CONTRACT_FIELDS = ['correlationId', 'correlation_id', 'x-correlation-id', 'CorrelationId', 'correlation.id'];
+
+export interface CorrelationIndexOptions {
+  /** The IDLENS_LOGS file entry (file, directory or glob). */
+  pattern: string;
+  /** Where index files live (default `<os tmpdir>/idlens-index`). */
+  cacheDir?: string;
+  /** The index file itself (default `<cacheDir>/<hash of the resolved pattern>.sqlite`). */
+  indexPath?: string;
+  /** Extra correlation field names (IDLENS_CORRELATION_FIELDS). */
+  correlationFields?: readonly string[];
+  /** Stat poll interval in ms, the fallback when fs.watch says nothing (default 500). */
+  pollMs?: number;
+  /** Bytes per read in the builder (default 4 MiB). */
+  chunkBytes?: number;
+  /** Told once when the index is first complete, and on failures (default: console). */
+  log?: (message: string) => void;
+}
+
+interface IndexedFile {
+  fileId: number;
+  path: string;
+  dev: number;
+  ino: number;
+  birth: number;
+  indexedTo: number;
+}
+
+interface FileIdentity {
+  path: string;
+  dev: number;
+  ino: number;
+  birth: number;
+  size: number;
+}
+
+export interface IndexStats {
+  /** Lines and bytes indexed so far (this process), and the worker's busy time in ms. */
+  lines: number;
+  bytes: number;
+  rows: number;
+  ms: number;
+}
+
+type WorkerMessage =
+  | { type: 'state'; seq: number; generation: number; files: IndexedFile[]; stats: IndexStats }
+  | { type: 'idle'; seq: number }
+  | { type: 'error'; message: string; fatal?: boolean };
+
+/** 48-bit hash of an ID's bytes; the same function as hashId in correlation-index-worker.ts. */
+export function idHash48(id: string): number {
+  const bytes = Buffer.from(id, 'utf8');
+  let h1 = 0x811c9dc5 | 0;
+  let h2 = 0x2f6b1d3a | 0;
+  for (const c of bytes) {
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  return (h1 >>> 0) * 65536 + ((h2 >>> 16) & 0xffff);
+}
+
+/** What the builder looks for: anchors found by Buffer.indexOf, and the lower-cased key names. */
+function extraction(extra: readonly string[]): { anchors: string[]; fieldNames: string[] } {
+  const names = [...CONTRACT_FIELDS, ...extra];
+  const anchors = new Set(['orrelation', 'ORRELATION']);
+  for (const name of extra) {
+    if (/orrelation/i.test(name)) continue;
+    anchors.add(name);
+    anchors.add(name.toLowerCase());
+  }
+  return { anchors: [...anchors], fieldNames: [...new Set(names.map((n) => n.toLowerCase()))] };
+}
+
+const keyOf = (f: { dev: number; ino: number; birth: number }) => `${f.dev}:${f.ino}:${f.birth}`;
+
+function sqliteModulePath(): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve('better-sqlite3');
+  } catch {
+    return undefined;
+  }
+}
+
+export function defaultIndexPath(pattern: string, cacheDir = join(tmpdir(), 'idlens-index')): string {
+  const hash = createHash('sha256').update(resolve(pattern)).digest('hex').slice(0, 16);
+  return join(cacheDir, `${hash}.sqlite`);
+}
+
+export class CorrelationIndex {
+  readonly indexPath: string;
+  private worker: Worker | undefined;
+  private reader: Database.Database | undefined;
+  private readerGeneration = -1;
+  private generation = -1;
+  private files = new Map<string, IndexedFile>();
+  private broken: string | undefined;
+  private seq = 0;
+  private answered = -1;
+  private waiters: Array<{ seq: number; resolve: () => void }> = [];
+  private watchers = new Map<string, FSWatcher>();
+  private poll: NodeJS.Timeout | undefined;
+  private syncQueued = false;
+  private syncing = false;
+  private announced = false;
+  private readonly log: (message: string) => void;
+  stats: IndexStats = { lines: 0, bytes: 0, rows: 0, ms: 0 };
+
+  constructor(private readonly options: CorrelationIndexOptions) {
+    this.indexPath = options.indexPath ?? defaultIndexPath(options.pattern, options.cacheDir);
+    this.log = options.log ?? ((m) => console.info(`idlens: ${m}`));
+  }
+
+  /** Starts the builder (idempotent; does nothing after close or a fatal error). */
+  start(): void {
+    if (this.worker || this.broken) return;
+    const { anchors, fieldNames } = extraction(this.options.correlationFields ?? []);
+    const signature = JSON.stringify({ v: INDEX_SCHEMA_VERSION, anchors, fieldNames });
+    try {
+      mkdirSync(dirname(this.indexPath), { recursive: true });
+      this.worker = new Worker(CORRELATION_INDEX_WORKER_SOURCE, {
+        eval: true,
+        workerData: { dbPath: this.indexPath, anchors, fieldNames, signature, chunkBytes: this.options.chunkBytes, sqliteModule: sqliteModulePath() },
+      });
+    } catch (error) {
+      this.fail(`correlation index disabled for ${this.options.pattern}: ${(error as Error).message}`);
+      return;
+    }
+    this.worker.on('message', (message: WorkerMessage) => this.onMessage(message));
+    this.worker.on('error', (error) => this.fail(`correlation index worker failed: ${error.message}`));
+    this.worker.on('exit', (code) => {
+      if (this.worker) this.fail(`correlation index worker exited (${code})`);
+    });
+    this.worker.unref(); // never keeps the process alive
+    this.poll = setInterval(() => this.requestSync(), this.options.pollMs ?? 500);
+    this.poll.unref();
+    this.requestSync();
+  }
+
+  /** True when lookups can use the index for some files. */
+  get usable(): boolean {
+    return !this.broken && this.files.size > 0;
+  }
+
+  /** Resolves once the builder has caught up with the files as they are now (tests, bench). */
+  async caughtUp(): Promise<void> {
+    await this.syncNow();
+    const seq = this.seq;
+    if (this.broken || this.answered >= seq) return;
+    // Someone waits for the builder: it keeps the process alive meanwhile.
+    this.worker?.ref();
+    await new Promise<void>((resolve) => this.waiters.push({ seq, resolve }));
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.poll);
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+    const worker = this.worker;
+    this.worker = undefined;
+    this.broken ??= 'closed';
+    this.reader?.close();
+    this.reader = undefined;
+    for (const w of this.waiters.splice(0)) w.resolve();
+    if (worker) await worker.terminate();
+  }
+
+  /** The indexed prefix of a file as it is now, or undefined when the index does not cover it. */
+  coverage(identity: FileIdentity): IndexedFile | undefined {
+    const known = this.files.get(keyOf(identity));
+    if (!known || known.indexedTo > identity.size || known.indexedTo === 0) return undefined;
+    return known;
+  }
+
+  /** Line offsets per file id for the ID's hash, within each file's indexed prefix. */
+  offsets(id: string): Map<number, number[]> | undefined {
+    const reader = this.openReader();
+    if (!reader) return undefined;
+    try {
+      const rows = reader.prepare('SELECT file_id AS fileId, off FROM occ WHERE h = ? ORDER BY file_id, off').all(idHash48(id)) as Array<{ fileId: number; off: number }>;
+      const byFile = new Map<number, number[]>();
+      for (const row of rows) {
+        let list = byFile.get(row.fileId);
+        if (!list) byFile.set(row.fileId, (list = []));
+        list.push(row.off);
+      }
+      return byFile;
+    } catch (error) {
+      // A damaged file: answer from the cold scan, and have the builder start over.
+      this.log(`correlation index unreadable (${(error as Error).message}); rebuilding it`);
+      this.reader?.close();
+      this.reader = undefined;
+      this.files.clear();
+      this.worker?.postMessage({ type: 'rebuild' });
+      return undefined;
+    }
+  }
+
+  private openReader(): Database.Database | undefined {
+    if (this.broken || this.files.size === 0) return undefined;
+    if (this.reader && this.readerGeneration === this.generation) return this.reader;
+    this.reader?.close();
+    try {
+      this.reader = new Database(this.indexPath, { readonly: true, fileMustExist: true });
+      this.readerGeneration = this.generation;
+      return this.reader;
+    } catch (error) {
+      this.reader = undefined;
+      this.log(`correlation index not readable: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private onMessage(message: WorkerMessage): void {
+    if (message.type === 'error') {
+      if (message.fatal) this.fail(`correlation index disabled: ${message.message}`);
+      else this.log(`correlation index: ${message.message}`);
+      return;
+    }
+    if (message.type === 'state') {
+      this.generation = message.generation;
+      this.files = new Map(message.files.map((f) => [keyOf(f), f]));
+      this.stats = message.stats;
+      if (!this.announced && this.files.size > 0) {
+        this.announced = true;
+        this.log(
+          `correlation index for ${this.options.pattern} ready: ${message.stats.lines} lines, ${(message.stats.bytes / 1e6).toFixed(0)} MB in ${(message.stats.ms / 1000).toFixed(1)} s (${this.indexPath})`,
+        );
+      }
+    }
+    if (message.seq >= 0) this.answered = Math.max(this.answered, message.seq);
+    this.waiters = this.waiters.filter((w) => {
+      if (w.seq > this.answered) return true;
+      w.resolve();
+      return false;
+    });
+    if (this.waiters.length === 0) this.worker?.unref();
+  }
+
+  private fail(message: string): void {
+    if (this.broken) return;
+    this.broken = message;
+    this.log(message);
+    void this.close();
+  }
+
+  private requestSync(): void {
+    if (this.syncing) {
+      this.syncQueued = true;
+      return;
+    }
+    void this.syncNow();
+  }
+
+  /** Stats the files of the pattern and sends them to the builder. */
+  private async syncNow(): Promise<void> {
+    if (!this.worker) return;
+    this.syncing = true;
+    try {
+      const { files } = await expandFilePattern(this.options.pattern);
+      const identities: FileIdentity[] = [];
+      const dirs = new Set<string>();
+      for (const path of files) {
+        dirs.add(dirname(path));
+        if (isGzip(path)) continue; // no positioned reads into a gzip stream: always cold-scanned
+        const info = await stat(path).catch(() => undefined);
+        if (!info?.isFile()) continue;
+        identities.push({ path, dev: info.dev, ino: info.ino, birth: Math.trunc(info.birthtimeMs), size: info.size });
+      }
+      if (!this.worker) return;
+      this.watch(dirs);
+      this.worker.postMessage({ type: 'sync', seq: ++this.seq, files: identities });
+    } catch (error) {
+      this.log(`correlation index: listing ${this.options.pattern} failed: ${(error as Error).message}`);
+    } finally {
+      this.syncing = false;
+      if (this.syncQueued) {
+        this.syncQueued = false;
+        queueMicrotask(() => this.requestSync());
+      }
+    }
+  }
+
+  /** fs.watch on the directories of the files: appends and renames are seen at once. */
+  private watch(dirs: Set<string>): void {
+    for (const dir of dirs) {
+      if (this.watchers.has(dir)) continue;
+      try {
+        const watcher = watch(dir, { persistent: false }, () => this.requestSync());
+        watcher.on('error', () => {
+          watcher.close();
+          this.watchers.delete(dir); // the poll still runs; the next sync tries to watch again
+        });
+        this.watchers.set(dir, watcher);
+      } catch {
+        // No inotify here (or too many watches): the stat poll covers it.
+      }
+    }
+  }
+}
+
+// ---- the source ------------------------------------------------------------------------------
+
+export interface IndexedFileLogSourceOptions extends FileLogSourceOptions {
+  index?: Omit<CorrelationIndexOptions, 'pattern'>;
+}
+
+const lineSource = (path: string, offset: number) => `file:${path}@${offset}`;
+
+function offsetOf(line: RawLogLine): number {
+  return Number(line.source.slice(line.source.lastIndexOf('@') + 1));
+}
+
+/** The line starting at `offset` (at most MAX_LINE_BYTES of it), or undefined when `offset` is not a line start. */
+async function lineAt(handle: Awaited<ReturnType<typeof open>>, offset: number, buffer: Buffer): Promise<{ text: string; cut: boolean } | undefined> {
+  // Most lines are short: one read of 16 KiB from the byte before the line (which must be a
+  // newline, or the offset is stale), up to the cap only when the line goes on.
+  if (offset > 0) {
+    const { bytesRead } = await handle.read(buffer, 0, 16 * 1024, offset - 1);
+    if (bytesRead === 0 || buffer[0] !== 0x0a) return undefined;
+    const nl = buffer.subarray(1, bytesRead).indexOf(0x0a);
+    if (nl !== -1) {
+      const end = nl > 0 && buffer[nl] === 0x0d ? nl : nl + 1;
+      return { text: buffer.toString('utf8', 1, end), cut: false };
+    }
+  }
+  let { bytesRead } = await handle.read(buffer, 0, 16 * 1024, offset);
+  let nl = buffer.subarray(0, bytesRead).indexOf(0x0a);
+  if (nl === -1 && bytesRead === 16 * 1024) {
+    ({ bytesRead } = await handle.read(buffer, 0, MAX_LINE_BYTES + 1, offset));
+    nl = buffer.subarray(0, bytesRead).indexOf(0x0a);
+  }
+  if (nl === -1 && bytesRead > MAX_LINE_BYTES) return { text: buffer.toString('utf8', 0, cutAtCharBoundary(buffer, 0, MAX_LINE_BYTES)), cut: true };
+  let end = nl === -1 ? bytesRead : nl;
+  if (end > 0 && buffer[end - 1] === 0x0d) end--;
+  return { text: buffer.toString('utf8', 0, end), cut: false };
+}
+
+/**
+ * FileLogSource with the correlation index in front: `search()` answers from the index for the
+ * indexed part of each file and cold-scans the rest; `recent()` is the file source's.
+ */
+export class IndexedFileLogSource implements LogSource {
+  readonly kind = 'file';
+  readonly label: string;
+  readonly index: CorrelationIndex;
+  private readonly cold: FileLogSource;
+
+  constructor(options: IndexedFileLogSourceOptions) {
+    const { index, ...fileOptions } = options;
+    this.label = options.pattern;
+    this.cold = new FileLogSource(fileOptions);
+    this.index = new CorrelationIndex({ ...index, pattern: options.pattern });
+  }
+
+  recent(options: LogSearchOptions): Promise<LogSearchResult> {
+    this.index.start();
+    return this.cold.recent(options);
+  }
+
+  async search(correlationId: string, options: LogSearchOptions): Promise<LogSearchResult> {
+    this.index.start();
+    if (!this.index.usable) return this.cold.search(correlationId, options);
+    options.signal?.throwIfAborted();
+    const { files } = await expandFilePattern(this.label);
+    const offsets = files.length > 0 ? this.index.offsets(correlationId) : undefined;
+    // Nothing indexed for this ID: it is absent or only in free text; the cold scan decides.
+    if (!offsets || offsets.size === 0) return this.cold.search(correlationId, options);
+
+    const limit = Math.max(0, options.maxLines);
+    const errors: Array<{ source: string; message: string }> = [];
+    const indexed: RawLogLine[][] = files.map(() => []);
+    const coldParts: Array<{ path: string; start: number; index: number }> = [];
+    const buffer = Buffer.allocUnsafe(MAX_LINE_BYTES + 1);
+    let found = 0;
+    for (const [index, path] of files.entries()) {
+      const info = isGzip(path) ? undefined : await stat(path).catch(() => undefined);
+      const covered = info?.isFile() ? this.index.coverage({ path, dev: info.dev, ino: info.ino, birth: Math.trunc(info.birthtimeMs), size: info.size }) : undefined;
+      if (!covered || !info) {
+        coldParts.push({ path, start: 0, index });
+        continue;
+      }
+      if (info.size > covered.indexedTo) coldParts.push({ path, start: covered.indexedTo, index });
+      const wanted = (offsets.get(covered.fileId) ?? []).filter((o) => o < covered.indexedTo);
+      if (wanted.length === 0 || found > limit) continue;
+      try {
+        const handle = await open(path, 'r');
+        try {
+          const serviceHint = serviceHintFor(path);
+          for (const offset of wanted) {
+            const line = await lineAt(handle, offset, buffer);
+            // Re-check: a hash collision, or a file rewritten since it was indexed.
+            if (!line || !containsId(line.text, correlationId)) continue;
+            indexed[index]!.push({ source: lineSource(path, offset), text: line.text, serviceHint, ...(line.cut ? { cut: true } : {}) });
+            if (++found > limit) break;
+          }
+        } finally {
+          await handle.close();
+        }
+      } catch (error) {
+        errors.push({ source: `file:${path}`, message: `${path} could not be read: ${(error as Error).message}` });
+      }
+    }
+    if (found === 0 && errors.length === 0) return this.cold.search(correlationId, options);
+
+    const perFile = indexed;
+    let truncated = false;
+    if (coldParts.length > 0 && found <= limit) {
+      const rest = await this.cold.searchParts(correlationId, { ...options, maxLines: limit - found }, coldParts);
+      truncated = rest.truncated;
+      if (rest.errors) errors.push(...rest.errors);
+      const at = new Map(coldParts.map((p) => [p.path, p.index]));
+      for (const line of rest.lines) {
+        const path = line.source.slice('file:'.length, line.source.lastIndexOf('@'));
+        perFile[at.get(path) ?? 0]!.push(line);
+      }
+      for (const lines of perFile) lines.sort((a, b) => offsetOf(a) - offsetOf(b));
+    }
+    let lines = perFile.flat();
+    if (lines.length > limit) {
+      lines = lines.slice(0, limit);
+      truncated = true;
+    }
+    return { lines, truncated, ...(errors.length ? { errors } : {}) };
+  }
+}
