@@ -8,6 +8,9 @@ import { cutAtCharBoundary, DEFAULT_CHUNK_BYTES, MatchingLineScanner, MAX_LINE_B
 import { scanPool, type ScanPool } from './scan-pool';
 import type { LogSearchOptions, LogSearchResult, LogSource, RawLogLine } from './log-source';
 
+/** First read around a match when extracting its line: most log lines fit (longer ones widen). */
+const SHORT_READ_BYTES = 4 * 1024;
+
 // Log files on this machine (or a mounted volume): a file, a directory or a glob, rotated files
 // and .gz included. Nothing is read whole: big plain files are split into byte ranges that
 // worker threads scan on every core (scan-pool.ts: raw-byte search, the matching lines are read
@@ -204,8 +207,11 @@ export class FileLogSource implements LogSource {
       for (const offset of offsets) {
         if (offset < lastEnd) continue;
         let start = offset;
+        // Log lines are short: look back 4 KiB first and widen only when no newline is found, so
+        // thousands of matches do not each cost megabytes of reads.
+        let step = SHORT_READ_BYTES;
         while (start > 0) {
-          const from = Math.max(0, start - back.length);
+          const from = Math.max(0, start - step);
           const { bytesRead } = await handle.read(back, 0, start - from, from);
           const nl = back.subarray(0, bytesRead).lastIndexOf(0x0a);
           if (nl !== -1) {
@@ -213,9 +219,13 @@ export class FileLogSource implements LogSource {
             break;
           }
           start = from;
+          step = Math.min(back.length, step * 4);
         }
         if (start === lastStart) continue;
-        const { bytesRead } = await handle.read(head, 0, head.length, start);
+        let { bytesRead } = await handle.read(head, 0, SHORT_READ_BYTES, start);
+        if (bytesRead === SHORT_READ_BYTES && head.subarray(0, bytesRead).indexOf(0x0a) === -1) {
+          ({ bytesRead } = await handle.read(head, 0, head.length, start));
+        }
         const view = head.subarray(0, bytesRead);
         const nl = view.indexOf(0x0a);
         let stop: number;
