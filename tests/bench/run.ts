@@ -1,6 +1,8 @@
 // `npm run bench`: speed and memory goals, each printed against a baseline measured in the same run.
 // Needs a production build (`npm run build`). Select benchmarks with arguments: tokens, map, logs.
 import { startServer } from '../support/next-server';
+import { benchIdentityMap } from './identity-map.bench';
+import { benchLogSearch } from './log-search.bench';
 import { benchTokenPage } from './token-page.bench';
 
 const wanted = new Set(process.argv.slice(2));
@@ -15,6 +17,14 @@ async function main() {
     } finally {
       await server.stop();
     }
+  }
+  if (run('map')) {
+    // Starts its own stand-ins and server (kubeconfig + live Azure against loopback).
+    Object.assign(results, await benchIdentityMap());
+  }
+  if (run('logs')) {
+    // No server: the file source and its index, against ripgrep over ~1 GB of generated logs.
+    Object.assign(results, await benchLogSearch());
   }
   console.log(JSON.stringify(results, null, 2));
 }

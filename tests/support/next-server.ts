@@ -7,6 +7,8 @@ export const repoRoot = join(import.meta.dirname, '..', '..');
 
 export interface RunningServer {
   url: string;
+  /** Process id of the `next start` process (benchmarks read its memory from /proc). */
+  pid?: number;
   /** Everything the server printed so far (stdout + stderr). */
   output(): string;
   stop(): Promise<void>;
@@ -32,7 +34,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   child.stderr!.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(child, url, () => output);
-  return { url, output: () => output, stop: () => stopChild(child) };
+  return { url, pid: child.pid, output: () => output, stop: () => stopChild(child) };
 }
 
 async function waitUntilReady(child: ChildProcess, url: string, output: () => string): Promise<void> {
