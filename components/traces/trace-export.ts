@@ -122,7 +122,10 @@ const traceSchema = z.looseObject({
     eventCount: z.number(),
     retries: z.number(),
     entra: optionalStrings(['code', 'meaning', 'issuer', 'subject', 'audience', 'podName', 'clientId', 'serviceAccountId', 'podId'] as const)
-      .extend({ code: z.string() })
+      .extend({
+        code: z.string(),
+        nearestCredential: z.object({ id: z.string(), name: z.string(), owner: z.string().optional(), verdict: z.string(), summary: z.string() }).optional(),
+      })
       .optional(),
   }),
   exchanges: z.array(exchange),

@@ -137,6 +137,13 @@ export function TraceSummaryView({
               )}
             </dl>
           )}
+          {entra.nearestCredential && (
+            <p style={{ margin: 0 }} data-testid="entra-nearest-credential">
+              Nearest federated credential:{' '}
+              <Link href={mapHref({ focus: entra.nearestCredential.id })}>{plainText(entra.nearestCredential.name)}</Link>
+              {entra.nearestCredential.owner ? <> on {plainText(entra.nearestCredential.owner)}</> : null}. {plainText(entra.nearestCredential.summary)}
+            </p>
+          )}
           {ficFamily && entra.serviceAccountId ? (
             <EntraMapLink serviceAccountId={entra.serviceAccountId} offline={offline} />
           ) : ficFamily ? (

@@ -1,5 +1,6 @@
 import 'server-only';
 import { getConfig } from '@/lib/config';
+import { explainEntraError, MATCHING_CODES } from '@/lib/domain/aadsts';
 import { nodeId } from '@/lib/domain/ids';
 import { getSources } from '@/lib/sources/registry';
 import type { RawLogLine } from '@/lib/sources/logs/log-source';
@@ -53,7 +54,7 @@ export async function findTrace(correlationId: string): Promise<TraceLookup> {
   const parsed = lines.map((l) => parseLogLine(l, { correlationFields })).filter((l) => lineMatches(l, correlationId));
   if (parsed.length === 0) return { found: false, sources: statuses };
   const trace = buildTrace(correlationId, parsed, { maxEvents: MAX_TRACE_EVENTS, inputTruncated: statuses.some((s) => s.truncated) });
-  if (trace.summary.entra) trace.summary.entra = await scopeToClusters(trace.summary.entra);
+  if (trace.summary.entra) trace.summary.entra = await withNearestCredential(await scopeToClusters(trace.summary.entra));
   return { found: true, trace: { ...trace, sources: statuses } };
 }
 
@@ -76,6 +77,30 @@ async function scopeToClusters(entra: EntraFailure): Promise<EntraFailure> {
     ...entra,
     serviceAccountId: nodeId.serviceAccount(scope, cluster, namespace, name),
     podId: podName ? nodeId.pod(scope, cluster, namespace, podName) : undefined,
+  };
+}
+
+/**
+ * For a FIC matching failure that quotes the assertion, the credential nearest to it and how it
+ * differs (trailing '/', case, namespace…): the same analysis as /explain, run on what the logs quoted.
+ */
+async function withNearestCredential(entra: EntraFailure): Promise<EntraFailure> {
+  if (!MATCHING_CODES.has(entra.code) || !entra.subject) return entra;
+  const sources = getSources();
+  const [cluster, azure] = await Promise.all([sources.cluster.list().catch(() => undefined), sources.azure.list().catch(() => undefined)]);
+  if (!cluster || !azure) return entra;
+  const quoted = [
+    `${entra.code}: No matching federated identity record found for presented assertion.`,
+    entra.issuer ? `Assertion Issuer: '${entra.issuer}'.` : '',
+    `Assertion Subject: '${entra.subject}'.`,
+    entra.audience ? `Assertion Audience: '${entra.audience}'.` : '',
+  ].join(' ');
+  const explanation = explainEntraError(quoted, cluster, azure);
+  const nearest = explanation.candidates[0];
+  if (!nearest) return entra;
+  return {
+    ...entra,
+    nearestCredential: { id: nearest.id, name: nearest.name, owner: nearest.ownerName, verdict: explanation.verdict, summary: explanation.summary },
   };
 }
 

@@ -158,6 +158,11 @@ export interface EntraFailure {
   serviceAccountId?: string;
   /** Identity-map node id `pod:<namespace>/<name>` (a pod runs as an SA of its own namespace). */
   podId?: string;
+  /**
+   * The federated credential nearest to the quoted assertion and how it differs (filled in by the
+   * server, which knows the identity map; `verdict` as in lib/domain/aadsts.ts).
+   */
+  nearestCredential?: { id: string; name: string; owner?: string; verdict: string; summary: string };
 }
 
 export interface TraceSummary {

@@ -46,6 +46,10 @@ describe('trace and identity-map routes on the sample world', () => {
     expect(saId).toMatch(/^sa:sample:shop\//);
     const { body: map } = await get('/api/identity-map');
     expect(map.nodes.map((n: { id: string }) => n.id)).toContain(saId);
+    // …and to the nearest federated credential, with how it differs.
+    const nearest = trace.summary.entra.nearestCredential;
+    expect(nearest).toMatchObject({ name: 'aks-sample-shop-checkout-canary', verdict: 'trailing-slash' });
+    expect(map.nodes.map((n: { id: string }) => n.id)).toContain(nearest.id);
   });
 
   it('validates correlation IDs strictly (400) and answers 404 for an unknown one', async () => {
