@@ -8,7 +8,7 @@ import { classifyToken } from '@/lib/tokens/classify';
 import { decodeToken } from '@/lib/tokens/decode';
 import { tokenFromFragment } from '@/lib/tokens/fragment';
 import { parseJwks } from '@/lib/tokens/verify';
-import { useNow } from './use-now';
+import { useNow } from '@/components/shell/use-now';
 import { useSignatureCheck } from './use-signature-check';
 import { TokenAnalysisView } from './token-analysis-view';
 import { SampleTokenButtons } from './sample-token-buttons';

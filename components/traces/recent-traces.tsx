@@ -1,19 +1,10 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useNow } from '@/components/shell/use-now';
 import { traceQueries } from '@/lib/api/trace-queries';
 import type { TraceSearch } from '@/lib/api/trace-search-params';
 import { RecentTracesView } from './recent-traces-view';
-
-function useNow(intervalMs: number): Date {
-  const [now, setNow] = useState(() => new Date());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(new Date()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
 
 /** Container: recent traces for the URL's filters (the outcome filter runs on the server). */
 export function RecentTraces({ search }: { search: TraceSearch }) {

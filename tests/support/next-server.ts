@@ -23,6 +23,14 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   if (!existsSync(join(repoRoot, '.next', 'BUILD_ID'))) {
     throw new Error('No production build: run `npm run build` first (npm test does it for you).');
   }
+  const { child, port, output } = await spawnNextStart(env);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilReady(child, url, output);
+  return { url, pid: child.pid, output, stop: () => stopChild(child) };
+}
+
+/** `next start` on a free loopback port, with `env` over a clean environment; output collected. */
+async function spawnNextStart(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
     cwd: repoRoot,
@@ -32,9 +40,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(child, url, () => output);
-  return { url, pid: child.pid, output: () => output, stop: () => stopChild(child) };
+  return { child, port, output: () => output };
 }
 
 async function waitUntilReady(child: ChildProcess, url: string, output: () => string): Promise<void> {
@@ -64,17 +70,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 /** Runs `next start` expecting it to refuse to start; resolves with its exit code and output. */
 export async function startServerExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  const { child, output } = await spawnNextStart(env);
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   clearTimeout(timer);
-  return { code, output };
+  return { code, output: output() };
 }
