@@ -1,8 +1,9 @@
 import { appendFileSync, existsSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IndexedFileLogSource } from '@/lib/sources/logs/correlation-index';
 import { FileLogSource } from '@/lib/sources/logs/file-log-source';
 import type { LogSearchResult } from '@/lib/sources/logs/log-source';
@@ -187,5 +188,132 @@ describe('IndexedFileLogSource', () => {
     await second.index.caughtUp();
     expect(second.index.stats.rows).toBeLessThan(rowsBefore); // only the appended line was indexed
     expect((await second.search('abc-3', MAX)).lines.some((l) => l.text.includes('later'))).toBe(true);
+  });
+  describe('IDs the index has no row for (absent, or in free text only): remembered cold scans', () => {
+    /** The parts the cold scan is asked for during `run` (file name → start offset). */
+    const scannedParts = async (run: () => Promise<unknown>) => {
+      const spy = vi.spyOn(FileLogSource.prototype, 'searchParts');
+      try {
+        await run();
+        return spy.mock.calls.flatMap(([, , parts]) => parts.map((p) => [p.path.split('/').at(-1)!, p.start] as const));
+      } finally {
+        spy.mockRestore();
+      }
+    };
+
+    it('answers a repeated lookup like the cold scan, scanning only what was appended since', async () => {
+      const dir = await dirFor('absent-append');
+      writeLogs(dir, 2000);
+      const cold = new FileLogSource({ pattern: dir });
+      const source = indexed(dir);
+      await source.search(IDS[0]!, MAX);
+      await source.index.caughtUp();
+      for (const id of [TEXT_ONLY, 'gone-42']) expect(sorted(await source.search(id, MAX)), id).toEqual(sorted(await cold.search(id, MAX)));
+      expect(source.remembered.size).toBe(3); // with IDS[0]: looked up while the index was being built
+
+      // Repeated, nothing changed: no byte is scanned again.
+      expect(await scannedParts(() => source.search('gone-42', MAX))).toEqual([]);
+      expect((await source.search(TEXT_ONLY, MAX)).lines).toHaveLength(1);
+
+      // Appended after the first lookup, in free text and in a field: found, and only the appended bytes are scanned.
+      const providerSize = (await stat(join(dir, 'provider.log'))).size;
+      appendFileSync(join(dir, 'provider.log'), `retrying after gone-42 failed\n${provider(7000, { message: `also ${TEXT_ONLY}` })}\n`);
+      const parts = await scannedParts(async () => {
+        const got = await source.search('gone-42', MAX);
+        expect(got.lines.map((l) => l.source)).toEqual([`file:${join(dir, 'provider.log')}@${providerSize}`]);
+      });
+      expect(parts).toEqual([['provider.log', providerSize]]);
+      for (const id of [TEXT_ONLY, 'gone-42']) expect(sorted(await source.search(id, MAX)), id).toEqual(sorted(await cold.search(id, MAX)));
+      // The prefix rule holds on the incremental path too.
+      appendFileSync(join(dir, 'provider.log'), 'gone-420 and xgone-42 are other IDs\n');
+      expect((await source.search('gone-42', MAX)).lines).toHaveLength(1);
+    });
+
+    it('finds an absent ID appended later within 1 s, a line completed after the lookup included', async () => {
+      const dir = await dirFor('absent-partial');
+      writeLogs(dir, 300);
+      const source = indexed(dir);
+      await source.search(IDS[0]!, MAX);
+      await source.index.caughtUp();
+      // A line being written during the first lookup: its end (with the ID) arrives afterwards.
+      const consumerSize = (await stat(join(dir, 'consumer.log'))).size;
+      appendFileSync(join(dir, 'consumer.log'), 'Error: upstream reset for request ');
+      expect((await source.search('late-5', MAX)).lines).toHaveLength(0);
+      appendFileSync(join(dir, 'consumer.log'), 'late-5\n');
+      const { value } = await until('completed line findable', async () => {
+        const r = await source.search('late-5', MAX);
+        return r.lines.length === 1 ? r : undefined;
+      });
+      expect(value.lines[0]).toMatchObject({ source: `file:${join(dir, 'consumer.log')}@${consumerSize}`, text: 'Error: upstream reset for request late-5' });
+      // And once more, now remembered.
+      expect((await source.search('late-5', MAX)).lines).toEqual(value.lines);
+    });
+
+    it('follows rotation, copytruncate and replaced .gz files between repeated lookups', async () => {
+      const dir = await dirFor('absent-rotate');
+      const text = (n: number, id: string) => `${new Date(1730000000000 + n).toISOString()} WARN retry ${n} for ${id}`;
+      writeFileSync(join(dir, 'app.log'), `${text(1, 'tx-1')}\n${pino(2, { correlationId: 'rot-2' })}\n`);
+      writeFileSync(join(dir, 'old.log.gz'), gzipSync(`${text(0, 'tx-1')}\n`));
+      const cold = new FileLogSource({ pattern: dir });
+      const source = indexed(dir);
+      await source.search('rot-2', MAX);
+      await source.index.caughtUp();
+      expect((await source.search('tx-1', MAX)).lines).toHaveLength(2);
+
+      // logrotate: rename, new file under the old name. The renamed file keeps what was scanned of it.
+      renameSync(join(dir, 'app.log'), join(dir, 'app.log.1'));
+      writeFileSync(join(dir, 'app.log'), `${text(3, 'tx-1')}\n`);
+      let afterRotation: LogSearchResult | undefined;
+      const parts = await scannedParts(async () => (afterRotation = await source.search('tx-1', MAX)));
+      expect(parts).toEqual([['app.log', 0]]);
+      expect(sorted(afterRotation!)).toEqual(sorted(await cold.search('tx-1', MAX)));
+      expect((await source.search('tx-1', MAX)).lines.map((l) => l.source).sort()).toEqual(
+        [`file:${join(dir, 'app.log')}@0`, `file:${join(dir, 'app.log.1')}@0`, `file:${join(dir, 'old.log.gz')}@0`].sort(),
+      );
+
+      // copytruncate, then more lines than before: the old line is gone, the new ones are found.
+      truncateSync(join(dir, 'app.log'), 0);
+      appendFileSync(join(dir, 'app.log'), `${text(4, 'tx-9')} and a longer line than the one before it\n${text(5, 'tx-1')}\n`);
+      expect(sorted(await source.search('tx-1', MAX))).toEqual(sorted(await cold.search('tx-1', MAX)));
+      expect(sorted(await source.search('tx-9', MAX))).toEqual(sorted(await cold.search('tx-9', MAX)));
+      // Rewritten in place to a size at least the old one (truncated and refilled between two lookups).
+      const old = (await stat(join(dir, 'app.log'))).size;
+      writeFileSync(join(dir, 'app.log'), `${text(6, 'tx-7')}${' '.repeat(old)}\n`);
+      expect((await source.search('tx-1', MAX)).lines.map((l) => l.source)).not.toContain(`file:${join(dir, 'app.log')}@0`);
+      expect(sorted(await source.search('tx-1', MAX))).toEqual(sorted(await cold.search('tx-1', MAX)));
+
+      // A .gz replaced by another: scanned again.
+      writeFileSync(join(dir, 'old.log.gz'), gzipSync(`${text(0, 'tx-2')}\n${text(1, 'tx-1')}\n${text(2, 'tx-1')}\n`));
+      expect(sorted(await source.search('tx-1', MAX))).toEqual(sorted(await cold.search('tx-1', MAX)));
+      expect((await source.search('tx-1', MAX)).lines.filter((l) => l.source.includes('old.log.gz'))).toHaveLength(2);
+    });
+
+    it('bounds what it remembers (LRU of IDs, bytes) and keeps nothing from a cut-short scan', async () => {
+      const dir = await dirFor('absent-bounds');
+      writeLogs(dir, 200);
+      for (let i = 0; i < 30; i++) appendFileSync(join(dir, 'consumer.log'), `note: many-1 seen ${i}\n`);
+      const s = new IndexedFileLogSource({ pattern: dir, index: { cacheDir: join(root, 'cache', 'absent-bounds'), log: () => {} }, remembered: { maxIds: 3, maxBytesPerId: 4096 } });
+      open.push(s);
+      await s.search(IDS[0]!, MAX);
+      await s.index.caughtUp();
+      for (const id of ['n-1', 'n-2', 'n-3', 'n-4']) await s.search(id, MAX);
+      expect(s.remembered.size).toBe(3);
+      expect(['n-1', 'n-2', 'n-3', 'n-4'].map((id) => s.remembered.has(id))).toEqual([false, true, true, true]);
+      await s.search('n-2', MAX); // used again: the most recent now
+      const cut = await s.search('many-1', { maxLines: 5 });
+      expect(cut).toMatchObject({ truncated: true });
+      expect(cut.lines).toHaveLength(5);
+      expect(s.remembered.has('many-1')).toBe(false);
+      const all = await s.search('many-1', MAX);
+      expect(all.lines).toHaveLength(30);
+      expect(s.remembered.has('many-1')).toBe(true);
+      expect(['n-2', 'n-3', 'n-4'].map((id) => s.remembered.has(id))).toEqual([true, false, true]);
+      expect(await s.search('many-1', { maxLines: 29 })).toMatchObject({ truncated: true });
+      expect((await s.search('many-1', { maxLines: 29 })).lines).toEqual(all.lines.slice(0, 29));
+      // Too big to keep (more than maxBytesPerId of line text): answered, not remembered.
+      for (let i = 0; i < 40; i++) appendFileSync(join(dir, 'provider.log'), `note: big-1 ${'x'.repeat(100)} ${i}\n`);
+      expect((await s.search('big-1', MAX)).lines).toHaveLength(40);
+      expect(s.remembered.has('big-1')).toBe(false);
+    });
   });
 });

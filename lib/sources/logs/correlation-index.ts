@@ -13,6 +13,7 @@ import { expandFilePattern, isGzip, serviceHintFor } from './file-patterns';
 import { containsId } from './id-occurrence';
 import { cutAtCharBoundary, MAX_LINE_BYTES } from './line-scanner';
 import type { LogSearchOptions, LogSearchResult, LogSource, RawLogLine } from './log-source';
+import { RememberedScans, type RememberedScansOptions } from './remembered-scans';
 
 // The warm path of the file source: correlation ID → (file, byte offset of the line) in SQLite,
 // so that a repeated lookup costs a B-tree probe and a few positioned reads whatever the log size.
@@ -32,8 +33,9 @@ import type { LogSearchOptions, LogSearchResult, LogSource, RawLogLine } from '.
 // Trade-off: only correlation *fields* are indexed (the contract's names, any case and nesting,
 // plus IDLENS_CORRELATION_FIELDS; JSON and logfmt). A line that names the ID only in free text is
 // found by the cold scan: when the index knows no line at all for an ID, the lookup is the full
-// cold scan (so an ID that only appears in text, or not at all, costs what it costs without the
-// index); when it knows some, text-only lines of that ID in the indexed part are not returned.
+// cold scan the first time (so an ID that only appears in text, or not at all, costs what it costs
+// without the index) and, repeated, a scan of what was appended since (remembered-scans.ts); when
+// the index knows some lines, text-only lines of that ID in the indexed part are not returned.
 // Nested `{"correlation":{"id":…}}` is not indexed either (`id` alone is too common a key).
 //
 // One idlens process per index file: the file is a cache (default `<tmpdir>/idlens-index/<hash of
@@ -116,6 +118,9 @@ function extraction(extra: readonly string[]): { anchors: string[]; fieldNames: 
 
 const keyOf = (f: { dev: number; ino: number; birth: number }) => `${f.dev}:${f.ino}:${f.birth}`;
 
+/** Heap bounds of the builder thread (MB): generous for its live set, small next to the default. */
+const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
+
 function sqliteModulePath(): string | undefined {
   try {
     return createRequire(import.meta.url).resolve('better-sqlite3');
@@ -162,6 +167,10 @@ export class CorrelationIndex {
       mkdirSync(dirname(this.indexPath), { recursive: true });
       this.worker = new Worker(CORRELATION_INDEX_WORKER_SOURCE, {
         eval: true,
+        // The builder's live set is small (one read buffer outside the heap, a few thousand
+        // pending rows); without limits V8 lets the heap of a busy thread grow by 100+ MB of
+        // garbage before collecting it, which showed as the peak RSS of the whole process.
+        resourceLimits: WORKER_HEAP_LIMITS,
         workerData: { dbPath: this.indexPath, anchors, fieldNames, signature, chunkBytes: this.options.chunkBytes, sqliteModule: sqliteModulePath() },
       });
     } catch (error) {
@@ -345,6 +354,8 @@ export class CorrelationIndex {
 
 export interface IndexedFileLogSourceOptions extends FileLogSourceOptions {
   index?: Omit<CorrelationIndexOptions, 'pattern'>;
+  /** The memory of full cold scans (remembered-scans.ts): IDs the index has no row for. */
+  remembered?: RememberedScansOptions;
 }
 
 const lineSource = (path: string, offset: number) => `file:${path}@${offset}`;
@@ -353,10 +364,20 @@ function offsetOf(line: RawLogLine): number {
   return Number(line.source.slice(line.source.lastIndexOf('@') + 1));
 }
 
+/** Line reads of an indexed lookup in flight at once. */
+const READS_IN_FLIGHT = 8;
+
+/** Read buffers of a lookup: 16 KiB for the usual short line, the 1 MiB one only for a long line. */
+interface LineBuffers {
+  short: Buffer;
+  long?: Buffer;
+}
+
 /** The line starting at `offset` (at most MAX_LINE_BYTES of it), or undefined when `offset` is not a line start. */
-async function lineAt(handle: Awaited<ReturnType<typeof open>>, offset: number, buffer: Buffer): Promise<{ text: string; cut: boolean } | undefined> {
+async function lineAt(handle: Awaited<ReturnType<typeof open>>, offset: number, buffers: LineBuffers): Promise<{ text: string; cut: boolean } | undefined> {
   // Most lines are short: one read of 16 KiB from the byte before the line (which must be a
   // newline, or the offset is stale), up to the cap only when the line goes on.
+  let buffer = buffers.short;
   if (offset > 0) {
     const { bytesRead } = await handle.read(buffer, 0, 16 * 1024, offset - 1);
     if (bytesRead === 0 || buffer[0] !== 0x0a) return undefined;
@@ -369,6 +390,7 @@ async function lineAt(handle: Awaited<ReturnType<typeof open>>, offset: number, 
   let { bytesRead } = await handle.read(buffer, 0, 16 * 1024, offset);
   let nl = buffer.subarray(0, bytesRead).indexOf(0x0a);
   if (nl === -1 && bytesRead === 16 * 1024) {
+    buffer = buffers.long ??= Buffer.allocUnsafe(MAX_LINE_BYTES + 1);
     ({ bytesRead } = await handle.read(buffer, 0, MAX_LINE_BYTES + 1, offset));
     nl = buffer.subarray(0, bytesRead).indexOf(0x0a);
   }
@@ -387,12 +409,15 @@ export class IndexedFileLogSource implements LogSource {
   readonly label: string;
   readonly index: CorrelationIndex;
   private readonly cold: FileLogSource;
+  /** Full cold scans, remembered per ID: a repeated lookup scans only what was appended since. */
+  readonly remembered: RememberedScans;
 
   constructor(options: IndexedFileLogSourceOptions) {
-    const { index, ...fileOptions } = options;
+    const { index, remembered, ...fileOptions } = options;
     this.label = options.pattern;
     this.cold = new FileLogSource(fileOptions);
     this.index = new CorrelationIndex({ ...index, pattern: options.pattern });
+    this.remembered = new RememberedScans(options.pattern, this.cold, remembered);
   }
 
   recent(options: LogSearchOptions): Promise<LogSearchResult> {
@@ -402,18 +427,21 @@ export class IndexedFileLogSource implements LogSource {
 
   async search(correlationId: string, options: LogSearchOptions): Promise<LogSearchResult> {
     this.index.start();
-    if (!this.index.usable) return this.cold.search(correlationId, options);
+    if (!this.index.usable) return this.remembered.search(correlationId, options);
     options.signal?.throwIfAborted();
     const { files } = await expandFilePattern(this.label);
     const offsets = files.length > 0 ? this.index.offsets(correlationId) : undefined;
-    // Nothing indexed for this ID: it is absent or only in free text; the cold scan decides.
-    if (!offsets || offsets.size === 0) return this.cold.search(correlationId, options);
+    // Nothing indexed for this ID: it is absent or only in free text; the cold scan decides (the
+    // full scan the first time, then only what was appended since).
+    if (!offsets || offsets.size === 0) return this.remembered.search(correlationId, options);
 
     const limit = Math.max(0, options.maxLines);
     const errors: Array<{ source: string; message: string }> = [];
     const indexed: RawLogLine[][] = files.map(() => []);
     const coldParts: Array<{ path: string; start: number; index: number }> = [];
-    const buffer = Buffer.allocUnsafe(MAX_LINE_BYTES + 1);
+    // A few positioned reads in flight (libuv runs them on its thread pool): a hot ID's thousands
+    // of lines cost a fraction of one read after the other.
+    const slots: LineBuffers[] = Array.from({ length: READS_IN_FLIGHT }, () => ({ short: Buffer.allocUnsafe(16 * 1024) }));
     let found = 0;
     for (const [index, path] of files.entries()) {
       const info = isGzip(path) ? undefined : await stat(path).catch(() => undefined);
@@ -429,12 +457,15 @@ export class IndexedFileLogSource implements LogSource {
         const handle = await open(path, 'r');
         try {
           const serviceHint = serviceHintFor(path);
-          for (const offset of wanted) {
-            const line = await lineAt(handle, offset, buffer);
-            // Re-check: a hash collision, or a file rewritten since it was indexed.
-            if (!line || !containsId(line.text, correlationId)) continue;
-            indexed[index]!.push({ source: lineSource(path, offset), text: line.text, serviceHint, ...(line.cut ? { cut: true } : {}) });
-            if (++found > limit) break;
+          batches: for (let at = 0; at < wanted.length; at += READS_IN_FLIGHT) {
+            const batch = wanted.slice(at, at + READS_IN_FLIGHT);
+            const lines = await Promise.all(batch.map((offset, k) => lineAt(handle, offset, slots[k]!)));
+            for (const [k, line] of lines.entries()) {
+              // Re-check: a hash collision, or a file rewritten since it was indexed.
+              if (!line || !containsId(line.text, correlationId)) continue;
+              indexed[index]!.push({ source: lineSource(path, batch[k]!), text: line.text, serviceHint, ...(line.cut ? { cut: true } : {}) });
+              if (++found > limit) break batches;
+            }
           }
         } finally {
           await handle.close();
@@ -443,7 +474,7 @@ export class IndexedFileLogSource implements LogSource {
         errors.push({ source: `file:${path}`, message: `${path} could not be read: ${(error as Error).message}` });
       }
     }
-    if (found === 0 && errors.length === 0) return this.cold.search(correlationId, options);
+    if (found === 0 && errors.length === 0) return this.remembered.search(correlationId, options);
 
     const perFile = indexed;
     let truncated = false;

@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { SourceError } from '../source-error';
 import { expandFilePattern, isGzip, serviceHintFor } from './file-patterns';
 import { cutAtCharBoundary, DEFAULT_CHUNK_BYTES, MatchingLineScanner, MAX_LINE_BYTES, type ScannedLine } from './line-scanner';
-import { scanPool, type ScanPool } from './scan-pool';
+import { type RangeResult, scanPool, type ScanPool } from './scan-pool';
 import type { LogSearchOptions, LogSearchResult, LogSource, RawLogLine } from './log-source';
 
 /** First read around a match when extracting its line: most log lines fit (longer ones widen). */
@@ -13,8 +13,8 @@ const SHORT_READ_BYTES = 4 * 1024;
 
 // Log files on this machine (or a mounted volume): a file, a directory or a glob, rotated files
 // and .gz included. Nothing is read whole: big plain files are split into byte ranges that
-// worker threads scan on every core (scan-pool.ts: raw-byte search, the matching lines are read
-// afterwards); small files and .gz are streamed here in 1 MiB reads through MatchingLineScanner,
+// worker threads scan on every core (scan-pool.ts: raw-byte search; the workers decode the
+// matching lines that lie whole in their reads, the few others are read here afterwards); small files and .gz are streamed here in 1 MiB reads through MatchingLineScanner,
 // several at once. Only lines holding the ID are decoded. Memory per file in flight: about 2 MiB
 // of buffer + one cut line (1 MiB); per worker, one 1 MiB buffer.
 //
@@ -143,9 +143,9 @@ export class FileLogSource implements LogSource {
           if (!info.isFile()) throw new Error('not a regular file (device, socket or FIFO)');
           if (!isGzip(path) && info.size - start >= this.parallelMinBytes && !workersUnavailable) {
             try {
-              const offsets = await this.scanRanges(scanPool(), path, start, info.size, id, shared, limit);
+              const found = await this.scanRanges(scanPool(), path, start, info.size, id, shared, limit);
               options.signal?.throwIfAborted();
-              perFile[index] = await this.linesAt(path, offsets, serviceHint);
+              perFile[index] = await this.mergeFound(path, found, serviceHint);
               return;
             } catch (error) {
               if (!(error as { workerUnavailable?: boolean }).workerUnavailable) throw error;
@@ -181,13 +181,34 @@ export class FileLogSource implements LogSource {
     return { lines, truncated, ...(errors.length ? { errors } : {}) };
   }
 
-  /** Offsets of the matching lines of a big file, its byte ranges scanned on all cores. */
-  private async scanRanges(pool: ScanPool, path: string, from: number, size: number, id: Buffer, shared: SharedArrayBuffer, limit: number): Promise<number[]> {
-    const tasks: Array<Promise<number[]>> = [];
+  /** The matches of a big file, its byte ranges scanned on all cores, in offset order. */
+  private async scanRanges(pool: ScanPool, path: string, from: number, size: number, id: Buffer, shared: SharedArrayBuffer, limit: number): Promise<RangeResult[]> {
+    const tasks: Array<Promise<RangeResult>> = [];
     for (let start = from; start < size; start += this.rangeBytes) {
-      tasks.push(pool.scan({ path, start, end: Math.min(size, start + this.rangeBytes), id: new Uint8Array(id), shared, limit, chunkBytes: this.chunkBytes }));
+      tasks.push(pool.scan({ path, start, end: Math.min(size, start + this.rangeBytes), id: new Uint8Array(id), shared, limit, chunkBytes: this.chunkBytes, maxLineBytes: MAX_LINE_BYTES }));
     }
-    return (await Promise.all(tasks)).flat();
+    return Promise.all(tasks);
+  }
+
+  /**
+   * The lines of the range scans: those the workers decoded, plus the lines of the other matches
+   * read here; a line found twice (matches on both sides of a range boundary) once, in offset order.
+   */
+  private async mergeFound(path: string, found: RangeResult[], serviceHint: string): Promise<RawLogLine[]> {
+    const byStart = new Map<number, RawLogLine>();
+    for (const { lines } of found) {
+      for (let i = 0; i < lines.length; i += 2) {
+        const offset = lines[i] as number;
+        byStart.set(offset, rawLine(path, serviceHint, { offset, text: lines[i + 1] as string, cut: false }));
+      }
+    }
+    const offsets = found.flatMap((f) => f.offsets);
+    if (offsets.length === 0) return [...byStart.values()]; // ranges are in order, each in offset order
+    for (const line of await this.linesAt(path, offsets, serviceHint)) {
+      const offset = Number(line.source.slice(line.source.lastIndexOf('@') + 1));
+      if (!byStart.has(offset)) byStart.set(offset, line);
+    }
+    return [...byStart.entries()].sort((a, b) => a[0] - b[0]).map(([, line]) => line);
   }
 
   /**

@@ -3,8 +3,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 // The cold scan of big files on every core: worker threads look for the ID in byte ranges of the
-// files (1 MiB reads, `Buffer.indexOf`, whole-token check) and hand back the offsets of the first
-// match in each line; the main thread then reads just those lines. A range needs no alignment
+// files (1 MiB reads, `Buffer.indexOf`, whole-token check) and hand back the matching lines found
+// whole in their read buffer, and the offsets of the other matches, whose lines the main thread
+// then reads (a few: those cut by a read window or a range boundary). A range needs no alignment
 // with lines: the offsets are of matches, and the line around one is found afterwards.
 //
 // The worker code is a plain CommonJS string run with `eval: true`, so it needs no separate file
@@ -21,11 +22,16 @@ function isToken(c) {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2e || c === 0x5f || c === 0x2d;
 }
 
-// Offsets (in [start, end)) of whole-token occurrences of id, at most one per line: after a match
-// the rest of its line is skipped. shared[0] counts matches over all workers, shared[1] = stop.
-function scanRange(fd, start, end, id, shared, limit, chunkBytes, buf) {
+// Whole-token occurrences of id in [start, end), at most one per line: after a match the rest of
+// its line is skipped. A matching line that lies whole in the buffer (almost all of them: lines are
+// short next to a read) comes back as [line start, text], decoded here on the worker's core; the
+// others (cut by the read window, longer than maxLineBytes, or the last line of the file without
+// its newline) as the offset of the match, for the caller to read. shared[0] counts matches over
+// all workers, shared[1] = stop.
+function scanRange(fd, start, end, id, shared, limit, chunkBytes, maxLineBytes, buf) {
   const L = id.length;
   const offsets = [];
+  const lines = [];
   let pos = start;
   let skipLine = false;
   outer: while (pos < end) {
@@ -51,7 +57,15 @@ function scanRange(fd, start, end, id, shared, limit, chunkBytes, buf) {
       const before = winStart + f === 0 || !isToken(view[f - 1]);
       const after = f + L >= n || !isToken(view[f + L]); // f + L >= n only at the end of the file
       if (before && after) {
-        offsets.push(winStart + f);
+        const nlBefore = f > 0 ? view.lastIndexOf(10, f - 1) : -1; // (lastIndexOf(x, -1) would search from the end)
+        const ls = nlBefore !== -1 ? nlBefore + 1 : winStart === 0 ? 0 : -1;
+        const le = ls === -1 ? -1 : view.indexOf(10, f + L);
+        if (le !== -1 && le - ls <= maxLineBytes) {
+          const stop = le > ls && view[le - 1] === 13 ? le - 1 : le;
+          lines.push(winStart + ls, view.toString('utf8', ls, stop));
+        } else {
+          offsets.push(winStart + f);
+        }
         if (Atomics.add(shared, 0, 1) + 1 > limit) {
           Atomics.store(shared, 1, 1);
           break outer;
@@ -64,7 +78,7 @@ function scanRange(fd, start, end, id, shared, limit, chunkBytes, buf) {
     }
     pos = stopAt;
   }
-  return offsets;
+  return { offsets, lines };
 }
 
 let buffer = Buffer.alloc(0);
@@ -75,8 +89,8 @@ parentPort.on('message', (task) => {
     if (buffer.length < need) buffer = Buffer.allocUnsafe(need);
     fd = fs.openSync(task.path, 'r');
     const id = Buffer.from(task.id);
-    const offsets = scanRange(fd, task.start, task.end, id, new Int32Array(task.shared), task.limit, task.chunkBytes, buffer);
-    parentPort.postMessage({ offsets });
+    const found = scanRange(fd, task.start, task.end, id, new Int32Array(task.shared), task.limit, task.chunkBytes, task.maxLineBytes, buffer);
+    parentPort.postMessage(found);
   } catch (error) {
     parentPort.postMessage({ error: { code: error && error.code, message: String(error && error.message) } });
   } finally {
@@ -94,11 +108,21 @@ export interface RangeTask {
   shared: SharedArrayBuffer;
   limit: number;
   chunkBytes: number;
+  /** Lines longer than this are not decoded by the worker (the caller cuts them). */
+  maxLineBytes: number;
+}
+
+/** What a range scan found, in offset order: whole matching lines, and matches whose line the caller must read. */
+export interface RangeResult {
+  /** Flat pairs: byte offset of a matching line's start, its text (without the newline and a CR before it). */
+  lines: Array<number | string>;
+  /** Offsets of matches whose line did not lie whole in the worker's read window. */
+  offsets: number[];
 }
 
 interface Pending {
   task: RangeTask;
-  resolve: (offsets: number[]) => void;
+  resolve: (found: RangeResult) => void;
   reject: (error: Error) => void;
 }
 
@@ -108,13 +132,13 @@ class ScanWorker {
 
   constructor(private readonly onIdle: (w: ScanWorker) => void, onDead: (w: ScanWorker) => void) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true });
-    this.worker.on('message', (message: { offsets?: number[]; error?: { code?: string; message: string } }) => {
+    this.worker.on('message', (message: Partial<RangeResult> & { error?: { code?: string; message: string } }) => {
       const pending = this.current;
       this.current = undefined;
       this.worker.unref();
       if (pending) {
         if (message.error) pending.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
-        else pending.resolve(message.offsets ?? []);
+        else pending.resolve({ lines: message.lines ?? [], offsets: message.offsets ?? [] });
       }
       this.onIdle(this);
     });
@@ -144,8 +168,8 @@ export class ScanPool {
 
   constructor(private readonly size: number) {}
 
-  /** Offsets of the matches in `task`'s range (one per line, sorted). */
-  scan(task: RangeTask): Promise<number[]> {
+  /** The matches in `task`'s range (one per line, sorted). */
+  scan(task: RangeTask): Promise<RangeResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ task, resolve, reject });
       this.dispatch();
