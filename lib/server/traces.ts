@@ -17,7 +17,8 @@ import { withTimeout } from './timeout';
 /** Cap on lines read per source for one trace, and on events returned. */
 export const MAX_TRACE_LINES = 5000;
 export const MAX_TRACE_EVENTS = 2000;
-const RECENT_LINES = 20_000;
+// Enough for the last few hundred traces; parsing more would cost memory for a list that shows 50.
+const RECENT_LINES = 5_000;
 const SOURCE_TIMEOUT_MS = 30_000;
 
 export interface LogSourceStatus {

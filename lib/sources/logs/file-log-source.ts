@@ -29,7 +29,7 @@ export interface FileLogSourceOptions {
   chunkBytes?: number;
   /** Files scanned at once (default 4). */
   concurrency?: number;
-  /** `recent()` reads at most this many bytes back from the end of each file (default 8 MiB). */
+  /** `recent()` reads at most this many bytes back from the end of each file (default 2 MiB: the recent-traces list needs the last few thousand lines, not more). */
   recentBytesPerFile?: number;
   /**
    * Plain files at least this big are scanned by the worker threads of scan-pool.ts, in byte
@@ -89,7 +89,7 @@ export class FileLogSource implements LogSource {
     this.label = options.pattern;
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
     this.concurrency = Math.max(1, options.concurrency ?? 4);
-    this.recentBytesPerFile = options.recentBytesPerFile ?? 8 * 1024 * 1024;
+    this.recentBytesPerFile = options.recentBytesPerFile ?? 2 * 1024 * 1024;
     this.parallelMinBytes = options.parallelMinBytes ?? 8 * 1024 * 1024;
     this.rangeBytes = Math.max(1, options.rangeBytes ?? 64 * 1024 * 1024);
   }
