@@ -81,6 +81,8 @@ function parseLogSource(entry, ctx) {
     try {
       const url = new URL(baseUrl);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('the Loki URL must be http(s)');
+      // Credentials in the URL would be shown wherever the source is named (and fetch refuses them).
+      if (url.username || url.password) return fail('the Loki URL must not contain a user name or password');
     } catch {
       return fail('the Loki base URL is not a URL');
     }

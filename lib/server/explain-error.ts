@@ -2,7 +2,7 @@ import 'server-only';
 import { describeModes, getConfig } from '@/lib/config';
 import { explainEntraError, type EntraErrorExplanation } from '@/lib/domain/aadsts';
 import type { AzureSnapshot, ClusterSnapshot } from '@/lib/domain/model';
-import { getSources } from '@/lib/sources/registry';
+import { azureSnapshot, clusterSnapshot } from './snapshots';
 import { SourceError, type SourceStatus } from '@/lib/sources/source-error';
 
 export interface ExplainErrorResponse extends EntraErrorExplanation {
@@ -23,12 +23,8 @@ async function read<T>(mode: string, kind: 'cluster' | 'azure', list: () => Prom
 
 /** Explains an AADSTS error text against what the sources know (either may fail on its own). */
 export async function explainError(text: string): Promise<ExplainErrorResponse> {
-  const sources = getSources();
   const modes = describeModes(getConfig());
-  const [cluster, azure] = await Promise.all([
-    read(modes.cluster, 'cluster', () => sources.cluster.list()),
-    read(modes.azure, 'azure', () => sources.azure.list()),
-  ]);
+  const [cluster, azure] = await Promise.all([read(modes.cluster, 'cluster', () => clusterSnapshot()), read(modes.azure, 'azure', () => azureSnapshot())]);
   const explanation = explainEntraError(text, cluster.value ?? EMPTY_CLUSTER, azure.value ?? EMPTY_AZURE);
   return { ...explanation, sources: { cluster: cluster.status, azure: azure.status } };
 }

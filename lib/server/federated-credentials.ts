@@ -1,7 +1,7 @@
 import 'server-only';
 import { nodeId } from '@/lib/domain/ids';
 import type { FederatedCredential } from '@/lib/domain/model';
-import { getSources } from '@/lib/sources/registry';
+import { azureSnapshot } from './snapshots';
 import { SourceError } from '@/lib/sources/source-error';
 
 export interface FederatedCredentialView extends FederatedCredential {
@@ -20,7 +20,7 @@ export interface FederatedCredentialList {
 export async function listFederatedCredentials(): Promise<FederatedCredentialList> {
   let azure;
   try {
-    azure = await getSources().azure.list();
+    azure = await azureSnapshot();
   } catch (error) {
     const e = error instanceof SourceError ? error : new SourceError('failed:azure', (error as Error).message);
     return { credentials: [], error: { code: e.code, message: e.message } };

@@ -24,10 +24,12 @@ const ENTRA_LOGIN_HOST: Record<string, string> = {
 
 const entraCache = new Map<string, { jwks: JsonWebKeySet; fetchedAt: number }>();
 const ENTRA_CACHE_MS = 60 * 60 * 1000; // Entra rolls keys over days; an hour keeps verification fresh enough.
+const ENTRA_CACHE_MAX = 100;
 
 export async function resolveJwks(issuer: string): Promise<JwksResolution> {
   const sources = getSources();
-  const clusterJwks = await sources.cluster.jwksFor(issuer).catch(() => undefined);
+  // A cluster API server that does not answer must not hold up Entra tokens: bounded wait.
+  const clusterJwks = await withTimeout(sources.cluster.jwksFor(issuer), 10_000, 'cluster', 'The cluster source').catch(() => undefined);
   if (clusterJwks) return { found: true, jwks: clusterJwks, origin: 'cluster' };
 
   const kind = issuerKind(issuer);
@@ -38,7 +40,9 @@ export async function resolveJwks(issuer: string): Promise<JwksResolution> {
     if (!path) return { found: false, reason: `The Entra ID issuer ${issuer} names no tenant whose keys can be looked up.` };
     const host = ENTRA_LOGIN_HOST[kind.cloud] || getConfig().AZURE_AUTHORITY_HOST;
     const url = new URL(path, host.endsWith('/') ? host : `${host}/`).toString();
-    return { found: true, jwks: await fetchEntraJwks(url), origin: 'entra' };
+    const jwks = await fetchEntraJwks(url);
+    if (!jwks) return { found: false, reason: `Entra ID knows no tenant ${kind.tenantId} (${url} answered "not found"): the issuer's tenant does not exist in this cloud.` };
+    return { found: true, jwks, origin: 'entra' };
   }
   if (kind.kind === 'kubernetes-disabled') {
     return {
@@ -52,22 +56,28 @@ export async function resolveJwks(issuer: string): Promise<JwksResolution> {
   };
 }
 
-async function fetchEntraJwks(url: string): Promise<JsonWebKeySet> {
-  const hit = entraCache.get(url);
+async function fetchEntraJwks(url: string): Promise<JsonWebKeySet | undefined> {
+  const key = url.toLowerCase();
+  const hit = entraCache.get(key);
   if (hit && Date.now() - hit.fetchedAt < ENTRA_CACHE_MS) return hit.jwks;
   let response: Response;
+  let body: unknown;
   try {
-    response = await withTimeout(fetch(url, { redirect: 'error' }), 5000, 'azure', `Entra ID (${url})`);
+    // The signal also bounds reading the body.
+    response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(5000) });
+    body = await response.json().catch(() => undefined);
   } catch (error) {
-    if (error instanceof SourceError) throw error;
+    if ((error as Error).name === 'TimeoutError') throw new SourceError('timeout:azure', `Entra ID (${url}) did not answer within 5 s.`);
     throw new SourceError('unreachable:azure', `Could not reach Entra ID at ${url} to fetch its signing keys: ${(error as Error).message}. Paste the JWKS instead, or check the network.`);
   }
-  if (!response.ok) {
-    throw new SourceError('invalid-response:azure', `Entra ID answered ${response.status} for ${url}; the tenant may not exist.`);
-  }
-  const parsed = jwksDocument.safeParse(await response.json().catch(() => undefined));
+  // Entra answers 400 (AADSTS90002) or 404 for a tenant it does not know: that is an answer, not a failure.
+  if (response.status === 400 || response.status === 404) return undefined;
+  if (!response.ok) throw new SourceError('invalid-response:azure', `Entra ID answered ${response.status} for ${url}.`);
+  const parsed = jwksDocument.safeParse(body);
   if (!parsed.success) throw new SourceError('invalid-response:azure', `Entra ID's answer at ${url} is not a JWKS.`);
   const jwks = parsed.data as JsonWebKeySet;
-  entraCache.set(url, { jwks, fetchedAt: Date.now() });
+  // Bounded: the key comes from whatever issuer a caller sends.
+  if (entraCache.size >= ENTRA_CACHE_MAX) entraCache.delete(entraCache.keys().next().value!);
+  entraCache.set(key, { jwks, fetchedAt: Date.now() });
   return jwks;
 }

@@ -9,6 +9,7 @@ import { lineMatches } from '@/lib/traces/correlate';
 import type { EntraFailure, Trace, TraceOutcome } from '@/lib/traces/model';
 import { parseLogLine } from '@/lib/traces/parse-line';
 import { buildTrace, summarizeTraces, type TraceListItem } from '@/lib/traces/trace';
+import { azureSnapshot, clusterSnapshot } from './snapshots';
 import { withTimeout } from './timeout';
 
 // Reads every configured log source in parallel; one failing source is reported next to the
@@ -66,7 +67,7 @@ export async function findTrace(correlationId: string): Promise<TraceLookup> {
  */
 async function scopeToClusters(entra: EntraFailure): Promise<EntraFailure> {
   if (!entra.serviceAccountId) return entra;
-  const snapshot = await getSources().cluster.list().catch(() => undefined);
+  const snapshot = await clusterSnapshot().catch(() => undefined);
   if (!snapshot || snapshot.clusters.length < 2) return entra;
   const ref = /^sa:([^/]+)\/(.+)$/.exec(entra.serviceAccountId);
   const candidates = ref ? snapshot.serviceAccounts.filter((sa) => sa.namespace === ref[1] && sa.name === ref[2]) : [];
@@ -87,8 +88,7 @@ async function scopeToClusters(entra: EntraFailure): Promise<EntraFailure> {
  */
 async function withNearestCredential(entra: EntraFailure): Promise<EntraFailure> {
   if (!MATCHING_CODES.has(entra.code) || !entra.subject) return entra;
-  const sources = getSources();
-  const [cluster, azure] = await Promise.all([sources.cluster.list().catch(() => undefined), sources.azure.list().catch(() => undefined)]);
+  const [cluster, azure] = await Promise.all([clusterSnapshot().catch(() => undefined), azureSnapshot().catch(() => undefined)]);
   if (!cluster || !azure) return entra;
   const quoted = [
     `${entra.code}: No matching federated identity record found for presented assertion.`,

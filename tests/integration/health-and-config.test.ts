@@ -31,8 +31,16 @@ describe('GET /api/health with the built-in sample environment', () => {
     for (const label of ['Overview', 'Identity map', 'Tokens', 'Traces']) expect(html).toContain(`>${label}</a>`);
   });
 
-  it('answers unknown API paths with 404', async () => {
-    expect((await fetch(`${server.url}/api/nope`)).status).toBe(404);
+  it('answers unknown API paths with a JSON 404', async () => {
+    const response = await fetch(`${server.url}/api/nope/deeper`);
+    expect(response.status).toBe(404);
+    expect((await response.json()).error).toEqual({ code: 'not-found', message: 'There is no API at /api/nope/deeper. See README.md, "HTTP API".' });
+  });
+
+  it('refuses a Loki URL with credentials in it', async () => {
+    const { code, output } = await startServerExpectingFailure({ IDLENS_LOGS: 'loki:https://user:secret@loki.example' });
+    expect(code).toBe(78);
+    expect(output).toContain('the Loki URL must not contain a user name or password');
   });
 });
 

@@ -88,6 +88,13 @@ describe('token routes against the real server', () => {
     expect(entra.requests.some((r) => r.url === `/${OTHER_TENANT}/discovery/v2.0/keys`)).toBe(true);
   });
 
+  it('a tenant Entra ID does not know is a 404 with an explanation, and verification says why', async () => {
+    const unknownTenant = '0b0b0b0b-0000-4000-8000-000000000000';
+    const response = await fetch(`${server.url}/api/jwks?issuer=${encodeURIComponent(`https://login.microsoftonline.com/${unknownTenant}/v2.0`)}`);
+    expect(response.status).toBe(404);
+    expect((await response.json()).error.message).toContain(`Entra ID knows no tenant ${unknownTenant}`);
+  });
+
   it('refuses bodies over 64 KiB with 413', async () => {
     const response = await verify({ token: 'a'.repeat(70 * 1024) });
     expect(response.status).toBe(413);

@@ -51,9 +51,12 @@ export class SnapshotClusterSource implements ClusterSource {
     return snapshot;
   }
 
+  /** Reads only the two small OIDC files: a broken kubernetes.json must not hide the keys. */
   async jwksFor(issuer: string): Promise<JsonWebKeySet | undefined> {
-    const { clusters } = await this.list();
-    return clusters.find((c) => c.issuer === issuer)?.jwks;
+    const dir = this.directory;
+    const discovery = await readSnapshotJson('cluster', dir, 'openid-configuration.json', openIdConfiguration, 'kubectl get --raw /.well-known/openid-configuration');
+    if (discovery?.issuer !== issuer) return undefined;
+    return (await readSnapshotJson('cluster', dir, 'jwks.json', jwksDocument, 'kubectl get --raw /openid/v1/jwks')) as JsonWebKeySet | undefined;
   }
 }
 

@@ -39,8 +39,9 @@ export async function POST(request: Request): Promise<Response> {
       const decoded = decodeToken(parsed.data.token);
       const issuer = decoded.kind === 'jws' && typeof decoded.payload?.iss === 'string' ? decoded.payload.iss : undefined;
       if (issuer) {
-        const resolution = await resolveJwks(issuer);
-        if (resolution.found) jwks = resolution.jwks;
+        // Keys that cannot be had make the signature "not verified", not the whole answer a 5xx.
+        const resolution = await resolveJwks(issuer).catch(() => undefined);
+        if (resolution?.found) jwks = resolution.jwks;
       }
     }
     return jsonResponse(await verifyToken(parsed.data.token, { jwks, now: new Date() }));
