@@ -121,6 +121,9 @@ const keyOf = (f: { dev: number; ino: number; birth: number }) => `${f.dev}:${f.
 /** Heap bounds of the builder thread (MB): generous for its live set, small next to the default. */
 const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
 
+/** The builder thread exits after this long without anything to index (a new append starts it again). */
+const WORKER_IDLE_MS = 3000;
+
 function sqliteModulePath(): string | undefined {
   try {
     return createRequire(import.meta.url).resolve('better-sqlite3');
@@ -138,12 +141,21 @@ export class CorrelationIndex {
   readonly indexPath: string;
   private worker: Worker | undefined;
   private reader: Database.Database | undefined;
-  private readerGeneration = -1;
-  private generation = -1;
+  private readerGeneration = '';
+  /** Which state of the index file `files` describes: `disk`, or the worker run and its generation. */
+  private generation = '';
+  private workerRuns = 0;
+  private signature = '';
+  private loaded = false;
+  /** The file list (paths and sizes) of the last sync the builder answered: unchanged, no builder needed. */
+  private lastSynced: string | undefined;
+  private pendingLists = new Map<number, string>();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private started = false;
   private files = new Map<string, IndexedFile>();
   private broken: string | undefined;
   private seq = 0;
-  private answered = -1;
+  private answered = 0;
   private waiters: Array<{ seq: number; resolve: () => void }> = [];
   private watchers = new Map<string, FSWatcher>();
   private poll: NodeJS.Timeout | undefined;
@@ -158,11 +170,53 @@ export class CorrelationIndex {
     this.log = options.log ?? ((m) => console.info(`idlens: ${m}`));
   }
 
-  /** Starts the builder (idempotent; does nothing after close or a fatal error). */
+  /**
+   * Starts following the files (idempotent; does nothing after close or a fatal error). The
+   * builder thread runs only while there is something to index: an index already complete on disk
+   * is read as it is, and the thread exits after WORKER_IDLE_MS without new bytes.
+   */
   start(): void {
-    if (this.worker || this.broken) return;
+    if (this.started || this.broken) return;
+    this.started = true;
+    this.poll = setInterval(() => this.requestSync(), this.options.pollMs ?? 500);
+    this.poll.unref();
+    this.requestSync();
+  }
+
+  /** The index file's state as the last builder left it, when it is of this version. */
+  private loadFromDisk(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(this.indexPath, { readonly: true, fileMustExist: true });
+      const version = db.prepare("SELECT value FROM meta WHERE key = 'signature'").pluck().get();
+      if (version !== this.workerSignature().signature) {
+        db.close();
+        return;
+      }
+      db.prepare('SELECT h FROM occ LIMIT 1').get();
+      const files = db.prepare('SELECT file_id AS fileId, path, dev, ino, birth, indexed_to AS indexedTo FROM files').all() as IndexedFile[];
+      this.generation = 'disk';
+      this.files = new Map(files.map((f) => [keyOf(f), f]));
+      this.reader?.close();
+      this.reader = db;
+      this.readerGeneration = this.generation;
+    } catch {
+      db?.close(); // missing, damaged or from another version: the builder starts over
+    }
+  }
+
+  private workerSignature(): { anchors: string[]; fieldNames: string[]; signature: string } {
     const { anchors, fieldNames } = extraction(this.options.correlationFields ?? []);
-    const signature = JSON.stringify({ v: INDEX_SCHEMA_VERSION, anchors, fieldNames });
+    this.signature ||= JSON.stringify({ v: INDEX_SCHEMA_VERSION, anchors, fieldNames });
+    return { anchors, fieldNames, signature: this.signature };
+  }
+
+  /** Starts the builder thread when it is not running. */
+  private ensureWorker(): Worker | undefined {
+    if (this.worker || this.broken) return this.worker;
+    const { anchors, fieldNames, signature } = this.workerSignature();
     try {
       mkdirSync(dirname(this.indexPath), { recursive: true });
       this.worker = new Worker(CORRELATION_INDEX_WORKER_SOURCE, {
@@ -177,15 +231,34 @@ export class CorrelationIndex {
       this.fail(`correlation index disabled for ${this.options.pattern}: ${(error as Error).message}`);
       return;
     }
-    this.worker.on('message', (message: WorkerMessage) => this.onMessage(message));
-    this.worker.on('error', (error) => this.fail(`correlation index worker failed: ${error.message}`));
-    this.worker.on('exit', (code) => {
-      if (this.worker) this.fail(`correlation index worker exited (${code})`);
+    const worker = this.worker;
+    const run = ++this.workerRuns;
+    worker.on('message', (message: WorkerMessage) => {
+      if (this.worker === worker) this.onMessage(message, run);
     });
-    this.worker.unref(); // never keeps the process alive
-    this.poll = setInterval(() => this.requestSync(), this.options.pollMs ?? 500);
-    this.poll.unref();
-    this.requestSync();
+    worker.on('error', (error) => {
+      if (this.worker === worker) this.fail(`correlation index worker failed: ${error.message}`);
+    });
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.fail(`correlation index worker exited (${code})`);
+    });
+    worker.unref(); // never keeps the process alive
+    return worker;
+  }
+
+  /** Ends an idle builder thread: its heap and SQLite's caches are only needed while indexing. */
+  private scheduleIdleExit(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (!this.worker || this.answered < this.seq || this.waiters.length > 0) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      const worker = this.worker;
+      if (!worker || this.answered < this.seq || this.waiters.length > 0) return;
+      this.worker = undefined;
+      void worker.terminate();
+    }, WORKER_IDLE_MS);
+    this.idleTimer.unref();
   }
 
   /** True when lookups can use the index for some files. */
@@ -205,6 +278,7 @@ export class CorrelationIndex {
 
   async close(): Promise<void> {
     clearInterval(this.poll);
+    clearTimeout(this.idleTimer);
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
     const worker = this.worker;
@@ -242,7 +316,9 @@ export class CorrelationIndex {
       this.reader?.close();
       this.reader = undefined;
       this.files.clear();
-      this.worker?.postMessage({ type: 'rebuild' });
+      this.lastSynced = undefined;
+      this.ensureWorker()?.postMessage({ type: 'rebuild' });
+      this.requestSync();
       return undefined;
     }
   }
@@ -262,14 +338,14 @@ export class CorrelationIndex {
     }
   }
 
-  private onMessage(message: WorkerMessage): void {
+  private onMessage(message: WorkerMessage, run: number): void {
     if (message.type === 'error') {
       if (message.fatal) this.fail(`correlation index disabled: ${message.message}`);
       else this.log(`correlation index: ${message.message}`);
       return;
     }
     if (message.type === 'state') {
-      this.generation = message.generation;
+      this.generation = `${run}:${message.generation}`;
       this.files = new Map(message.files.map((f) => [keyOf(f), f]));
       this.stats = message.stats;
       if (!this.announced && this.files.size > 0) {
@@ -279,13 +355,19 @@ export class CorrelationIndex {
         );
       }
     }
-    if (message.seq >= 0) this.answered = Math.max(this.answered, message.seq);
+    if (message.seq >= 0) {
+      this.answered = Math.max(this.answered, message.seq);
+      const list = this.pendingLists.get(message.seq);
+      if (list !== undefined) this.lastSynced = list;
+      for (const seq of this.pendingLists.keys()) if (seq <= message.seq) this.pendingLists.delete(seq);
+    }
     this.waiters = this.waiters.filter((w) => {
       if (w.seq > this.answered) return true;
       w.resolve();
       return false;
     });
     if (this.waiters.length === 0) this.worker?.unref();
+    this.scheduleIdleExit();
   }
 
   private fail(message: string): void {
@@ -305,7 +387,7 @@ export class CorrelationIndex {
 
   /** Stats the files of the pattern and sends them to the builder. */
   private async syncNow(): Promise<void> {
-    if (!this.worker) return;
+    if (!this.started || this.broken) return;
     this.syncing = true;
     try {
       const { files } = await expandFilePattern(this.options.pattern);
@@ -318,9 +400,21 @@ export class CorrelationIndex {
         if (!info?.isFile()) continue;
         identities.push({ path, dev: info.dev, ino: info.ino, birth: Math.trunc(info.birthtimeMs), size: info.size });
       }
-      if (!this.worker) return;
+      if (this.broken) return;
       this.watch(dirs);
-      this.worker.postMessage({ type: 'sync', seq: ++this.seq, files: identities });
+      this.loadFromDisk();
+      const list = JSON.stringify(identities);
+      if (list === this.lastSynced || (this.lastSynced === undefined && this.complete(identities))) {
+        this.lastSynced = list; // nothing new to index
+        return;
+      }
+      const worker = this.ensureWorker();
+      if (!worker) return;
+      clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+      const seq = ++this.seq;
+      this.pendingLists.set(seq, list);
+      worker.postMessage({ type: 'sync', seq, files: identities });
     } catch (error) {
       this.log(`correlation index: listing ${this.options.pattern} failed: ${(error as Error).message}`);
     } finally {
@@ -330,6 +424,15 @@ export class CorrelationIndex {
         queueMicrotask(() => this.requestSync());
       }
     }
+  }
+
+  /** True when the index (as loaded from disk) covers exactly these files, up to their ends. */
+  private complete(identities: FileIdentity[]): boolean {
+    if (this.generation !== 'disk' || this.files.size !== identities.length) return false;
+    return identities.every((f) => {
+      const known = this.files.get(keyOf(f));
+      return known !== undefined && known.path === f.path && known.indexedTo === f.size;
+    });
   }
 
   /** fs.watch on the directories of the files: appends and renames are seen at once. */

@@ -126,12 +126,16 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+const SCAN_WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 };
+
 class ScanWorker {
   private readonly worker: Worker;
   current: Pending | undefined;
 
   constructor(private readonly onIdle: (w: ScanWorker) => void, onDead: (w: ScanWorker) => void) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true });
+    // Small heap bounds: a worker's live set is one read buffer (outside the heap) and the lines of
+    // one range; V8's default young generation alone would let each thread grow by tens of MB.
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: SCAN_WORKER_HEAP_LIMITS });
     this.worker.on('message', (message: Partial<RangeResult> & { error?: { code?: string; message: string } }) => {
       const pending = this.current;
       this.current = undefined;
