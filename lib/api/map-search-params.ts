@@ -1,4 +1,5 @@
 import type { NodeKind, Severity } from './identity-map-queries';
+import { type ParamSource, readParam } from './search-param-source';
 
 // The /map page's view state lives in its URL (STYLE.md §11), so a view can be shared and reloaded:
 //   /map?q=checkout&ns=shop&kind=pod,serviceAccount&severity=error&broken=1&focus=sa:shop/checkout
@@ -27,15 +28,8 @@ export const EMPTY_MAP_SEARCH: MapSearch = { q: '', ns: [], kind: [], severity: 
 /** Longest value kept from the URL: ids and search text are short; anything longer is not ours. */
 const MAX_VALUE = 512;
 
-type ParamSource = URLSearchParams | { get(name: string): string | null } | Record<string, string | string[] | undefined>;
-
 function read(source: ParamSource, name: string): string | undefined {
-  let value: string | string[] | null | undefined;
-  if (typeof (source as URLSearchParams).get === 'function') value = (source as URLSearchParams).get(name);
-  else value = (source as Record<string, string | string[] | undefined>)[name];
-  if (Array.isArray(value)) value = value[0];
-  if (value === null || value === undefined) return undefined;
-  return value.slice(0, MAX_VALUE);
+  return readParam(source, name)?.slice(0, MAX_VALUE);
 }
 
 /** `a,b,,c` → unique, trimmed, non-empty values in first-seen order. */

@@ -1,4 +1,5 @@
 import type { TraceOutcome } from '@/lib/traces/model';
+import { type ParamSource, readParam } from './search-param-source';
 
 // The view state of /traces and /flow lives in the URL (STYLE.md §11), so a filtered list or a
 // chosen service account can be shared and survives a reload:
@@ -22,14 +23,9 @@ export interface FlowSearch {
 /** Longest value kept from the URL: service names and ids are short; anything longer is not ours. */
 const MAX_VALUE = 256;
 
-type ParamSource = URLSearchParams | { get(name: string): string | null } | Record<string, string | string[] | undefined>;
-
 function read(source: ParamSource, name: string): string | undefined {
-  let value: string | string[] | null | undefined;
-  if (typeof (source as URLSearchParams).get === 'function') value = (source as URLSearchParams).get(name);
-  else value = (source as Record<string, string | string[] | undefined>)[name];
-  if (Array.isArray(value)) value = value[0];
-  if (value === null || value === undefined) return undefined;
+  const value = readParam(source, name);
+  if (value === undefined) return undefined;
   const trimmed = value.trim();
   return trimmed && trimmed.length <= MAX_VALUE ? trimmed : undefined;
 }

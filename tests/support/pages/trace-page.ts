@@ -1,17 +1,20 @@
-import type { Download, Page, Request } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
+import { type LoggedRequest, RequestLog } from '../request-log';
 
 /** Page object for /traces, /traces/<id> and /flow: tests speak in labels and roles, not selectors. */
 export class TracePage {
   /** Every request the page made, with what it carried. */
-  readonly requests: Array<{ url: string; headers: Record<string, string>; body: string }> = [];
+  private readonly log: RequestLog;
 
   constructor(
     readonly page: Page,
     private readonly baseUrl: string,
   ) {
-    page.on('request', (request: Request) => {
-      this.requests.push({ url: request.url(), headers: request.headers(), body: request.postData() ?? '' });
-    });
+    this.log = new RequestLog(page);
+  }
+
+  get requests(): LoggedRequest[] {
+    return this.log.requests;
   }
 
   async openList(query = ''): Promise<void> {
@@ -95,6 +98,6 @@ export class TracePage {
 
   /** Requests that carried `secret` anywhere: URL, headers or body. */
   requestsCarrying(secret: string) {
-    return this.requests.filter((r) => r.url.includes(secret) || r.body.includes(secret) || Object.values(r.headers).some((v) => v.includes(secret)));
+    return this.log.carrying(secret);
   }
 }
