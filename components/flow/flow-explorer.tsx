@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { identityMapQueries } from '@/lib/api/identity-map-queries';
@@ -74,7 +75,22 @@ export function FlowExplorer({ selected }: { selected?: string }) {
           The identity map has no service account <code>{selected}</code>. Choose one above.
         </div>
       ) : (
-        <div className="callout callout-info">Choose a service account to see the token exchange its pods make, with its real values.</div>
+        <div className="callout callout-info stack">
+          <span>Choose a service account to see the token exchange its pods make, with its real values.</span>
+          {accounts.some((a) => a.clientId) && (
+            <span className="row">
+              Using workload identity:
+              {accounts
+                .filter((a) => a.clientId)
+                .slice(0, 8)
+                .map((a) => (
+                  <Link key={a.id} href={flowHref({ sa: a.id })}>
+                    {a.label}
+                  </Link>
+                ))}
+            </span>
+          )}
+        </div>
       )}
     </div>
   );

@@ -335,6 +335,18 @@ describe('/traces in Chromium', () => {
     await t.page.close();
   });
 
+  it('/flow without a choice offers the workload-identity service accounts, one click away', async () => {
+    const t = await openPage();
+    await t.openFlow('');
+    const link = t.page.locator('.callout-info a').first();
+    const label = (await link.textContent())!;
+    expect(label).toMatch(/^[a-z0-9-]+\/[a-z0-9-]+$/);
+    await link.click();
+    await t.sequenceSvg().waitFor({ timeout: 30_000 });
+    expect(new URL(t.page.url()).searchParams.get('sa')).toMatch(new RegExp(`^sa:(sample:)?${label}$`));
+    await t.page.close();
+  });
+
   it('loads mermaid only on the pages that draw a diagram', async () => {
     const scriptsOf = async (path: string, ready: (t: TracePage) => Promise<unknown>) => {
       const page = await browser.context.newPage();
