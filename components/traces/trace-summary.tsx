@@ -19,13 +19,10 @@ export function TraceSummaryView({
   correlationId,
   summary,
   truncated,
-  offline,
 }: {
   correlationId: string;
   summary: TraceSummary;
   truncated: boolean;
-  /** Opened from a file: make no request (the map link is not resolved against the identity map). */
-  offline: boolean;
 }) {
   const entra = summary.entra;
   const ficFamily = entra ? (aadstsMeaning(entra.code)?.federatedCredentialMismatch ?? false) : false;
@@ -145,7 +142,7 @@ export function TraceSummaryView({
             </p>
           )}
           {ficFamily && entra.serviceAccountId ? (
-            <EntraMapLink serviceAccountId={entra.serviceAccountId} offline={offline} />
+            <EntraMapLink serviceAccountId={entra.serviceAccountId} />
           ) : ficFamily ? (
             <p style={{ margin: 0 }}>
               The logs do not name the service account (no subject or pod), so idlens cannot point at its node: open the{' '}

@@ -61,7 +61,7 @@ export function TraceView({ trace, sources, imported }: Props) {
         </div>
       )}
       <SourceCallouts sources={sources} />
-      <TraceSummaryView correlationId={trace.correlationId} summary={trace.summary} truncated={trace.truncated} offline={Boolean(imported)} />
+      <TraceSummaryView correlationId={trace.correlationId} summary={trace.summary} truncated={trace.truncated} />
 
       <div className="row trace-actions">
         <button type="button" onClick={exportTrace}>

@@ -24,7 +24,7 @@ import {
   serviceAccountIdOf,
   type SnapshotIndex,
 } from './snapshot-index';
-import type { AzureSnapshot, ClusterSnapshot, FederatedCredential, ServiceAccount } from './model';
+import type { AzureSnapshot, ClusterSnapshot, FederatedCredential, ManagedIdentity, ProjectedTokenVolume, ServiceAccount } from './model';
 
 export type NodeKind = 'pod' | 'serviceAccount' | 'federatedCredential' | 'managedIdentity' | 'application';
 export type EdgeKind = 'runsAs' | 'federatesTo' | 'credentialOf' | 'canCall';
@@ -45,7 +45,7 @@ export interface PodNodeData {
   /** Per container, the workload-identity variables set in its env (what the webhook injected). */
   injected: Array<{ container: string; env: StringMap }>;
   /** Audiences and paths of projected SA tokens (the token the exchange presents). */
-  projectedTokens: Array<{ volumeName: string; audience?: string; expirationSeconds?: number; mountPath?: string }>;
+  projectedTokens: ProjectedTokenVolume[];
 }
 
 export interface ServiceAccountNodeData {
@@ -75,15 +75,7 @@ export interface FederatedCredentialNodeData {
   cluster?: string;
 }
 
-export interface ManagedIdentityNodeData {
-  name: string;
-  clientId: string;
-  principalId: string;
-  tenantId: string;
-  resourceId: string;
-  subscriptionId?: string;
-  resourceGroup?: string;
-  location?: string;
+export interface ManagedIdentityNodeData extends Omit<ManagedIdentity, 'kind'> {
   ficCount: number;
 }
 

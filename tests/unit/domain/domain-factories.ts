@@ -129,3 +129,21 @@ export function aHealthyWorld() {
     azure: anAzureSnapshot({ identities: [aManagedIdentity()], federatedCredentials: [aFederatedCredential()] }),
   };
 }
+
+/**
+ * One identity federated with two clusters: the same SA and pod in each, and one FIC per cluster
+ * issuer (the same subject). Healthy: one exact match per cluster.
+ */
+export function aTwoClusterWorld() {
+  return {
+    cluster: aClusterSnapshot({
+      clusters: [aCluster(), aCluster({ name: OTHER_CLUSTER, issuer: OTHER_ISSUER })],
+      serviceAccounts: [aServiceAccount({ clientId: CLIENT_ID }), aServiceAccount({ cluster: OTHER_CLUSTER, clientId: CLIENT_ID })],
+      pods: [aPod({ clientId: CLIENT_ID }), aPod({ cluster: OTHER_CLUSTER, clientId: CLIENT_ID })],
+    }),
+    azure: anAzureSnapshot({
+      identities: [aManagedIdentity()],
+      federatedCredentials: [aFederatedCredential(), aFederatedCredential({ name: 'aks-dr-shop-checkout', issuer: OTHER_ISSUER })],
+    }),
+  };
+}

@@ -18,6 +18,7 @@ import {
   aManagedIdentity,
   aPod,
   aServiceAccount,
+  aTwoClusterWorld,
   anApplication,
   anAzureSnapshot,
 } from './domain-factories';
@@ -217,15 +218,7 @@ describe('FIC_ISSUER_MISMATCH', () => {
   });
 
   it('is not reported for one identity federated with two clusters (same subject, other issuers, one exact match each)', () => {
-    const cluster = aClusterSnapshot({
-      clusters: [aCluster(), aCluster({ name: OTHER_CLUSTER, issuer: OTHER_ISSUER })],
-      serviceAccounts: [aServiceAccount({ clientId: CLIENT_ID }), aServiceAccount({ cluster: OTHER_CLUSTER, clientId: CLIENT_ID })],
-      pods: [aPod({ clientId: CLIENT_ID }), aPod({ cluster: OTHER_CLUSTER, clientId: CLIENT_ID })],
-    });
-    const azure = anAzureSnapshot({
-      identities: [aManagedIdentity()],
-      federatedCredentials: [aFederatedCredential(), aFederatedCredential({ name: 'aks-dr-shop-checkout', issuer: OTHER_ISSUER })],
-    });
+    const { cluster, azure } = aTwoClusterWorld();
     expect(run(cluster, azure)).toEqual([]);
   });
 

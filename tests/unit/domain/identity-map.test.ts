@@ -9,14 +9,13 @@ import {
   ISSUER,
   OTHER_CLIENT_ID,
   OTHER_CLUSTER,
-  OTHER_ISSUER,
-  aCluster,
   aClusterSnapshot,
   aFederatedCredential,
   aHealthyWorld,
   aManagedIdentity,
   aPod,
   aServiceAccount,
+  aTwoClusterWorld,
   anAppRoleAssignment,
   anApplication,
   anAzureSnapshot,
@@ -98,15 +97,7 @@ describe('buildIdentityMap', () => {
   });
 
   it('prefixes cluster-scoped ids with the cluster when there are several clusters', () => {
-    const cluster = aClusterSnapshot({
-      clusters: [aCluster(), aCluster({ name: OTHER_CLUSTER, issuer: OTHER_ISSUER })],
-      serviceAccounts: [aServiceAccount({ clientId: CLIENT_ID }), aServiceAccount({ cluster: OTHER_CLUSTER, clientId: CLIENT_ID })],
-      pods: [aPod({ clientId: CLIENT_ID }), aPod({ cluster: OTHER_CLUSTER, clientId: CLIENT_ID })],
-    });
-    const azure = anAzureSnapshot({
-      identities: [aManagedIdentity()],
-      federatedCredentials: [aFederatedCredential(), aFederatedCredential({ name: 'aks-dr-shop-checkout', issuer: OTHER_ISSUER })],
-    });
+    const { cluster, azure } = aTwoClusterWorld();
     const map = buildIdentityMap(cluster, azure);
     expect(edgeList(map.edges)).toEqual(
       [
