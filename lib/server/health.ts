@@ -11,9 +11,9 @@ export interface Health {
 
 const CHECK_TIMEOUT_MS = 10_000;
 
-async function probe(kind: SourceKind, mode: string, read: () => Promise<{ missing?: string[] } | void>) {
+async function probe(kind: SourceKind, mode: string, read: (signal: AbortSignal) => Promise<{ missing?: string[] } | void>) {
   try {
-    const result = await withTimeout(read(), CHECK_TIMEOUT_MS, kind, `The ${kind} source`);
+    const result = await withTimeout(read, CHECK_TIMEOUT_MS, kind, `The ${kind} source`);
     const missing = result && result.missing?.length ? result.missing : undefined;
     return { mode, ok: true, ...(missing ? { missing } : {}) };
   } catch (error) {
@@ -29,8 +29,8 @@ export async function checkSources(): Promise<Health> {
   const [cluster, azure, logs] = await Promise.all([
     probe('cluster', modes.cluster, () => sources.cluster.list()),
     probe('azure', modes.azure, () => sources.azure.list()),
-    probe('logs', modes.logs, async () => {
-      await Promise.all(sources.logs.map((s) => s.recent({ maxLines: 1 })));
+    probe('logs', modes.logs, async (signal) => {
+      await Promise.all(sources.logs.map((s) => s.recent({ maxLines: 1, signal })));
     }),
   ]);
   const all = { cluster, azure, logs };

@@ -30,12 +30,12 @@ export interface LogSourceStatus {
   error?: { code: string; message: string };
 }
 
-async function readAll(read: (source: ReturnType<typeof getSources>['logs'][number]) => Promise<{ lines: RawLogLine[]; truncated: boolean }>) {
+async function readAll(read: (source: ReturnType<typeof getSources>['logs'][number], signal: AbortSignal) => Promise<{ lines: RawLogLine[]; truncated: boolean }>) {
   const sources = getSources().logs;
   const results = await Promise.all(
     sources.map(async (source): Promise<{ lines: RawLogLine[]; status: LogSourceStatus }> => {
       try {
-        const result = await withTimeout(read(source), SOURCE_TIMEOUT_MS, 'logs', `Log source ${source.label}`);
+        const result = await withTimeout((signal) => read(source, signal), SOURCE_TIMEOUT_MS, 'logs', `Log source ${source.label}`);
         return { lines: result.lines, status: { source: source.label, kind: source.kind, ok: true, truncated: result.truncated || undefined } };
       } catch (error) {
         const e = error instanceof SourceError ? error : new SourceError('failed:logs', (error as Error).message);
@@ -52,7 +52,7 @@ export type TraceLookup =
 
 export async function findTrace(correlationId: string): Promise<TraceLookup> {
   const correlationFields = getConfig().IDLENS_CORRELATION_FIELDS;
-  const { lines, statuses } = await readAll((s) => s.search(correlationId, { maxLines: MAX_TRACE_LINES }));
+  const { lines, statuses } = await readAll((s, signal) => s.search(correlationId, { maxLines: MAX_TRACE_LINES, signal }));
   const parsed = lines.map((l) => parseLogLine(l, { correlationFields })).filter((l) => lineMatches(l, correlationId));
   if (parsed.length === 0) return { found: false, sources: statuses };
   const trace = buildTrace(correlationId, parsed, { maxEvents: MAX_TRACE_EVENTS, inputTruncated: statuses.some((s) => s.truncated) });
@@ -107,7 +107,7 @@ async function withNearestCredential(entra: EntraFailure): Promise<EntraFailure>
 
 export async function listTraces(options: { outcome?: TraceOutcome; limit: number }): Promise<{ traces: TraceListItem[]; sources: LogSourceStatus[] }> {
   const correlationFields = getConfig().IDLENS_CORRELATION_FIELDS;
-  const { lines, statuses } = await readAll((s) => s.recent({ maxLines: RECENT_LINES }));
+  const { lines, statuses } = await readAll((s, signal) => s.recent({ maxLines: RECENT_LINES, signal }));
   const parsed = lines.map((l) => parseLogLine(l, { correlationFields }));
   const all = summarizeTraces(parsed, Number.MAX_SAFE_INTEGER);
   const traces = (options.outcome ? all.filter((t) => t.summary.outcome === options.outcome) : all).slice(0, options.limit);
