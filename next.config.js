@@ -14,6 +14,10 @@ module.exports = async (phase) => {
       console.error(`idlens: invalid configuration, not starting:\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}\nSee README.md, "Configuration".`);
       process.exit(78); // EX_CONFIG
     }
+    if (parsed.config.IDLENS_MODE === 'server' && !process.env.IDLENS_PEER_SECRET) {
+      console.error('idlens: IDLENS_MODE=server must be started with `node lib/server/main.mjs` (npm start, the container), not `next start`: that entry binds the configured address and tells the app the real peer address.');
+      process.exit(78);
+    }
   }
   return {
     reactStrictMode: true,
@@ -21,5 +25,25 @@ module.exports = async (phase) => {
     // client-node 1.x is ESM-only with Node-specific dependencies: load it from node_modules at run time.
     serverExternalPackages: ['@kubernetes/client-node', '@azure/msal-node', 'better-sqlite3'], // better-sqlite3: native addon
     typescript: { ignoreBuildErrors: false },
+    // No image optimisation endpoint: /_next/image must not fetch URLs for anyone.
+    images: { unoptimized: true, remotePatterns: [], localPatterns: [] },
+    async headers() {
+      const common = [
+        { key: 'X-Content-Type-Options', value: 'nosniff' },
+        { key: 'Referrer-Policy', value: 'no-referrer' },
+        { key: 'X-Frame-Options', value: 'DENY' },
+        { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+        { key: 'Cross-Origin-Resource-Policy', value: 'same-origin' },
+        { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
+      ];
+      if ((process.env.IDLENS_PUBLIC_URL ?? '').startsWith('https://')) {
+        common.push({ key: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' });
+      }
+      return [
+        { source: '/:path*', headers: common },
+        // API answers are data: JSON only, never cached (the handlers set no-store themselves as well).
+        { source: '/api/:path*', headers: [{ key: 'Cache-Control', value: 'private, no-store' }] },
+      ];
+    },
   };
 };

@@ -1,8 +1,8 @@
 export default function Loading() {
   return (
     <div className="stack" aria-busy="true" aria-label="Loading">
-      <div className="skeleton" style={{ width: 240, height: 28 }} />
-      <div className="skeleton" style={{ height: 120 }} />
+      <div className="skeleton w-240 h-28" />
+      <div className="skeleton h-120" />
     </div>
   );
 }

@@ -1,7 +1,9 @@
 import Link from 'next/link';
 import { SourceHealth } from '@/components/overview/source-health';
+import { requireSignedIn } from '@/lib/server/auth/page';
 
-export default function OverviewPage() {
+export default async function OverviewPage() {
+  await requireSignedIn('/');
   return (
     <div className="stack">
       <h1>Overview</h1>
@@ -12,9 +14,9 @@ export default function OverviewPage() {
       <h2>Sources</h2>
       <SourceHealth />
       <h2>Where to go</h2>
-      <ul className="grid" style={{ listStyle: 'none', padding: 0 }}>
+      <ul className="grid list-plain">
         <li className="card">
-          <h3 style={{ marginTop: 0 }}>
+          <h3 className="mt-0">
             <Link href="/tokens">Token decoder</Link>
           </h3>
           <p className="small muted">
@@ -23,7 +25,7 @@ export default function OverviewPage() {
           </p>
         </li>
         <li className="card">
-          <h3 style={{ marginTop: 0 }}>
+          <h3 className="mt-0">
             <Link href="/map">Identity map</Link>
           </h3>
           <p className="small muted">
@@ -32,7 +34,7 @@ export default function OverviewPage() {
           </p>
         </li>
         <li className="card">
-          <h3 style={{ marginTop: 0 }}>
+          <h3 className="mt-0">
             <Link href="/traces">Trace search</Link>
           </h3>
           <p className="small muted">
@@ -41,7 +43,7 @@ export default function OverviewPage() {
           </p>
         </li>
         <li className="card">
-          <h3 style={{ marginTop: 0 }}>
+          <h3 className="mt-0">
             <Link href="/explain">Explain an error</Link>
           </h3>
           <p className="small muted">
@@ -49,7 +51,7 @@ export default function OverviewPage() {
           </p>
         </li>
         <li className="card">
-          <h3 style={{ marginTop: 0 }}>
+          <h3 className="mt-0">
             <Link href="/flow">Token exchange flow</Link>
           </h3>
           <p className="small muted">The exchange for any service account, with its real issuer, subject, audience and client ID.</p>

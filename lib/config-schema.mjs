@@ -108,8 +108,64 @@ const optionalUrl = (/** @type {string} */ variable) =>
       }
     });
 
+const IP_OR_CIDR = /^(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9a-f:]+(?:\.\d{1,3}){0,4})(?:\/\d{1,3})?$/i;
+
+const positiveInt = (/** @type {string} */ variable, /** @type {number} */ fallback, /** @type {number} */ min = 0) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < min) {
+        ctx.addIssue({ code: 'custom', message: `${variable}=${JSON.stringify(value)} is not a whole number ≥ ${min}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const LOG_LEVELS = /** @type {const} */ (['error', 'warn', 'info', 'debug', 'trace']);
+
 export const envSchema = z
   .object({
+    // local: no sign-in, bound to 127.0.0.1 only. server: sign-in required (IDLENS_AUTH).
+    IDLENS_MODE: z.enum(['local', 'server'], { message: 'IDLENS_MODE must be local or server' }).default('local'),
+    IDLENS_AUTH: z.enum(['entra', 'proxy'], { message: 'IDLENS_AUTH must be entra (sign-in with Entra ID) or proxy (a trusted auth proxy)' }).optional(),
+    // Where the server listens in server mode (local mode always binds 127.0.0.1).
+    IDLENS_LISTEN_HOST: z.string().trim().optional().transform((v) => v || '0.0.0.0'),
+    PORT: positiveInt('PORT', 3000, 1),
+    // The URL users reach idlens at; the sign-in redirect URI is <IDLENS_PUBLIC_URL>/api/auth/callback.
+    IDLENS_PUBLIC_URL: optionalUrl('IDLENS_PUBLIC_URL'),
+    // The app registration users sign in to (defaults: idlens's own AZURE_TENANT_ID / AZURE_CLIENT_ID).
+    IDLENS_AUTH_TENANT_ID: z.string().trim().optional(),
+    IDLENS_AUTH_CLIENT_ID: z.string().trim().optional(),
+    IDLENS_AUTH_CLIENT_SECRET: z.string().optional(),
+    IDLENS_AUTH_CLIENT_CERTIFICATE_PATH: z.string().trim().optional(),
+    IDLENS_AUTH_REQUIRED_GROUP: z.string().trim().optional().transform((v) => v || undefined),
+    IDLENS_AUTH_REQUIRED_ROLE: z.string().trim().optional().transform((v) => v || undefined),
+    IDLENS_SESSION_SECRET: z.string().optional(),
+    IDLENS_SESSION_TTL_MINUTES: positiveInt('IDLENS_SESSION_TTL_MINUTES', 480, 5),
+    IDLENS_AUTH_PROXY_HEADER: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v || 'x-auth-request-email').toLowerCase()),
+    IDLENS_AUTH_PROXY_ADDRESSES: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const entries = list(value);
+        const bad = entries.filter((e) => !IP_OR_CIDR.test(e));
+        if (bad.length) {
+          ctx.addIssue({ code: 'custom', message: `IDLENS_AUTH_PROXY_ADDRESSES: ${bad.map((b) => JSON.stringify(b)).join(', ')} is not an IP address or CIDR range` });
+          return z.NEVER;
+        }
+        return entries;
+      }),
+    // Requests per minute per client on /api routes; 0 turns the limit off.
+    IDLENS_RATE_LIMIT_PER_MINUTE: positiveInt('IDLENS_RATE_LIMIT_PER_MINUTE', 300),
+    IDLENS_LOG_LEVEL: z.enum(LOG_LEVELS, { message: `IDLENS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     IDLENS_CLUSTER: modeOrSnapshot('IDLENS_CLUSTER', ['sample', 'kubeconfig', 'in-cluster']),
     IDLENS_KUBE_CONTEXTS: z.string().optional().transform(list),
     KUBECONFIG: z.string().optional(),
@@ -166,6 +222,27 @@ export const envSchema = z
       }),
   })
   .superRefine((env, ctx) => {
+    if (env.IDLENS_MODE === 'server') {
+      // No "skip sign-in" path: server mode without a complete sign-in configuration does not start.
+      if (!env.IDLENS_AUTH) {
+        ctx.addIssue({ code: 'custom', message: 'IDLENS_MODE=server needs IDLENS_AUTH=entra (sign-in with Entra ID) or IDLENS_AUTH=proxy (a trusted auth proxy); there is no unauthenticated server mode' });
+      }
+      if (env.IDLENS_AUTH === 'entra') {
+        if (!env.IDLENS_PUBLIC_URL) ctx.addIssue({ code: 'custom', message: 'IDLENS_AUTH=entra needs IDLENS_PUBLIC_URL (the address users open; the redirect URI is <IDLENS_PUBLIC_URL>/api/auth/callback)' });
+        if (!(env.IDLENS_AUTH_TENANT_ID || env.AZURE_TENANT_ID) || !(env.IDLENS_AUTH_CLIENT_ID || env.AZURE_CLIENT_ID)) {
+          ctx.addIssue({ code: 'custom', message: 'IDLENS_AUTH=entra needs the app registration users sign in to: IDLENS_AUTH_TENANT_ID and IDLENS_AUTH_CLIENT_ID (or AZURE_TENANT_ID and AZURE_CLIENT_ID)' });
+        }
+        if (!env.AZURE_FEDERATED_TOKEN_FILE && !env.IDLENS_AUTH_CLIENT_SECRET && !env.IDLENS_AUTH_CLIENT_CERTIFICATE_PATH) {
+          ctx.addIssue({ code: 'custom', message: 'IDLENS_AUTH=entra needs a client credential: AZURE_FEDERATED_TOKEN_FILE (workload identity), IDLENS_AUTH_CLIENT_SECRET or IDLENS_AUTH_CLIENT_CERTIFICATE_PATH' });
+        }
+        if (!env.IDLENS_SESSION_SECRET || env.IDLENS_SESSION_SECRET.length < 32) {
+          ctx.addIssue({ code: 'custom', message: 'IDLENS_AUTH=entra needs IDLENS_SESSION_SECRET of at least 32 characters (e.g. `openssl rand -base64 48`); it encrypts the session cookies' });
+        }
+      }
+      if (env.IDLENS_AUTH === 'proxy' && env.IDLENS_AUTH_PROXY_ADDRESSES.length === 0) {
+        ctx.addIssue({ code: 'custom', message: 'IDLENS_AUTH=proxy needs IDLENS_AUTH_PROXY_ADDRESSES: the addresses (IP or CIDR) of the auth proxy whose identity header is trusted' });
+      }
+    }
     if (env.IDLENS_AZURE.kind === 'mode' && env.IDLENS_AZURE.mode === 'live') {
       if (!env.AZURE_TENANT_ID || !env.AZURE_CLIENT_ID) {
         ctx.addIssue({ code: 'custom', message: 'IDLENS_AZURE=live needs AZURE_TENANT_ID and AZURE_CLIENT_ID' });

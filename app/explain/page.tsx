@@ -1,8 +1,10 @@
 import { ErrorExplainer } from '@/components/explain/error-explainer';
+import { requireSignedIn } from '@/lib/server/auth/page';
 
 export const metadata = { title: 'Explain an error' };
 
-export default function ExplainPage() {
+export default async function ExplainPage() {
+  await requireSignedIn('/explain');
   return (
     <div className="stack">
       <div>

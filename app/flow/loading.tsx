@@ -2,8 +2,8 @@ export default function Loading() {
   return (
     <div className="stack" aria-busy="true" aria-label="Loading">
       <h1>Token exchange flow</h1>
-      <div className="skeleton" style={{ height: 70 }} />
-      <div className="skeleton" style={{ height: 320 }} />
+      <div className="skeleton h-70" />
+      <div className="skeleton h-320" />
     </div>
   );
 }

@@ -1,9 +1,11 @@
 import { FlowExplorer } from '@/components/flow/flow-explorer';
 import { parseFlowSearch } from '@/lib/api/trace-search-params';
+import { requireSignedIn } from '@/lib/server/auth/page';
 
 export const metadata = { title: 'Flow' };
 
 export default async function FlowPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireSignedIn('/flow');
   const { sa } = parseFlowSearch(await searchParams);
   return (
     <div className="stack">

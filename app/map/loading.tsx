@@ -5,7 +5,7 @@ export default function Loading() {
     <div className="stack">
       <div>
         <h1>Identity map</h1>
-        <div className="skeleton" style={{ height: 20, maxWidth: 640 }} />
+        <div className="skeleton h-20 maxw-640" />
       </div>
       <MapSkeleton />
     </div>

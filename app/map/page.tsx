@@ -1,10 +1,12 @@
 import { Suspense } from 'react';
 import { MapPanel } from '@/components/map/map-panel';
 import { MapSkeleton } from '@/components/map/map-skeleton';
+import { requireSignedIn } from '@/lib/server/auth/page';
 
 export const metadata = { title: 'Identity map' };
 
-export default function MapPage() {
+export default async function MapPage() {
+  await requireSignedIn('/map');
   return (
     <div className="stack">
       <div>

@@ -1,8 +1,10 @@
 import { TokenDecoder } from '@/components/tokens/token-decoder';
+import { requireSignedIn } from '@/lib/server/auth/page';
 
 export const metadata = { title: 'Tokens' };
 
-export default function TokensPage() {
+export default async function TokensPage() {
+  await requireSignedIn('/tokens');
   return (
     <div className="stack">
       <div>

@@ -4,7 +4,7 @@ export default function Loading() {
   return (
     <div className="stack">
       <h1>Traces</h1>
-      <div className="skeleton" style={{ height: 150 }} />
+      <div className="skeleton h-150" />
       <TraceListSkeleton />
     </div>
   );

@@ -1,9 +1,11 @@
 import { TracesHome } from '@/components/traces/traces-home';
 import { parseTraceSearch } from '@/lib/api/trace-search-params';
+import { requireSignedIn } from '@/lib/server/auth/page';
 
 export const metadata = { title: 'Traces' };
 
 export default async function TracesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireSignedIn('/traces');
   // The URL owns the filters: read here and handed down, so a filtered list survives a reload.
   const search = parseTraceSearch(await searchParams);
   return (

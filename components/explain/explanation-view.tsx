@@ -26,12 +26,12 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
         </p>
       ))}
       <div className={`card stack callout-${e.verdict === 'unrecognised' ? 'warn' : 'info'}`}>
-        <h2 id="verdict-title" style={{ margin: 0 }} data-testid="verdict">
+        <h2 id="verdict-title" className="m-0" data-testid="verdict">
           {VERDICT_TITLE[e.verdict]}
         </h2>
-        <p style={{ margin: 0 }}>{e.summary}</p>
+        <p className="m-0">{e.summary}</p>
         {e.serviceAccount && (
-          <p style={{ margin: 0 }}>
+          <p className="m-0">
             Service account:{' '}
             <Link href={`/map?focus=${encodeURIComponent(e.serviceAccount.id)}`}>
               {e.serviceAccount.namespace}/{e.serviceAccount.name}
@@ -43,7 +43,7 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
 
       {e.codes.length > 0 && (
         <div className="card">
-          <h3 style={{ marginTop: 0 }}>Error codes</h3>
+          <h3 className="mt-0">Error codes</h3>
           <ul>
             {e.codes.map((c) => (
               <li key={c.code}>
@@ -57,7 +57,7 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
 
       {(e.parsed.issuer || e.parsed.subject || e.parsed.audience) && (
         <div className="card">
-          <h3 style={{ marginTop: 0 }}>What the token presented</h3>
+          <h3 className="mt-0">What the token presented</h3>
           <table>
             <tbody>
               {(['issuer', 'subject', 'audience'] as const).map((field) =>
@@ -77,7 +77,7 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
 
       {e.candidates.length > 0 && (
         <div className="card">
-          <h3 style={{ marginTop: 0 }}>Candidate federated credentials, nearest first</h3>
+          <h3 className="mt-0">Candidate federated credentials, nearest first</h3>
           <table>
             <thead>
               <tr>
@@ -126,8 +126,8 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
 
       {e.fix && (
         <div className="card stack">
-          <h3 style={{ margin: 0 }}>Fix</h3>
-          <p style={{ margin: 0 }}>{e.fix.description}</p>
+          <h3 className="m-0">Fix</h3>
+          <p className="m-0">{e.fix.description}</p>
           {e.fix.commands.map((command) => (
             <CommandBlock key={command} command={command} />
           ))}

@@ -22,8 +22,8 @@ export function FlowExplorer({ selected }: { selected?: string }) {
   if (query.isPending) {
     return (
       <div className="stack" aria-busy="true" aria-label="Loading the identity map">
-        <div className="skeleton" style={{ height: 70 }} />
-        <div className="skeleton" style={{ height: 320 }} />
+        <div className="skeleton h-70" />
+        <div className="skeleton h-320" />
       </div>
     );
   }

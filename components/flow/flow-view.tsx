@@ -14,7 +14,7 @@ export function FlowView({ sa }: { sa: FlowServiceAccount }) {
   return (
     <div className="stack">
       <section className="card stack" aria-labelledby="flow-values-title">
-        <h2 id="flow-values-title" style={{ margin: 0 }}>
+        <h2 id="flow-values-title" className="m-0">
           <code>{sa.label}</code>
         </h2>
         <dl className="kv" data-testid="flow-values">
@@ -38,23 +38,23 @@ export function FlowView({ sa }: { sa: FlowServiceAccount }) {
           <dt>Scope</dt>
           <dd>{sa.scope ? <code>{sa.scope}</code> : <span className="muted">the resource the app asks for (no app role assignment seen)</span>}</dd>
         </dl>
-        <p className="small" style={{ margin: 0 }}>
+        <p className="small m-0">
           <Link href={mapHref({ focus: sa.id })}>Show {sa.id} on the identity map</Link>
         </p>
       </section>
 
       <section className="card" aria-labelledby="flow-sequence-title">
-        <h2 id="flow-sequence-title" style={{ marginTop: 0 }}>
+        <h2 id="flow-sequence-title" className="mt-0">
           Sequence
         </h2>
         <SequenceDiagram source={source} fileName={`idlens-flow-${sa.namespace}-${sa.name}`} title={`Token exchange of ${sa.label}`} />
       </section>
 
       <section className="card stack" aria-labelledby="flow-request-title">
-        <h2 id="flow-request-title" style={{ margin: 0 }}>
+        <h2 id="flow-request-title" className="m-0">
           The request Entra ID receives
         </h2>
-        <p className="small muted" style={{ margin: 0 }}>
+        <p className="small muted m-0">
           A client-credentials token request with the service-account token as <code>client_assertion</code>: Entra ID does not use
           the RFC 8693 token-exchange grant. The token&apos;s <code>iss</code>, <code>sub</code> and <code>aud</code> must equal one
           federated credential of the client ID exactly (case-sensitive; a trailing <code>/</code> counts).
@@ -63,16 +63,16 @@ export function FlowView({ sa }: { sa: FlowServiceAccount }) {
       </section>
 
       <section className="card stack" aria-labelledby="flow-fics-title">
-        <h2 id="flow-fics-title" style={{ margin: 0 }}>
+        <h2 id="flow-fics-title" className="m-0">
           Federated credentials of this client ID
         </h2>
         {!sa.clientId ? (
-          <p className="muted" style={{ margin: 0 }}>No client ID, so no federated credential to match.</p>
+          <p className="muted m-0">No client ID, so no federated credential to match.</p>
         ) : sa.credentials.length === 0 ? (
-          <p className="muted" style={{ margin: 0 }}>None seen: Entra would answer AADSTS70021.</p>
+          <p className="muted m-0">None seen: Entra would answer AADSTS70021.</p>
         ) : (
           <>
-            <p style={{ margin: 0 }} data-testid="flow-verdict">
+            <p className="m-0" data-testid="flow-verdict">
               {accepting.length > 0 ? `Entra would accept this SA's token through ${accepting.map((c) => c.name).join(', ')}.` : 'No federated credential matches all three: Entra would answer AADSTS70021.'}
             </p>
             <div className="table-scroll">
@@ -102,7 +102,7 @@ export function FlowView({ sa }: { sa: FlowServiceAccount }) {
                         <code>{c.audiences.join(', ')}</code>
                       </td>
                       <td>
-                        <div className="row" style={{ flexWrap: 'nowrap' }}>
+                        <div className="row nowrap">
                           <Check ok={c.issuerMatches} label="iss" />
                           <Check ok={c.subjectMatches} label="sub" />
                           <Check ok={c.audienceMatches} label="aud" />

@@ -28,7 +28,7 @@ export function FindingsList({ findings, total, labelOf, hrefFor, onFocus }: Pro
   const [expanded, setExpanded] = useState<Record<string, boolean>>({});
   return (
     <section aria-labelledby="findings-title" className="stack map-findings">
-      <h2 id="findings-title" style={{ margin: 0 }}>
+      <h2 id="findings-title" className="m-0">
         Findings{' '}
         <span className="small muted">
           {findings.length === total ? total : `${findings.length} of ${total} (filtered)`}
@@ -72,9 +72,9 @@ export function FindingBody({ finding, labelOf, hrefFor, onFocus }: { finding: M
         <span className={`badge ${badge}`}>{finding.severity}</span>
         <code className="small">{finding.code}</code>
       </div>
-      <p style={{ margin: 0 }}>{finding.message}</p>
+      <p className="m-0">{finding.message}</p>
       {finding.refs.length > 0 && (
-        <p className="small" style={{ margin: 0 }}>
+        <p className="small m-0">
           About:{' '}
           {finding.refs.map((ref, i) => (
             <span key={ref}>
@@ -95,7 +95,7 @@ export function FindingBody({ finding, labelOf, hrefFor, onFocus }: { finding: M
       )}
       {finding.fix && (
         <div className="stack map-fix">
-          <p className="small" style={{ margin: 0 }}>
+          <p className="small m-0">
             <strong>Fix:</strong> {finding.fix.description}
           </p>
           {finding.fix.commands.map((command, i) => (

@@ -40,7 +40,7 @@ export function MapPanel() {
   if (!data) {
     return (
       <div role="alert" className="callout callout-error stack">
-        <p style={{ margin: 0 }}>
+        <p className="m-0">
           <strong>The identity map could not be loaded.</strong> {mapQuery.error?.message}
         </p>
         <div>
@@ -197,7 +197,7 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
       </div>
 
       {refreshError && (
-        <p role="alert" className="callout callout-error" style={{ margin: 0 }}>
+        <p role="alert" className="callout callout-error m-0">
           Refreshing failed: {refreshError} The map below is the one read at {new Date(data.generatedAt).toLocaleTimeString()}.
         </p>
       )}
@@ -246,7 +246,7 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
                   No node has the id <code>{focus}</code> in this map.
                 </p>
               ) : (
-                <p className="callout callout-info small" style={{ margin: 0 }}>
+                <p className="callout callout-info small m-0">
                   Select a node in the graph, the table or a finding to see its details, how its credential compares with its
                   service account, and the fix commands.
                 </p>
@@ -263,7 +263,7 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
 function Summary({ model }: { model: MapModel }) {
   const { counts } = model;
   return (
-    <p className="row" style={{ margin: 0 }} data-testid="map-summary">
+    <p className="row m-0" data-testid="map-summary">
       <span>
         <strong>{model.infos.length}</strong> nodes, <strong>{model.data.edges.length}</strong> edges
         {model.data.clusters.length > 0 && (
@@ -313,12 +313,12 @@ function EmptyState({ sources }: { sources: IdentityMapData['sources'] }) {
   const mode = (s: SourceState | undefined) => (s ? s.mode : 'unknown');
   return (
     <div className="callout callout-info stack" role="status">
-      <p style={{ margin: 0 }}>
+      <p className="m-0">
         <strong>The map is empty.</strong> It fills with the pods and service accounts the cluster source lists (now{' '}
         <code>{mode(sources.cluster)}</code>, set by <code>IDLENS_CLUSTER</code>) and the managed identities, applications and
         federated credentials the Azure source lists (now <code>{mode(sources.azure)}</code>, set by <code>IDLENS_AZURE</code>).
       </p>
-      <p style={{ margin: 0 }}>
+      <p className="m-0">
         Point them at a cluster and a tenant, or at a snapshot directory of <code>kubectl</code> and <code>az</code> outputs (see the
         README), then press Refresh.
       </p>

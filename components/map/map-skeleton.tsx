@@ -2,14 +2,14 @@
 export function MapSkeleton() {
   return (
     <div className="stack" aria-busy="true" aria-label="Loading the identity map">
-      <div className="skeleton" style={{ height: 36, maxWidth: 520 }} />
-      <div className="skeleton" style={{ height: 96 }} />
+      <div className="skeleton h-36 maxw-520" />
+      <div className="skeleton h-96" />
       <div className="map-layout">
         <div className="stack">
-          <div className="skeleton" style={{ height: 480 }} />
-          <div className="skeleton" style={{ height: 240 }} />
+          <div className="skeleton h-480" />
+          <div className="skeleton h-240" />
         </div>
-        <div className="skeleton" style={{ height: 480 }} />
+        <div className="skeleton h-480" />
       </div>
     </div>
   );

@@ -90,7 +90,7 @@ export function MapTable({ rows, total, selectedId, onSelect }: Props) {
 
   return (
     <section aria-labelledby="nodes-title" className="stack">
-      <h2 id="nodes-title" style={{ margin: 0 }}>
+      <h2 id="nodes-title" className="m-0">
         Nodes{' '}
         <span className="small muted" data-testid="table-count">
           {rows.length === total ? `${total}` : `${rows.length} of ${total}`}

@@ -56,10 +56,10 @@ export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocu
   const service = node.kind === 'pod' || node.kind === 'serviceAccount' ? serviceNameOf(info) : undefined;
   return (
     <section className="card stack map-details" aria-labelledby="node-details-title" data-testid="node-details">
-      <div className="row" style={{ justifyContent: 'space-between', alignItems: 'flex-start' }}>
+      <div className="row justify-between items-start">
         <div>
           <span className="small muted">{KIND_LABELS[node.kind] ?? node.kind}</span>
-          <h2 id="node-details-title" ref={headingRef} tabIndex={-1} style={{ margin: 0, wordBreak: 'break-all' }}>
+          <h2 id="node-details-title" ref={headingRef} tabIndex={-1} className="m-0 break-all">
             {node.label}
           </h2>
         </div>
@@ -91,7 +91,7 @@ export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocu
 
       {comparisons.length > 0 && (
         <section aria-labelledby="comparison-title" className="stack">
-          <h3 id="comparison-title" style={{ margin: 0 }}>
+          <h3 id="comparison-title" className="m-0">
             {node.kind === 'federatedCredential' ? 'Credential vs. service account token' : 'Service account token vs. federated credentials'}
           </h3>
           {comparisons.map((c) => (
@@ -101,11 +101,11 @@ export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocu
       )}
 
       <section aria-labelledby="node-findings-title" className="stack">
-        <h3 id="node-findings-title" style={{ margin: 0 }}>
+        <h3 id="node-findings-title" className="m-0">
           Findings ({info.findings.length})
         </h3>
         {info.findings.length === 0 ? (
-          <p className="muted small" style={{ margin: 0 }}>
+          <p className="muted small m-0">
             Nothing wrong found for this {(KIND_LABELS[node.kind] ?? 'node').toLowerCase()}.
           </p>
         ) : (
@@ -124,7 +124,7 @@ export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocu
 
       {edges.length > 0 && (
         <section aria-labelledby="edges-title">
-          <h3 id="edges-title" style={{ marginTop: 0 }}>
+          <h3 id="edges-title" className="mt-0">
             Connections
           </h3>
           <ul className="small map-edges">
@@ -213,7 +213,7 @@ function factsOf(info: NodeInfo): Array<[string, string]> {
 function KeyValues({ title, values }: { title: string; values: Record<string, string> }) {
   return (
     <section aria-label={title}>
-      <h3 style={{ marginTop: 0 }}>{title}</h3>
+      <h3 className="mt-0">{title}</h3>
       <table className="map-kv">
         <tbody>
           {Object.entries(values).map(([k, v]) => (
@@ -236,7 +236,7 @@ function ComparisonTable({ comparison, subjectLink }: { comparison: CredentialCo
   const ok = comparison.fields.every((f) => f.status === 'match');
   return (
     <div className="stack map-comparison" data-testid="fic-comparison">
-      <p className="small" style={{ margin: 0 }}>
+      <p className="small m-0">
         {subjectLink}{' '}
         {ok ? <span className="badge badge-ok">matches</span> : <span className="badge badge-error">mismatch</span>}
         {!comparison.linked && <span className="muted"> (same client ID)</span>}

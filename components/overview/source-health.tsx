@@ -13,7 +13,7 @@ export function SourceHealth() {
       <div className="grid" aria-busy="true" aria-label="Checking sources">
         {Object.values(TITLES).map((t) => (
           <div key={t} className="card">
-            <div className="skeleton" style={{ height: 48 }} />
+            <div className="skeleton h-48" />
           </div>
         ))}
       </div>
@@ -43,12 +43,12 @@ export function SourceHealth() {
 
 export function SourceHealthView({ health }: { health: Health }) {
   return (
-    <ul className="grid" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+    <ul className="grid list-plain m-0">
       {(Object.keys(TITLES) as Array<keyof Health['sources']>).map((kind) => {
         const s = health.sources[kind];
         return (
           <li key={kind} className="card stack" aria-label={`${TITLES[kind]} source`}>
-            <div className="row" style={{ justifyContent: 'space-between' }}>
+            <div className="row justify-between">
               <strong>{TITLES[kind]}</strong>
               <span className={`badge ${s.ok ? 'badge-ok' : 'badge-error'}`}>{s.ok ? 'healthy' : 'failing'}</span>
             </div>
@@ -56,7 +56,7 @@ export function SourceHealthView({ health }: { health: Health }) {
               mode <code>{s.mode}</code>
             </div>
             {s.error && (
-              <p className="small callout callout-error" style={{ margin: 0 }}>
+              <p className="small callout callout-error m-0">
                 <code>{s.error.code}</code>: {s.error.message}
               </p>
             )}

@@ -1,8 +1,10 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { NavLinks } from './nav-links';
+import { UserMenu, type SignedInUser } from './user-menu';
 
-export function AppShell({ children }: { children: ReactNode }) {
+/** `signedIn: false`: the sign-in page, without the navigation to pages that need a session. */
+export function AppShell({ children, user, signedIn = true }: { children: ReactNode; user?: SignedInUser; signedIn?: boolean }) {
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -12,7 +14,8 @@ export function AppShell({ children }: { children: ReactNode }) {
         <Link href="/" className="shell-brand">
           id<span>lens</span>
         </Link>
-        <NavLinks />
+        {signedIn ? <NavLinks /> : null}
+        {user ? <UserMenu user={user} /> : null}
       </nav>
       <main id="main" className="shell-main" tabIndex={-1}>
         {children}

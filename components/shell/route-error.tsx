@@ -14,7 +14,7 @@ export function RouteError({ title, what, error, retry, back }: { title: string;
   return (
     <div className="stack" role="alert">
       <h1>{title}</h1>
-      <p className="callout callout-error" style={{ margin: 0 }}>
+      <p className="callout callout-error m-0">
         {what} {reference}
       </p>
       <div className="row">

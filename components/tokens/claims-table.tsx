@@ -11,13 +11,13 @@ export function ClaimsTable({ caption, claims }: { caption: string; claims: Clai
   return (
     <section className="card" aria-label={caption}>
       <table>
-        <caption style={{ textAlign: 'left', fontWeight: 600, paddingBottom: 8 }}>{caption}</caption>
+        <caption className="table-caption-left">{caption}</caption>
         <thead>
           <tr>
-            <th scope="col" style={{ width: '16%' }}>
+            <th scope="col" className="w-16p">
               Claim
             </th>
-            <th scope="col" style={{ width: '38%' }}>
+            <th scope="col" className="w-38p">
               Value
             </th>
             <th scope="col">Meaning</th>
@@ -30,7 +30,7 @@ export function ClaimsTable({ caption, claims }: { caption: string; claims: Clai
                 <code>{c.name}</code>
               </th>
               <td>
-                <pre style={{ margin: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{display(c.value)}</pre>
+                <pre className="m-0 pre-wrap break-all">{display(c.value)}</pre>
               </td>
               <td className={c.known ? '' : 'muted'}>{c.meaning}</td>
             </tr>

@@ -18,10 +18,10 @@ interface Props {
 export function FicMatchView({ payload, credentials, loading, error, signatureFailed }: Props) {
   return (
     <section className="card stack" aria-labelledby="fic-title">
-      <h2 id="fic-title" style={{ marginTop: 0 }}>
+      <h2 id="fic-title" className="mt-0">
         Federated credentials that accept this token
       </h2>
-      {loading && <div className="skeleton" style={{ height: 40 }} aria-label="Loading federated credentials" />}
+      {loading && <div className="skeleton h-40" aria-label="Loading federated credentials" />}
       {error && (
         <p role="alert" className="callout callout-error">
           The federated credentials could not be read: {error}
@@ -33,7 +33,7 @@ export function FicMatchView({ payload, credentials, loading, error, signatureFa
         </p>
       )}
       {signatureFailed && (
-        <p className="callout callout-warn" style={{ margin: 0 }}>
+        <p className="callout callout-warn m-0">
           The signature does not verify, so Entra ID would refuse this token whatever its claims: the comparison below only
           tells which credential its claims name.
         </p>
@@ -51,7 +51,7 @@ function FicMatchResult({ payload, credentials }: { payload: Record<string, unkn
   if (result.accepting.length > 0) {
     return (
       <div className="stack" data-testid="fic-accepting">
-        <p className="callout callout-ok" style={{ margin: 0 }}>
+        <p className="callout callout-ok m-0">
           Entra ID would accept this token as the client assertion for {result.accepting.length === 1 ? 'this credential' : `these ${result.accepting.length} credentials`}:
         </p>
         <ul>
@@ -70,13 +70,13 @@ function FicMatchResult({ payload, credentials }: { payload: Record<string, unkn
   const nearest = result.nearest;
   return (
     <div className="stack" data-testid="fic-none">
-      <p className="callout callout-error" style={{ margin: 0 }}>
+      <p className="callout callout-error m-0">
         No federated credential accepts this token: exchanging it at Entra ID fails with <strong>AADSTS70021</strong> (no matching
         federated identity record).
       </p>
       {nearest && (
         <>
-          <p style={{ margin: 0 }}>
+          <p className="m-0">
             Nearest: <strong>{nearest.credential.name}</strong> on {(nearest.credential as FederatedCredentialView).ownerName ?? nearest.credential.ownerClientId}
           </p>
           <table>

@@ -30,7 +30,7 @@ export function TokenAnalysisView(props: Props) {
   if (decoded.kind === 'empty') {
     return (
       <div className="callout callout-info">
-        <p style={{ margin: 0 }}>
+        <p className="m-0">
           Paste a Kubernetes service-account token or an Entra ID token above, or pick a sample. {PRIVACY}
         </p>
       </div>
@@ -90,7 +90,7 @@ function JwsView({ decoded, type = 'Unknown JWT', now, signature, jwksLoading, j
         <h2 id="token-summary-title" className="visually-hidden">
           Summary
         </h2>
-        <div className="row" style={{ justifyContent: 'space-between' }}>
+        <div className="row justify-between">
           <div className="row">
             <span className="small muted">Type</span>
             <strong data-testid="token-type">{type}</strong>
@@ -103,7 +103,7 @@ function JwsView({ decoded, type = 'Unknown JWT', now, signature, jwksLoading, j
             </span>
           )}
         </div>
-        <p role="status" data-testid="signature-status" className={verified ? '' : 'muted'} style={{ margin: 0 }}>
+        <p role="status" data-testid="signature-status" className={verified ? 'm-0' : 'muted m-0'}>
           {signatureText}
           {signature.state === 'verified' && (
             <span className="small muted">
@@ -115,7 +115,7 @@ function JwsView({ decoded, type = 'Unknown JWT', now, signature, jwksLoading, j
           )}
         </p>
         {times && <TimesView times={times} now={now} />}
-        <p className="small muted" style={{ margin: 0 }}>
+        <p className="small muted m-0">
           {PRIVACY}
         </p>
       </section>
@@ -134,7 +134,7 @@ function JwsView({ decoded, type = 'Unknown JWT', now, signature, jwksLoading, j
       {warnings.length > 0 && (
         <section aria-labelledby="warnings-title" className="stack">
           <h2 id="warnings-title">Warnings</h2>
-          <ul className="stack" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+          <ul className="stack list-plain m-0">
             {warnings.map((w) => (
               <li key={w.code} className={`callout callout-${w.severity === 'error' ? 'error' : w.severity === 'warning' ? 'warn' : 'info'}`} data-warning={w.code}>
                 {w.message}
@@ -155,14 +155,14 @@ function JwsView({ decoded, type = 'Unknown JWT', now, signature, jwksLoading, j
       )}
 
       <section aria-labelledby="parts-title" className="card">
-        <h2 id="parts-title" style={{ marginTop: 0 }}>
+        <h2 id="parts-title" className="mt-0">
           Encoded
         </h2>
-        <p className="token-parts" style={{ margin: 0 }}>
+        <p className="token-parts m-0">
           <span className="token-header">{headerPart}</span>.<span className="token-payload">{payloadPart}</span>.
           <span className="token-signature">{decoded.signature}</span>
         </p>
-        <p className="small muted" style={{ marginBottom: 0 }}>
+        <p className="small muted mb-0">
           <span className="token-header">header</span> · <span className="token-payload">payload</span> ·{' '}
           <span className="token-signature">signature</span>
         </p>

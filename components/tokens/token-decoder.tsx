@@ -90,7 +90,7 @@ export function TokenDecoder() {
           value={input}
           onChange={(e) => setInput(e.target.value)}
         />
-        <div className="row" style={{ justifyContent: 'space-between' }}>
+        <div className="row justify-between">
           <SampleTokenButtons onPick={loadSample} />
           <div className="row">
             <button type="button" onClick={() => setShowJwks((v) => !v)} aria-expanded={showJwks} aria-controls="jwks-panel">
@@ -104,7 +104,7 @@ export function TokenDecoder() {
         {showJwks && (
           <div id="jwks-panel" className="stack">
             <label htmlFor="jwks-input">JWKS (optional)</label>
-            <p className="small muted" style={{ margin: 0 }}>
+            <p className="small muted m-0">
               Verify against keys you paste instead of the issuer&apos;s published keys, e.g. the output of{' '}
               <code>kubectl get --raw /openid/v1/jwks</code>.
             </p>

@@ -11,7 +11,7 @@ import { plainText } from './plain-text';
  */
 export function EntraMapLink({ serviceAccountId }: { serviceAccountId: string }) {
   return (
-    <p style={{ margin: 0 }}>
+    <p className="m-0">
       Entra found no federated credential matching this assertion.{' '}
       <Link href={mapHref({ focus: serviceAccountId })} data-testid="entra-map-link">
         Show {plainText(serviceAccountId)} on the identity map

@@ -24,8 +24,8 @@ export function RecentTracesView({ search, now, data, loading, error, refreshing
   const traces = (data?.traces ?? []).filter((t) => !search.service || t.summary.services.includes(search.service));
   return (
     <section className="stack" aria-labelledby="recent-title">
-      <div className="row" style={{ justifyContent: 'space-between' }}>
-        <h2 id="recent-title" style={{ margin: 0 }}>
+      <div className="row justify-between">
+        <h2 id="recent-title" className="m-0">
           Recent traces
         </h2>
         <div className="row">
@@ -42,7 +42,7 @@ export function RecentTracesView({ search, now, data, loading, error, refreshing
         </div>
       </div>
       {search.service && (
-        <p className="row small" style={{ margin: 0 }} data-testid="service-filter">
+        <p className="row small m-0" data-testid="service-filter">
           Only traces in which <strong>{plainText(search.service)}</strong> logged.
           <Link href={tracesHref({ outcome: search.outcome })}>Show every service</Link>
         </p>

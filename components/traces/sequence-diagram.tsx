@@ -1,9 +1,11 @@
 'use client';
 
-import { useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { copyText, downloadText } from '@/components/shell/browser-files';
+import { mountSvg, renderUnderCsp } from '@/components/shell/csp-safe-svg';
+import { useNonce } from '@/components/shell/nonce';
 
-type RenderState = { state: 'rendering' } | { state: 'rendered'; svg: string } | { state: 'failed'; message: string };
+type RenderState = { state: 'rendering' } | { state: 'rendered'; svg: string; stylesheets: string[] } | { state: 'failed'; message: string };
 
 /**
  * A mermaid `sequenceDiagram` rendered to SVG in the browser. mermaid (about 1 MB gzipped) is
@@ -16,6 +18,8 @@ export function SequenceDiagram({ source, fileName, title }: { source: string; f
   const reactId = useId();
   const [render, setRender] = useState<RenderState>({ state: 'rendering' });
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const nonce = useNonce();
+  const svgHost = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -32,8 +36,9 @@ export function SequenceDiagram({ source, fileName, title }: { source: string; f
           // Wider actors than the default 150 px: labels carry URLs and IDs, wrapped inside the boxes.
           sequence: { useMaxWidth: true, wrap: true, width: 210, actorMargin: 60 },
         });
-        const { svg } = await mermaid.render(id, source);
-        if (!cancelled) setRender({ state: 'rendered', svg });
+        // The page's CSP allows no inline styles: see renderUnderCsp / mountSvg.
+        const { result, stylesheets } = await renderUnderCsp(nonce, () => mermaid.render(id, source));
+        if (!cancelled) setRender({ state: 'rendered', svg: result.svg, stylesheets });
       } catch (error) {
         // mermaid leaves its temporary container behind when parsing fails.
         document.getElementById(`d${id}`)?.remove();
@@ -44,7 +49,22 @@ export function SequenceDiagram({ source, fileName, title }: { source: string; f
     return () => {
       cancelled = true;
     };
-  }, [source, reactId]);
+  }, [source, reactId, nonce]);
+
+  // Mounted by hand (not dangerouslySetInnerHTML): the page's CSP needs the SVG's styles applied
+  // through the CSSOM and its stylesheet nonce'd (components/shell/csp-safe-svg.ts).
+  const mountDiagram = useCallback(
+    (host: HTMLDivElement | null) => {
+      svgHost.current = host;
+      if (!host || render.state !== 'rendered') return;
+      try {
+        mountSvg(host, render.svg, nonce, render.stylesheets);
+      } catch (error) {
+        host.textContent = `The diagram could not be shown: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    },
+    [render, nonce],
+  );
 
   async function copySource() {
     setCopied((await copyText(source)) ? 'copied' : 'failed');
@@ -54,7 +74,7 @@ export function SequenceDiagram({ source, fileName, title }: { source: string; f
   return (
     <div className="stack">
       <div className="row">
-        <button type="button" onClick={() => render.state === 'rendered' && downloadText(`${fileName}.svg`, render.svg, 'image/svg+xml')} disabled={render.state !== 'rendered'}>
+        <button type="button" onClick={() => render.state === 'rendered' && svgHost.current && downloadText(`${fileName}.svg`, svgHost.current.innerHTML, 'image/svg+xml')} disabled={render.state !== 'rendered'}>
           Download SVG
         </button>
         <button type="button" onClick={copySource}>
@@ -74,8 +94,8 @@ export function SequenceDiagram({ source, fileName, title }: { source: string; f
       )}
       {render.state === 'rendered' && (
         <figure className="sequence-figure" aria-label={title} data-testid="sequence-diagram">
-          {/* The SVG comes from mermaid with securityLevel 'strict' (sanitised labels, no scripts). */}
-          <div className="sequence-svg" dangerouslySetInnerHTML={{ __html: render.svg }} />
+          {/* The SVG comes from mermaid with securityLevel 'strict' (sanitised labels, no scripts), mounted by mountSvg. */}
+          <div className="sequence-svg" ref={mountDiagram} />
         </figure>
       )}
       <details open={render.state === 'failed'}>

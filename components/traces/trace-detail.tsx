@@ -26,7 +26,7 @@ export function TraceDetail({ correlationId }: { correlationId: string }) {
             <strong>No trace found.</strong> {plainText(error.message)}
           </div>
           <div className="card stack">
-            <h2 style={{ margin: 0 }}>Sources searched</h2>
+            <h2 className="m-0">Sources searched</h2>
             {searched.data ? (
               <ul className="plain-list" aria-label="Sources searched">
                 {searched.data.sources.map((s) => (
@@ -39,9 +39,9 @@ export function TraceDetail({ correlationId }: { correlationId: string }) {
             ) : searched.error ? (
               <p className="muted">The list of sources could not be read: {searched.error.message}</p>
             ) : (
-              <div className="skeleton" style={{ height: 40 }} aria-label="Loading the sources" />
+              <div className="skeleton h-40" aria-label="Loading the sources" />
             )}
-            <p className="small muted" style={{ margin: 0 }}>
+            <p className="small muted m-0">
               A line belongs to a trace when a correlation field (<code>correlationId</code>, <code>x-correlation-id</code>, …) equals
               the ID, or the ID appears in its text as a whole word. Lines older than what the sources keep cannot be found.
             </p>

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+
+// zod would probe `new Function` once to decide whether to compile its parsers; under the page's CSP
+// (no 'unsafe-eval') that probe is reported as a violation. Parse without compiling.
+z.config({ jitless: true });
 import type { LogSourceStatus } from '@/lib/api/trace-queries';
 import { validateCorrelationId } from '@/lib/traces/correlate';
 import { maskSecrets } from '@/lib/traces/mask';

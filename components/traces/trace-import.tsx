@@ -38,7 +38,7 @@ export function TraceImport({ onOpen }: { onOpen: (file: TraceExport, fileName: 
           {problem}
         </p>
       ) : (
-        <p id="trace-import-hint" className="small muted" style={{ margin: 0 }}>
+        <p id="trace-import-hint" className="small muted m-0">
           A file written by a trace page&apos;s Export button. It is read in this browser only.
         </p>
       )}

@@ -55,7 +55,7 @@ export function TraceSearchForm({ initial = '' }: { initial?: string }) {
           {problem}
         </p>
       ) : (
-        <p id="correlation-id-hint" className="small muted" style={{ margin: 0 }}>
+        <p id="correlation-id-hint" className="small muted m-0">
           Letters, digits, <code>.</code>, <code>_</code>, <code>:</code> and <code>-</code>, at most 128 characters. Every consumer and
           provider line that carries it is shown in order.
         </p>

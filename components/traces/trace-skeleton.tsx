@@ -2,11 +2,11 @@
 export function TraceSkeleton() {
   return (
     <div className="stack" aria-busy="true" aria-label="Loading the trace">
-      <div className="skeleton" style={{ height: 120 }} />
-      <div className="skeleton" style={{ height: 36, width: '40%' }} />
-      <div className="skeleton" style={{ height: 140 }} />
-      <div className="skeleton" style={{ height: 260 }} />
-      <div className="skeleton" style={{ height: 200 }} />
+      <div className="skeleton h-120" />
+      <div className="skeleton h-36 w-40p" />
+      <div className="skeleton h-140" />
+      <div className="skeleton h-260" />
+      <div className="skeleton h-200" />
     </div>
   );
 }
@@ -16,7 +16,7 @@ export function TraceListSkeleton() {
   return (
     <div className="stack" aria-busy="true" aria-label="Loading recent traces">
       {[0, 1, 2, 3, 4].map((i) => (
-        <div key={i} className="skeleton" style={{ height: 32 }} />
+        <div key={i} className="skeleton h-32" />
       ))}
     </div>
   );

@@ -77,7 +77,7 @@ export function TraceSummaryView({
 
       {summary.errors.length > 0 && (
         <div className="stack">
-          <h3 style={{ margin: 0 }}>Errors</h3>
+          <h3 className="m-0">Errors</h3>
           <ul className="error-list">
             {summary.errors.map((e, i) => (
               <li key={i} className="callout callout-error" data-error-code={e.code}>
@@ -90,14 +90,14 @@ export function TraceSummaryView({
                     {e.rateLimitReset !== undefined ? ` · limit resets ${plainText(e.rateLimitReset)}` : ''}
                   </span>
                 </div>
-                <p style={{ margin: 'var(--space-1) 0 0' }}>{plainText(e.message)}</p>
+                <p className="mt-1 mb-0">{plainText(e.message)}</p>
                 {e.meaning && (
-                  <p className="small" style={{ margin: 'var(--space-1) 0 0' }}>
+                  <p className="small mt-1 mb-0">
                     <strong>Meaning:</strong> {e.meaning}
                   </p>
                 )}
                 {e.fix && (
-                  <p className="small" style={{ margin: 'var(--space-1) 0 0' }}>
+                  <p className="small mt-1 mb-0">
                     <strong>Fix:</strong> {e.fix}
                   </p>
                 )}
@@ -135,7 +135,7 @@ export function TraceSummaryView({
             </dl>
           )}
           {entra.nearestCredential && (
-            <p style={{ margin: 0 }} data-testid="entra-nearest-credential">
+            <p className="m-0" data-testid="entra-nearest-credential">
               Nearest federated credential:{' '}
               <Link href={mapHref({ focus: entra.nearestCredential.id })}>{plainText(entra.nearestCredential.name)}</Link>
               {entra.nearestCredential.owner ? <> on {plainText(entra.nearestCredential.owner)}</> : null}. {plainText(entra.nearestCredential.summary)}
@@ -144,14 +144,14 @@ export function TraceSummaryView({
           {ficFamily && entra.serviceAccountId ? (
             <EntraMapLink serviceAccountId={entra.serviceAccountId} />
           ) : ficFamily ? (
-            <p style={{ margin: 0 }}>
+            <p className="m-0">
               The logs do not name the service account (no subject or pod), so idlens cannot point at its node: open the{' '}
               <Link href={mapHref({ broken: true })}>identity map&apos;s broken nodes</Link>.
             </p>
           ) : null}
         </div>
       )}
-      <p className="small muted" style={{ margin: 0 }}>
+      <p className="small muted m-0">
         Correlation ID <code data-testid="trace-correlation-id">{correlationId}</code>
       </p>
     </section>

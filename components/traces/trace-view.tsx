@@ -79,14 +79,14 @@ export function TraceView({ trace, sources, imported }: Props) {
       </div>
 
       <section aria-labelledby="timeline-title" className="card">
-        <h2 id="timeline-title" style={{ marginTop: 0 }}>
+        <h2 id="timeline-title" className="mt-0">
           Timeline
         </h2>
         <TraceTimeline events={trace.events} exchanges={trace.exchanges} services={trace.summary.services} onSelect={select} />
       </section>
 
       <section aria-labelledby="sequence-title" className="card">
-        <h2 id="sequence-title" style={{ marginTop: 0 }}>
+        <h2 id="sequence-title" className="mt-0">
           Sequence
         </h2>
         <p className="small muted">
@@ -97,7 +97,7 @@ export function TraceView({ trace, sources, imported }: Props) {
       </section>
 
       <section aria-labelledby="events-title" className="card">
-        <h2 id="events-title" style={{ marginTop: 0 }}>
+        <h2 id="events-title" className="mt-0">
           Events <span className="small muted">({trace.events.length}{trace.summary.eventCount > trace.events.length ? ` of ${trace.summary.eventCount}` : ''})</span>
         </h2>
         <TraceEventsTable events={trace.events} startMs={Number.isFinite(startMs) ? startMs : undefined} expanded={expanded} onToggle={toggle} showSecrets={showSecrets} />

@@ -22,8 +22,8 @@ export function TracesHome({ search }: { search: TraceSearch }) {
       </div>
       {opened ? (
         <section className="stack" aria-labelledby="imported-title">
-          <div className="row" style={{ justifyContent: 'space-between' }}>
-            <h2 id="imported-title" style={{ margin: 0 }}>
+          <div className="row justify-between">
+            <h2 id="imported-title" className="m-0">
               Trace <code>{opened.file.trace.correlationId}</code>
             </h2>
             <button type="button" onClick={() => setOpened(undefined)}>

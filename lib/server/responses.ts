@@ -1,4 +1,5 @@
 import 'server-only';
+import type { z } from 'zod';
 import { ConfigError } from '@/lib/config';
 import { SourceError } from '@/lib/sources/source-error';
 
@@ -64,4 +65,30 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     chunks.push(value);
   }
   return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/**
+ * Reads a JSON body of at most `maxBytes` and validates it: the data, or the 413/400 response that
+ * says what was wrong and what to send (`expected`, e.g. `{"token": "<jwt>"}`).
+ */
+export async function readJsonBody<T>(request: Request, maxBytes: number, schema: z.ZodType<T>, expected: string): Promise<{ ok: true; data: T } | { ok: false; response: Response }> {
+  let text: string;
+  try {
+    text = await readBodyText(request, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return { ok: false, response: errorResponse(413, 'payload-too-large', `The request body is over ${maxBytes / 1024} KiB. Send ${expected}.`) };
+    return { ok: false, response: errorResponse(400, 'bad-request', 'The request body could not be read.') };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, response: errorResponse(400, 'bad-request', `The body is not JSON. Send ${expected}.`) };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, response: errorResponse(400, 'bad-request', `Invalid body at ${issue.path.join('.') || '$'}: ${issue.message}. Send ${expected}.`) };
+  }
+  return { ok: true, data: parsed.data };
 }

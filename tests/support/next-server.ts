@@ -7,7 +7,7 @@ export const repoRoot = join(import.meta.dirname, '..', '..');
 
 export interface RunningServer {
   url: string;
-  /** Process id of the `next start` process (benchmarks read its memory from /proc). */
+  /** Process id of the server process (benchmarks read its memory from /proc). */
   pid?: number;
   /** Everything the server printed so far (stdout + stderr). */
   output(): string;
@@ -15,7 +15,7 @@ export interface RunningServer {
 }
 
 /**
- * Starts the real, built Next.js server (`next start`) on a free loopback port with `env` layered
+ * Starts the real, built server (`node lib/server/main.mjs`, which serves Next.js) on a free loopback port with `env` layered
  * over a clean environment, and waits until it answers. Started through node directly, not npx:
  * killing npx would orphan next-server, which keeps the port.
  */
@@ -29,12 +29,13 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   return { url, pid: child.pid, output, stop: () => stopChild(child) };
 }
 
-/** `next start` on a free loopback port, with `env` over a clean environment; output collected. */
+/** The server on a free loopback port, with `env` over a clean environment; output collected. */
 async function spawnNextStart(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+  // idlens's own HTTP entry (npm start, the container): it validates the configuration and binds.
+  const child = spawn(process.execPath, [join(repoRoot, 'lib/server/main.mjs')], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), ...(env.IDLENS_MODE === 'server' ? { IDLENS_LISTEN_HOST: '127.0.0.1' } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -46,7 +47,7 @@ async function spawnNextStart(env: Record<string, string>): Promise<{ child: Chi
 async function waitUntilReady(child: ChildProcess, url: string, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output()}`);
     try {
       const response = await fetch(`${url}/api/health`);
       if (response.status < 500 || response.status === 503) return;
@@ -56,7 +57,7 @@ async function waitUntilReady(child: ChildProcess, url: string, output: () => st
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill('SIGKILL');
-  throw new Error(`next start did not answer within 60 s:\n${output()}`);
+  throw new Error(`the server did not answer within 60 s:\n${output()}`);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -68,7 +69,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Runs `next start` expecting it to refuse to start; resolves with its exit code and output. */
+/** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
 export async function startServerExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const { child, output } = await spawnNextStart(env);
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

@@ -1,10 +1,5 @@
+import { route } from '@/lib/server/auth/guard';
 import { listFederatedCredentials } from '@/lib/server/federated-credentials';
-import { jsonResponse, toResponse } from '@/lib/server/responses';
+import { jsonResponse } from '@/lib/server/responses';
 
-export async function GET(): Promise<Response> {
-  try {
-    return jsonResponse(await listFederatedCredentials());
-  } catch (error) {
-    return toResponse(error);
-  }
-}
+export const GET = route(async () => jsonResponse(await listFederatedCredentials()));

@@ -1,10 +1,11 @@
+import { publicRoute } from '@/lib/server/auth/guard';
 import { checkSources } from '@/lib/server/health';
-import { jsonResponse, toResponse } from '@/lib/server/responses';
+import { jsonResponse } from '@/lib/server/responses';
 
-export async function GET(): Promise<Response> {
-  try {
-    return jsonResponse(await checkSources());
-  } catch (error) {
-    return toResponse(error);
-  }
-}
+// The one data-free answer without a session: kubelet probes cannot sign in. Without a session it
+// says only whether the server is up (`{ "status": "ok" }`, no source names, modes or errors);
+// signed in, the full per-source report of the contract.
+export const GET = publicRoute(async (_request, { principal }) => {
+  if (!principal) return jsonResponse({ status: 'ok' });
+  return jsonResponse(await checkSources());
+});

@@ -1,11 +1,8 @@
+import { route } from '@/lib/server/auth/guard';
 import { getIdentityMap } from '@/lib/server/identity-map';
-import { jsonResponse, toResponse } from '@/lib/server/responses';
+import { jsonResponse } from '@/lib/server/responses';
 
-export async function GET(request: Request): Promise<Response> {
+export const GET = route(async (request) => {
   const refresh = new URL(request.url).searchParams.get('refresh') === '1';
-  try {
-    return jsonResponse(await getIdentityMap({ refresh }));
-  } catch (error) {
-    return toResponse(error);
-  }
-}
+  return jsonResponse(await getIdentityMap({ refresh }));
+});

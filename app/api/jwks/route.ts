@@ -1,19 +1,16 @@
 import { z } from 'zod';
+import { route } from '@/lib/server/auth/guard';
 import { resolveJwks } from '@/lib/server/jwks-resolver';
-import { errorResponse, jsonResponse, toResponse } from '@/lib/server/responses';
+import { errorResponse, jsonResponse } from '@/lib/server/responses';
 
 const query = z.object({ issuer: z.string().trim().min(1).max(2048) });
 
-export async function GET(request: Request): Promise<Response> {
+export const GET = route(async (request) => {
   const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) {
     return errorResponse(400, 'bad-request', 'Pass the token issuer as ?issuer=<url> (at most 2048 characters).');
   }
-  try {
-    const resolution = await resolveJwks(parsed.data.issuer);
-    if (!resolution.found) return errorResponse(404, 'unknown-issuer', resolution.reason);
-    return jsonResponse({ issuer: parsed.data.issuer, origin: resolution.origin, jwks: resolution.jwks });
-  } catch (error) {
-    return toResponse(error);
-  }
-}
+  const resolution = await resolveJwks(parsed.data.issuer);
+  if (!resolution.found) return errorResponse(404, 'unknown-issuer', resolution.reason);
+  return jsonResponse({ issuer: parsed.data.issuer, origin: resolution.origin, jwks: resolution.jwks });
+});

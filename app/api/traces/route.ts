@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { errorResponse, jsonResponse, toResponse } from '@/lib/server/responses';
+import { route } from '@/lib/server/auth/guard';
+import { errorResponse, jsonResponse } from '@/lib/server/responses';
 import { listTraces } from '@/lib/server/traces';
 
 const query = z.object({
@@ -7,14 +8,10 @@ const query = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-export async function GET(request: Request): Promise<Response> {
+export const GET = route(async (request) => {
   const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) {
     return errorResponse(400, 'bad-request', 'Use ?outcome=success|recovered|failed and ?limit=1..500.');
   }
-  try {
-    return jsonResponse(await listTraces(parsed.data));
-  } catch (error) {
-    return toResponse(error);
-  }
-}
+  return jsonResponse(await listTraces(parsed.data));
+});

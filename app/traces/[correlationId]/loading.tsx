@@ -3,7 +3,7 @@ import { TraceSkeleton } from '@/components/traces/trace-skeleton';
 export default function Loading() {
   return (
     <div className="stack">
-      <div className="skeleton" style={{ width: 360, height: 28 }} />
+      <div className="skeleton w-360 h-28" />
       <TraceSkeleton />
     </div>
   );

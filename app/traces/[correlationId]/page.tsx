@@ -3,6 +3,7 @@ import { TraceDetail } from '@/components/traces/trace-detail';
 import { correlationIdFromParam, tracesHref } from '@/lib/api/trace-search-params';
 import { validateCorrelationId } from '@/lib/traces/correlate';
 import { escapeControlChars } from '@/lib/traces/mask';
+import { requireSignedIn } from '@/lib/server/auth/page';
 
 type Params = { params: Promise<{ correlationId: string }> };
 
@@ -13,7 +14,9 @@ export async function generateMetadata({ params }: Params) {
 
 /** `/traces/<id>`: a deep link that survives a reload (the trace is read in the browser from the API). */
 export default async function TracePage({ params }: Params) {
-  const id = correlationIdFromParam((await params).correlationId);
+  const raw = (await params).correlationId;
+  await requireSignedIn(`/traces/${encodeURIComponent(correlationIdFromParam(raw))}`);
+  const id = correlationIdFromParam(raw);
   const validation = validateCorrelationId(id);
   return (
     <div className="stack">

@@ -4,6 +4,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { AuthError, ConfidentialClientApplication, ServerError, type Configuration, type NodeAuthOptions } from '@azure/msal-node';
 import { SourceError } from '../source-error';
+import { entraAuthorityOptions, entraEndpoints } from './entra-authority';
 import type { TokenProvider } from './token-provider';
 
 // The credential idlens itself uses for ARM and Graph: an Entra ID confidential client built from
@@ -68,7 +69,7 @@ export class EntraCredential implements TokenProvider {
 
   /** Where the token POST goes: `{AZURE_AUTHORITY_HOST}{tenant}/oauth2/v2.0/token`. */
   get tokenEndpoint(): string {
-    return `${this.authorityBase}${this.options.tenantId}/oauth2/v2.0/token`;
+    return entraEndpoints(this.authorityBase, this.options.tenantId).tokenEndpoint;
   }
 
   async getToken(scope: string): Promise<string> {
@@ -103,37 +104,25 @@ export class EntraCredential implements TokenProvider {
 
   private async buildApplication(): Promise<ConfidentialClientApplication> {
     const { tenantId, clientId } = this.options;
-    const host = new URL(this.authorityBase).host;
-    const auth: NodeAuthOptions = {
-      clientId,
-      // msal-node insists on an https authority. Its host and tenant only key msal's cache; the
-      // requests go to the endpoints of `authorityMetadata` below, which are built from
-      // AZURE_AUTHORITY_HOST exactly as given. Passing the metadata (with the host in
-      // knownAuthorities) means msal makes no instance-discovery or openid-configuration call,
-      // and it is how the same production code reaches a sovereign cloud or a plain-http
-      // loopback stand-in in tests.
-      authority: `https://${host}/${tenantId}`,
-      knownAuthorities: [host],
-      authorityMetadata: JSON.stringify({
-        token_endpoint: this.tokenEndpoint,
-        issuer: `${this.authorityBase}${tenantId}/v2.0`,
-        authorization_endpoint: `${this.authorityBase}${tenantId}/oauth2/v2.0/authorize`,
-        end_session_endpoint: `${this.authorityBase}${tenantId}/oauth2/v2.0/logout`,
-        jwks_uri: `${this.authorityBase}${tenantId}/discovery/v2.0/keys`,
-      }),
+    const configuration: Configuration = {
+      auth: { clientId, ...entraAuthorityOptions(this.authorityBase, tenantId), ...(await this.msalClientCredential()) },
     };
+    return new ConfidentialClientApplication(configuration);
+  }
+
+  /**
+   * How this client proves itself to Entra, as msal-node options (also used by the sign-in client,
+   * which builds its own application per sign-in).
+   */
+  async msalClientCredential(): Promise<Pick<NodeAuthOptions, 'clientAssertion' | 'clientSecret' | 'clientCertificate'>> {
     if (this.kind === 'workload-identity') {
       // Called by msal for every token request it sends (cached tokens need none). The file is
       // read each time because the kubelet rotates it: a copy kept from start-up expires and
       // Entra answers AADSTS700024.
-      auth.clientAssertion = () => this.readFederatedToken();
-    } else if (this.kind === 'client-secret') {
-      auth.clientSecret = this.options.clientSecret;
-    } else {
-      auth.clientCertificate = await this.readCertificate();
+      return { clientAssertion: () => this.readFederatedToken() };
     }
-    const configuration: Configuration = { auth };
-    return new ConfidentialClientApplication(configuration);
+    if (this.kind === 'client-secret') return { clientSecret: this.options.clientSecret };
+    return { clientCertificate: await this.readCertificate() };
   }
 
   private async readFederatedToken(): Promise<string> {
@@ -181,7 +170,7 @@ export class EntraCredential implements TokenProvider {
   }
 
   /** Turns whatever msal threw into a SourceError that says what failed and what to do. */
-  private explain(error: unknown, scope: string): SourceError {
+  explain(error: unknown, scope: string): SourceError {
     if (error instanceof SourceError) return error;
     const who = `client ${this.options.clientId} in tenant ${this.options.tenantId} (${this.kind} credential)`;
     if (error instanceof AuthError) {

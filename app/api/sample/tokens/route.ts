@@ -1,17 +1,14 @@
 import { getConfig } from '@/lib/config';
 import { mintSampleTokens } from '@/lib/sample/tokens';
-import { errorResponse, jsonResponse, toResponse } from '@/lib/server/responses';
+import { route } from '@/lib/server/auth/guard';
+import { errorResponse, jsonResponse } from '@/lib/server/responses';
 
 // Fresh tokens of the built-in sample world, signed with the keys its JWKS publish. They exist only
 // when the sample cluster is configured: elsewhere they would verify against nothing.
-export async function GET(): Promise<Response> {
-  try {
-    const cluster = getConfig().IDLENS_CLUSTER;
-    if (cluster.kind !== 'mode' || cluster.mode !== 'sample') {
-      return errorResponse(404, 'not-sample', 'Sample tokens exist only with the built-in sample environment (IDLENS_CLUSTER=sample).');
-    }
-    return jsonResponse({ tokens: await mintSampleTokens(new Date()) });
-  } catch (error) {
-    return toResponse(error);
+export const GET = route(async () => {
+  const cluster = getConfig().IDLENS_CLUSTER;
+  if (cluster.kind !== 'mode' || cluster.mode !== 'sample') {
+    return errorResponse(404, 'not-sample', 'Sample tokens exist only with the built-in sample environment (IDLENS_CLUSTER=sample).');
   }
-}
+  return jsonResponse({ tokens: await mintSampleTokens(new Date()) });
+});

@@ -1,20 +1,17 @@
-import { errorResponse, jsonResponse, toResponse } from '@/lib/server/responses';
+import { route } from '@/lib/server/auth/guard';
+import { errorResponse, jsonResponse } from '@/lib/server/responses';
 import { findTrace } from '@/lib/server/traces';
 import { validateCorrelationId } from '@/lib/traces/correlate';
 
-export async function GET(_request: Request, context: { params: Promise<{ correlationId: string }> }): Promise<Response> {
-  const { correlationId } = await context.params;
+export const GET = route<{ correlationId: string }>(async (_request, { params }) => {
+  const { correlationId } = params;
   const validation = validateCorrelationId(correlationId);
   if (!validation.ok) return errorResponse(400, 'bad-correlation-id', validation.reason);
-  try {
-    const lookup = await findTrace(correlationId);
-    if (!lookup.found) {
-      const failed = lookup.sources.filter((s) => !s.ok);
-      const why = failed.length ? ` (${failed.length} of ${lookup.sources.length} log sources failed: ${failed.map((s) => `${s.source}: ${s.error?.message}`).join('; ')})` : '';
-      return errorResponse(404, 'trace-not-found', `No log line carries the correlation ID ${correlationId}${why}.`);
-    }
-    return jsonResponse(lookup.trace);
-  } catch (error) {
-    return toResponse(error);
+  const lookup = await findTrace(correlationId);
+  if (!lookup.found) {
+    const failed = lookup.sources.filter((s) => !s.ok);
+    const why = failed.length ? ` (${failed.length} of ${lookup.sources.length} log sources failed: ${failed.map((s) => `${s.source}: ${s.error?.message}`).join('; ')})` : '';
+    return errorResponse(404, 'trace-not-found', `No log line carries the correlation ID ${correlationId}${why}.`);
   }
-}
+  return jsonResponse(lookup.trace);
+});

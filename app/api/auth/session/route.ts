@@ -1,0 +1,5 @@
+import { route } from '@/lib/server/auth/guard';
+import { describePrincipal } from '@/lib/server/auth/sign-in-flow';
+import { jsonResponse } from '@/lib/server/responses';
+
+export const GET = route((_request, { principal }) => jsonResponse({ user: describePrincipal(principal) }));

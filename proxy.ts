@@ -1,0 +1,42 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { getConfig } from '@/lib/config';
+import { authenticate } from '@/lib/server/auth/authenticate';
+import { contentSecurityPolicy, newNonce } from '@/lib/server/csp';
+
+// Next.js's proxy (formerly middleware) runs before every page: it puts a fresh nonce into the
+// Content-Security-Policy (Next.js reads it from the request header and stamps its scripts) and
+// sends visitors without a session to /signin early. It is a convenience, not the access check:
+// every page and route handler checks for itself (lib/server/auth/page.ts, lib/server/auth/guard.ts).
+
+const PUBLIC_PAGES = new Set(['/signin']);
+
+export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const config = getConfig();
+  const nonce = newNonce();
+  const authorityOrigin = new URL(config.AZURE_AUTHORITY_HOST).origin;
+  const csp = contentSecurityPolicy(nonce, { formTargets: config.IDLENS_AUTH === 'entra' ? [authorityOrigin] : [] });
+  const { pathname, search } = request.nextUrl;
+
+  if (config.IDLENS_AUTH && !PUBLIC_PAGES.has(pathname) && !pathname.startsWith('/api/')) {
+    const auth = await authenticate(request.headers, config);
+    if (!auth.ok) {
+      const target = new URL('/signin', request.url);
+      target.searchParams.set('returnTo', `${pathname}${search}`);
+      const response = NextResponse.redirect(target, 303);
+      response.headers.set('cache-control', 'private, no-store');
+      return response;
+    }
+  }
+
+  const headers = new Headers(request.headers);
+  headers.set('x-nonce', nonce);
+  headers.set('content-security-policy', csp);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set('content-security-policy', csp);
+  return response;
+}
+
+export const config = {
+  // Pages only: not the API (handlers answer JSON themselves), not static files.
+  matcher: [{ source: '/((?!api/|_next/static|_next/image|favicon.ico|screenshots/).*)' }],
+};
