@@ -19,7 +19,9 @@ export interface RunningServer {
  * over a clean environment, and waits until it answers. Started through node directly, not npx:
  * killing npx would orphan next-server, which keeps the port.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export type ServerEnv = Record<string, string> | ((url: string) => Record<string, string>);
+
+export async function startServer(env: ServerEnv = {}): Promise<RunningServer> {
   if (!existsSync(join(repoRoot, '.next', 'BUILD_ID'))) {
     throw new Error('No production build: run `npm run build` first (npm test does it for you).');
   }
@@ -30,8 +32,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 }
 
 /** The server on a free loopback port, with `env` over a clean environment; output collected. */
-async function spawnNextStart(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+async function spawnNextStart(envOrFactory: ServerEnv): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const port = await freePort();
+  // A function gets the server's own URL first (IDLENS_PUBLIC_URL and the like need it).
+  const env = typeof envOrFactory === 'function' ? envOrFactory(`http://127.0.0.1:${port}`) : envOrFactory;
   // idlens's own HTTP entry (npm start, the container): it validates the configuration and binds.
   const child = spawn(process.execPath, [join(repoRoot, 'lib/server/main.mjs')], {
     cwd: repoRoot,
@@ -70,7 +74,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
-export async function startServerExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export async function startServerExpectingFailure(env: ServerEnv): Promise<{ code: number | null; output: string }> {
   const { child, output } = await spawnNextStart(env);
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));

@@ -123,6 +123,8 @@ export async function completeSignIn(settings: SignInSettings, query: URLSearchP
       redirectUri: settings.redirectUri,
       codeVerifier: pending.codeVerifier,
       state: pending.state,
+      // msal checks the ID token's nonce against it (and rejects an ID token with a nonce otherwise).
+      nonce: pending.nonce,
     });
     claims = (result.idTokenClaims ?? {}) as Record<string, unknown>;
   } catch (error) {

@@ -48,6 +48,7 @@ async function guard<P>(request: Request, params: P, handler: Handler<P>, access
       response = errorResponse(401, 'unauthenticated', auth.reason);
     } else {
       const principal = auth.ok ? auth.principal : undefined;
+      log.trace('route', { method: request.method, path: new URL(request.url).pathname, user: principal?.id });
       response = await handler(request, { principal: principal!, requestId, log, params });
     }
   } catch (error) {
