@@ -88,3 +88,11 @@ export function parseFlowSearch(source: ParamSource): FlowSearch {
 export function flowHref(search: FlowSearch = {}): string {
   return withQuery('/flow', [['sa', search.sa]]);
 }
+
+/**
+ * A decoded path segment that names a path rather than an ID (`..%2f..%2fetc%2fpasswd`): no
+ * correlation ID holds a slash, so such a segment is answered 404 like any path that does not exist.
+ */
+export function isPathLikeSegment(decoded: string): boolean {
+  return decoded.includes('/') || decoded.includes('\\');
+}

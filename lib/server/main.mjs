@@ -45,6 +45,12 @@ await app.prepare();
 const handle = app.getRequestHandler();
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+// No API takes more than 64 KiB; anything declaring over 1 MiB is refused before Next.js reads it
+// (routes enforce their own, smaller limits while streaming, also for chunked bodies).
+const MAX_BODY_BYTES = 1024 * 1024;
+// No path of idlens holds an encoded slash or backslash, or a `..` segment (plain or encoded):
+// such a request is a traversal probe and gets a 404 before any routing.
+const TRAVERSAL = /%2f|%5c|(?:^|\/|%2f)(?:\.|%2e){2}(?:\/|%2f|%5c|$)/i;
 
 const server = createServer((req, res) => {
   const started = process.hrtime.bigint();
@@ -53,6 +59,17 @@ const server = createServer((req, res) => {
   req.headers['x-request-id'] = requestId;
   req.headers['x-idlens-peer'] = `${peerSecret} ${req.socket.remoteAddress ?? ''}`;
   res.setHeader('x-request-id', requestId);
+  if (TRAVERSAL.test((req.url ?? '').split('?')[0] ?? '')) {
+    res.writeHead(404, { 'content-type': 'application/json', 'cache-control': 'private, no-store' });
+    res.end(JSON.stringify({ error: { code: 'not-found', message: 'There is nothing at this path.' } }));
+    return;
+  }
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+    res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+    res.end(JSON.stringify({ error: { code: 'payload-too-large', message: `The request body is over ${MAX_BODY_BYTES / 1024} KiB.` } }));
+    req.resume();
+    return;
+  }
   res.once('finish', () => {
     const path = (req.url ?? '').split('?')[0];
     log(res.statusCode >= 500 ? 'warn' : 'info', 'request', {

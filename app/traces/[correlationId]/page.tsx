@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { TraceDetail } from '@/components/traces/trace-detail';
-import { correlationIdFromParam, tracesHref } from '@/lib/api/trace-search-params';
+import { notFound } from 'next/navigation';
+import { correlationIdFromParam, isPathLikeSegment, tracesHref } from '@/lib/api/trace-search-params';
 import { validateCorrelationId } from '@/lib/traces/correlate';
 import { escapeControlChars } from '@/lib/traces/mask';
 import { requireSignedIn } from '@/lib/server/auth/page';
@@ -17,6 +18,7 @@ export default async function TracePage({ params }: Params) {
   const raw = (await params).correlationId;
   await requireSignedIn(`/traces/${encodeURIComponent(correlationIdFromParam(raw))}`);
   const id = correlationIdFromParam(raw);
+  if (isPathLikeSegment(id)) notFound();
   const validation = validateCorrelationId(id);
   return (
     <div className="stack">

@@ -1,3 +1,4 @@
+import { correlationIdFromParam, isPathLikeSegment } from '@/lib/api/trace-search-params';
 import { route } from '@/lib/server/auth/guard';
 import { errorResponse, jsonResponse } from '@/lib/server/responses';
 import { findTrace } from '@/lib/server/traces';
@@ -5,6 +6,7 @@ import { validateCorrelationId } from '@/lib/traces/correlate';
 
 export const GET = route<{ correlationId: string }>(async (_request, { params }) => {
   const { correlationId } = params;
+  if (isPathLikeSegment(correlationIdFromParam(correlationId))) return errorResponse(404, 'not-found', 'There is no such trace path.');
   const validation = validateCorrelationId(correlationId);
   if (!validation.ok) return errorResponse(400, 'bad-correlation-id', validation.reason);
   const lookup = await findTrace(correlationId);
