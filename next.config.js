@@ -18,6 +18,7 @@ module.exports = async (phase) => {
   return {
     reactStrictMode: true,
     poweredByHeader: false,
+    output: 'standalone', // the container image runs .next/standalone/server.js (Dockerfile)
     // client-node 1.x is ESM-only with Node-specific dependencies: load it from node_modules at run time.
     serverExternalPackages: ['@kubernetes/client-node', '@azure/msal-node', 'better-sqlite3'], // better-sqlite3: native addon
     typescript: { ignoreBuildErrors: false },

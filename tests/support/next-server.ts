@@ -24,29 +24,69 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     throw new Error('No production build: run `npm run build` first (npm test does it for you).');
   }
   const { child, port, output } = await spawnNextStart(env);
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(child, url, output);
+  return runningServer(child, `http://127.0.0.1:${port}`, output, 'next start');
+}
+
+export interface StandaloneOptions {
+  /** What node runs, relative to `dir` (default `server.js`, the standalone output's server). */
+  args?: string[];
+  /** Run as this user and group (only possible when the tests run as root), like the image's `USER`. */
+  uid?: number;
+  gid?: number;
+}
+
+/**
+ * Starts a Next.js standalone directory the way the container image does (`node server.js` with
+ * `HOSTNAME` and `PORT`), with `env` over a clean environment, bound to a free loopback port
+ * whatever `env` says about HOSTNAME and PORT.
+ */
+export async function startStandaloneServer(dir: string, env: Record<string, string> = {}, options: StandaloneOptions = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const { child, output } = spawnCollecting(options.args ?? ['server.js'], {
+    cwd: dir,
+    env: { ...cleanEnv(), ...env, HOSTNAME: '127.0.0.1', PORT: String(port) },
+    uid: options.uid,
+    gid: options.gid,
+  });
+  return runningServer(child, `http://127.0.0.1:${port}`, output, 'node server.js');
+}
+
+const cleanEnv = (): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '/tmp',
+  NODE_ENV: 'production',
+  NEXT_TELEMETRY_DISABLED: '1',
+});
+
+async function runningServer(child: ChildProcess, url: string, output: () => string, what: string): Promise<RunningServer> {
+  await waitUntilReady(child, url, output, what);
   return { url, pid: child.pid, output, stop: () => stopChild(child) };
+}
+
+/** Runs node with `args`, output collected. */
+function spawnCollecting(args: string[], options: { cwd: string; env: Record<string, string>; uid?: number; gid?: number }): { child: ChildProcess; output: () => string } {
+  // The env always carries NODE_ENV (cleanEnv), which Next's typing of ProcessEnv requires.
+  const child = spawn(process.execPath, args, { ...options, env: options.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return { child, output: () => output };
 }
 
 /** `next start` on a free loopback port, with `env` over a clean environment; output collected. */
 async function spawnNextStart(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+  const { child, output } = spawnCollecting([join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...cleanEnv(), ...env },
   });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  return { child, port, output: () => output };
+  return { child, port, output };
 }
 
-async function waitUntilReady(child: ChildProcess, url: string, output: () => string): Promise<void> {
+async function waitUntilReady(child: ChildProcess, url: string, output: () => string, what: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${output()}`);
     try {
       const response = await fetch(`${url}/api/health`);
       if (response.status < 500 || response.status === 503) return;
@@ -56,7 +96,7 @@ async function waitUntilReady(child: ChildProcess, url: string, output: () => st
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill('SIGKILL');
-  throw new Error(`next start did not answer within 60 s:\n${output()}`);
+  throw new Error(`${what} did not answer within 60 s:\n${output()}`);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
