@@ -22,8 +22,10 @@ module.exports = async (phase) => {
   return {
     reactStrictMode: true,
     poweredByHeader: false,
+    output: 'standalone', // the container image serves .next/standalone with lib/server/main.mjs (Dockerfile)
     // client-node 1.x is ESM-only with Node-specific dependencies: load it from node_modules at run time.
-    serverExternalPackages: ['@kubernetes/client-node', '@azure/msal-node', 'better-sqlite3'], // better-sqlite3: native addon
+    // zod: lib/server/main.mjs (not bundled) validates the configuration with it, also in the image.
+    serverExternalPackages: ['@kubernetes/client-node', '@azure/msal-node', 'better-sqlite3', 'zod'], // better-sqlite3: native addon
     typescript: { ignoreBuildErrors: false },
     // No image optimisation endpoint: /_next/image must not fetch URLs for anyone.
     images: { unoptimized: true, remotePatterns: [], localPatterns: [] },

@@ -26,32 +26,71 @@ export async function startServer(env: ServerEnv = {}): Promise<RunningServer> {
     throw new Error('No production build: run `npm run build` first (npm test does it for you).');
   }
   const { child, port, output } = await spawnNextStart(env);
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(child, url, output);
+  return runningServer(child, `http://127.0.0.1:${port}`, output, 'lib/server/main.mjs');
+}
+
+export interface StandaloneOptions {
+  /** What node runs, relative to `dir` (default `server.js`, the standalone output's server). */
+  args?: string[];
+  /** Run as this user and group (only possible when the tests run as root), like the image's `USER`. */
+  uid?: number;
+  gid?: number;
+}
+
+/**
+ * Starts a Next.js standalone directory the way the container image does (`node server.js` with
+ * `HOSTNAME` and `PORT`), with `env` over a clean environment, bound to a free loopback port
+ * whatever `env` says about HOSTNAME and PORT.
+ */
+export async function startStandaloneServer(dir: string, env: Record<string, string> = {}, options: StandaloneOptions = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const { child, output } = spawnCollecting(options.args ?? ['server.js'], {
+    cwd: dir,
+    env: { ...cleanEnv(), ...env, HOSTNAME: '127.0.0.1', IDLENS_LISTEN_HOST: '127.0.0.1', PORT: String(port) },
+    uid: options.uid,
+    gid: options.gid,
+  });
+  return runningServer(child, `http://127.0.0.1:${port}`, output, `node ${(options.args ?? ['server.js']).join(' ')}`);
+}
+
+const cleanEnv = (): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '/tmp',
+  NODE_ENV: 'production',
+  NEXT_TELEMETRY_DISABLED: '1',
+});
+
+async function runningServer(child: ChildProcess, url: string, output: () => string, what: string): Promise<RunningServer> {
+  await waitUntilReady(child, url, output, what);
   return { url, pid: child.pid, output, stop: () => stopChild(child) };
 }
 
-/** The server on a free loopback port, with `env` over a clean environment; output collected. */
+/** Runs node with `args`, output collected. */
+function spawnCollecting(args: string[], options: { cwd: string; env: Record<string, string>; uid?: number; gid?: number }): { child: ChildProcess; output: () => string } {
+  // The env always carries NODE_ENV (cleanEnv), which Next's typing of ProcessEnv requires.
+  const child = spawn(process.execPath, args, { ...options, env: options.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return { child, output: () => output };
+}
+
+/** idlens's own HTTP entry (npm start, the container) on a free loopback port, with `env` over a clean environment. */
 async function spawnNextStart(envOrFactory: ServerEnv): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const port = await freePort();
   // A function gets the server's own URL first (IDLENS_PUBLIC_URL and the like need it).
   const env = typeof envOrFactory === 'function' ? envOrFactory(`http://127.0.0.1:${port}`) : envOrFactory;
-  // idlens's own HTTP entry (npm start, the container): it validates the configuration and binds.
-  const child = spawn(process.execPath, [join(repoRoot, 'lib/server/main.mjs')], {
+  const { child, output } = spawnCollecting([join(repoRoot, 'lib/server/main.mjs')], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), ...(env.IDLENS_MODE === 'server' ? { IDLENS_LISTEN_HOST: '127.0.0.1' } : {}), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...cleanEnv(), PORT: String(port), ...(env.IDLENS_MODE === 'server' ? { IDLENS_LISTEN_HOST: '127.0.0.1' } : {}), ...env },
   });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  return { child, port, output: () => output };
+  return { child, port, output };
 }
 
-async function waitUntilReady(child: ChildProcess, url: string, output: () => string): Promise<void> {
+async function waitUntilReady(child: ChildProcess, url: string, output: () => string, what: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${output()}`);
     try {
       const response = await fetch(`${url}/api/health`);
       if (response.status < 500 || response.status === 503) return;
@@ -61,7 +100,7 @@ async function waitUntilReady(child: ChildProcess, url: string, output: () => st
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill('SIGKILL');
-  throw new Error(`the server did not answer within 60 s:\n${output()}`);
+  throw new Error(`${what} did not answer within 60 s:\n${output()}`);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
