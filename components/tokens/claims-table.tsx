@@ -1,8 +1,9 @@
+import { claimValueText } from '@/lib/tokens/claim-text';
 import type { ClaimExplanation } from '@/lib/tokens/claims';
 
 function display(value: unknown): string {
   if (typeof value === 'string') return value;
-  return JSON.stringify(value, null, 2) ?? String(value);
+  return claimValueText(value, 2);
 }
 
 /** Claims with their meaning in plain words; values render as text, never as HTML. */

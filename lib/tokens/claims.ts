@@ -81,6 +81,13 @@ const ACR_VALUES: Record<string, string> = {
   '2': 'a certificate or a signed client assertion (managed identity and workload identity federation use this)',
 };
 
+/** `appidacr`/`azpacr` are strings ("2"); a number is read the same. Anything else is unknown. */
+function acrMeaning(value: unknown): string {
+  const key = typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  // Own keys only: `constructor` must not find Object.prototype's.
+  return key !== undefined && Object.hasOwn(ACR_VALUES, key) ? ACR_VALUES[key]! : 'unknown value';
+}
+
 function audienceMeaning(value: unknown, { type, payload }: Context): string {
   const auds = list(value);
   if (type === 'Kubernetes service account token') {
@@ -152,9 +159,9 @@ const PAYLOAD: Record<string, Meaning> = {
   jti: 'Token ID: unique per token, lets a recipient detect replays. Newer Kubernetes versions set it.',
   'kubernetes.io': 'Kubernetes-specific claims, one row each below: the namespace, service account, pod and node the token is bound to.',
   appid: 'Client ID of the application that requested the token (v1 tokens). For workload identity: the managed identity or app registration the pod acts as.',
-  appidacr: (v) => `How the client authenticated (v1): ${ACR_VALUES[String(v)] ?? 'unknown value'}.`,
+  appidacr: (v) => `How the client authenticated (v1): ${acrMeaning(v)}.`,
   azp: 'Client ID of the application that requested the token (v2 tokens). For workload identity: the managed identity or app registration the pod acts as.',
-  azpacr: (v) => `How the client authenticated (v2): ${ACR_VALUES[String(v)] ?? 'unknown value'}.`,
+  azpacr: (v) => `How the client authenticated (v2): ${acrMeaning(v)}.`,
   oid: 'Object ID of the principal in the tenant: the user, or the service principal of an app or managed identity. Stable across applications; app role assignments point at it.',
   tid: 'Tenant ID: the Entra ID directory the principal signed in to.',
   roles: (v) =>
@@ -272,5 +279,5 @@ function legacyKubernetesMeaning(name: string): string | undefined {
     'service-account.name': 'name of the service account',
     'service-account.uid': 'uid of the service account',
   };
-  return `Legacy Secret-based service-account token: ${what[field] ?? field}. These tokens never expire and cannot be used for workload identity.`;
+  return `Legacy Secret-based service-account token: ${Object.hasOwn(what, field) ? what[field] : field}. These tokens never expire and cannot be used for workload identity.`;
 }

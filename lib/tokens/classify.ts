@@ -51,7 +51,9 @@ export function issuerKind(issuer: string): IssuerKind {
   } catch {
     return { kind: 'other' };
   }
-  const cloud = ENTRA_HOSTS[url.hostname.toLowerCase()];
+  // Own keys only: a host named `constructor` or `__proto__` must not find Object.prototype's members.
+  const host = url.hostname.toLowerCase();
+  const cloud = Object.hasOwn(ENTRA_HOSTS, host) ? ENTRA_HOSTS[host] : undefined;
   if (url.protocol !== 'https:' || !cloud || url.port !== '' || url.username !== '' || url.password !== '') return { kind: 'other' };
   const [first = '', second] = url.pathname.split('/').filter(Boolean);
   const tenantId = isTenantId(first) ? first : undefined;

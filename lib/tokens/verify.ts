@@ -13,6 +13,7 @@ import {
 import { WI, type JsonWebKeySet } from '@/lib/domain/model';
 import { base64UrlToBytes } from './base64url';
 import { classifyToken, type TokenType } from './classify';
+import { claimValueText } from './claim-text';
 import { decodeToken, type DecodedToken } from './decode';
 import { describeRelative, formatDuration, formatUtc, numericDate } from './times';
 
@@ -258,7 +259,7 @@ function expiryCheck(expClaim: unknown, now: number, skew: number): Verification
     return {
       name: 'expiry',
       ok: false,
-      detail: expClaim === undefined ? 'No exp claim: the token never expires, which Entra ID and most APIs refuse.' : `exp is not a NumericDate (${JSON.stringify(expClaim)}).`,
+      detail: expClaim === undefined ? 'No exp claim: the token never expires, which Entra ID and most APIs refuse.' : `exp is not a NumericDate (${claimValueText(expClaim)}).`,
     };
   }
   const at = formatUtc(new Date(exp * 1000));
@@ -271,7 +272,7 @@ function notBeforeCheck(nbfClaim: unknown, iatClaim: unknown, now: number, skew:
   const nbf = numericDate(nbfClaim);
   const iat = numericDate(iatClaim);
   const [claim, start] = nbf !== undefined ? (['nbf', nbf] as const) : (['iat', iat] as const);
-  if (nbfClaim !== undefined && nbf === undefined) return { name: 'not-before', ok: false, detail: `nbf is not a NumericDate (${JSON.stringify(nbfClaim)}).` };
+  if (nbfClaim !== undefined && nbf === undefined) return { name: 'not-before', ok: false, detail: `nbf is not a NumericDate (${claimValueText(nbfClaim)}).` };
   if (start === undefined) return { name: 'not-before', ok: true, detail: 'No nbf or iat claim: valid from the start.' };
   const at = formatUtc(new Date(start * 1000));
   if (start > now + skew) {

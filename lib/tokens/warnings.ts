@@ -5,6 +5,7 @@
 import { WI } from '@/lib/domain/model';
 import { issuerKind, type TokenType } from './classify';
 import type { DecodedToken, JsonObject } from './decode';
+import { claimValueText } from './claim-text';
 import { describeRelative, formatDuration, formatUtc, numericDate } from './times';
 
 export type WarningSeverity = 'error' | 'warning' | 'info';
@@ -120,7 +121,7 @@ function keyUrlWarnings(header: JsonObject): TokenWarning[] {
     out.push({
       code: `${field}-present`,
       severity: 'warning',
-      message: `The header names a ${what} URL (${field}: ${JSON.stringify(header[field])}). idlens never fetches it: a token must not choose the key that verifies it, or whoever controls that URL can sign anything. Verifiers must use the issuer's published JWKS; Kubernetes and Entra ID never send ${field}.`,
+      message: `The header names a ${what} URL (${field}: ${claimValueText(header[field])}). idlens never fetches it: a token must not choose the key that verifies it, or whoever controls that URL can sign anything. Verifiers must use the issuer's published JWKS; Kubernetes and Entra ID never send ${field}.`,
     });
   }
   return out;
@@ -134,7 +135,7 @@ function timeWarnings(payload: JsonObject, type: TokenType | undefined, now: Dat
     out.push({
       code: 'time-claim-invalid',
       severity: 'error',
-      message: `${invalid.join(', ')} ${invalid.length === 1 ? 'is' : 'are'} not a number of seconds since 1970 (${invalid.map((c) => `${c}: ${JSON.stringify(payload[c])}`).join(', ')}); JWT libraries refuse the token. Whatever issued it wrote the times wrongly.`,
+      message: `${invalid.join(', ')} ${invalid.length === 1 ? 'is' : 'are'} not a number of seconds since 1970 (${invalid.map((c) => `${c}: ${claimValueText(payload[c])}`).join(', ')}); JWT libraries refuse the token. Whatever issued it wrote the times wrongly.`,
     });
   }
   const exp = numericDate(payload.exp);

@@ -193,7 +193,8 @@ export function normalizeLevel(value: unknown): LogLevel | undefined {
     return 'fatal';
   }
   const word = asText(value)?.toLowerCase();
-  return word ? LEVEL_WORDS[word] : undefined;
+  // Own keys only: `constructor` or `__proto__` must not find Object.prototype's members.
+  return word && Object.hasOwn(LEVEL_WORDS, word) ? LEVEL_WORDS[word] : undefined;
 }
 
 // ---- message -------------------------------------------------------------------------------
@@ -204,7 +205,9 @@ function renderValue(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    // JSON.parse takes thousands of nesting levels; JSON.stringify (and String() of an array)
+    // recurse and overflow the stack on them. The raw line still shows everything.
+    return `(${Array.isArray(value) ? 'an array' : 'an object'} nested too deeply to show)`;
   }
 }
 

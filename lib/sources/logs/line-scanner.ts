@@ -9,12 +9,14 @@ import { findIdOccurrence } from './id-occurrence';
 // line of the previous chunk is moved to its front, the next chunk is read right behind it, so a
 // line (or a multibyte character) straddling a chunk boundary is contiguous when it is decoded.
 // A line longer than `maxLineBytes` never grows the buffer: its first `maxLineBytes` are kept
-// aside (that is what a cut line shows), and only the last `id.length + 1` bytes travel on, enough
-// to find an ID split across the boundary and check the character before it.
+// aside (that is what a cut line shows), and only the last `id.length + 6` bytes travel on, enough
+// to find an ID split across the boundary and check what precedes it (a character, or an escape).
 
 export const MAX_LINE_BYTES = 1024 * 1024;
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
+/** Bytes kept before a possible ID in a long line: the boundary check looks back over a `\uXXXX` escape (id-occurrence.ts). */
+const LOOK_BACK = 6;
 const NL = 0x0a;
 const CR = 0x0d;
 
@@ -184,7 +186,7 @@ export class MatchingLineScanner {
     const idLength = this.id.length;
     let keepFrom: number;
     if (this.longLine) {
-      keepFrom = this.longLine.reported ? this.dataLen : Math.max(0, this.dataLen - idLength - 1);
+      keepFrom = this.longLine.reported ? this.dataLen : Math.max(0, this.dataLen - idLength - LOOK_BACK);
     } else if (this.pendingStart >= 0) {
       if (this.dataLen - this.pendingStart > this.maxLineBytes) {
         // A matching line longer than the cap: report its head now, skip the rest of it.
@@ -204,7 +206,7 @@ export class MatchingLineScanner {
         // The unfinished line outgrew the cap: keep its head aside and carry only its tail.
         const stop = cutAtCharBoundary(this.buf, lineStart, lineStart + this.maxLineBytes);
         this.longLine = { offset: this.bufOffset + lineStart, head: Buffer.from(this.buf.subarray(lineStart, stop)), reported: false };
-        keepFrom = Math.max(lineStart, this.dataLen - idLength - 1);
+        keepFrom = Math.max(lineStart, this.dataLen - idLength - LOOK_BACK);
       } else {
         keepFrom = lineStart;
       }

@@ -22,6 +22,28 @@ function isToken(c) {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2e || c === 0x5f || c === 0x2d;
 }
 
+function hexValue(c) {
+  return c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+}
+
+// Bytes read before a range position: the boundary check looks back over a \uXXXX escape.
+const BACK = 6;
+
+// An ID right after a JSON escape of a non-token character (\n \t \r \b \f, or \uXXXX of one)
+// starts a token: followsJsonEscape in id-occurrence.ts.
+function followsJsonEscape(view, f) {
+  const c = view[f - 1];
+  if (f >= 2 && view[f - 2] === 0x5c && (c === 0x6e || c === 0x74 || c === 0x72 || c === 0x62 || c === 0x66)) return true;
+  if (f < 6 || view[f - 6] !== 0x5c || view[f - 5] !== 0x75) return false;
+  let cp = 0;
+  for (let k = f - 4; k < f; k++) {
+    const d = hexValue(view[k]);
+    if (d < 0) return false;
+    cp = cp * 16 + d;
+  }
+  return !isToken(cp);
+}
+
 // Whole-token occurrences of id in [start, end), at most one per line: after a match the rest of
 // its line is skipped. A matching line that lies whole in the buffer (almost all of them: lines are
 // short next to a read) comes back as [line start, text], decoded here on the worker's core; the
@@ -36,7 +58,7 @@ function scanRange(fd, start, end, id, shared, limit, chunkBytes, maxLineBytes, 
   let skipLine = false;
   outer: while (pos < end) {
     if (Atomics.load(shared, 1) !== 0) break;
-    const winStart = pos > 0 ? pos - 1 : 0; // one byte before pos, for the boundary check
+    const winStart = Math.max(0, pos - BACK); // bytes before pos, for the boundary check
     const stopAt = Math.min(pos + chunkBytes, end); // matches must start before stopAt
     const limitIdx = stopAt - winStart;
     const want = limitIdx + L; // enough for the match and the byte after it
@@ -54,7 +76,7 @@ function scanRange(fd, start, end, id, shared, limit, chunkBytes, maxLineBytes, 
       }
       const f = view.indexOf(id, i);
       if (f === -1 || f >= limitIdx) break;
-      const before = winStart + f === 0 || !isToken(view[f - 1]);
+      const before = winStart + f === 0 || !isToken(view[f - 1]) || followsJsonEscape(view, f);
       const after = f + L >= n || !isToken(view[f + L]); // f + L >= n only at the end of the file
       if (before && after) {
         const nlBefore = f > 0 ? view.lastIndexOf(10, f - 1) : -1; // (lastIndexOf(x, -1) would search from the end)
@@ -85,7 +107,7 @@ let buffer = Buffer.alloc(0);
 parentPort.on('message', (task) => {
   let fd;
   try {
-    const need = task.chunkBytes + task.id.length + 1;
+    const need = task.chunkBytes + task.id.length + BACK;
     if (buffer.length < need) buffer = Buffer.allocUnsafe(need);
     fd = fs.openSync(task.path, 'r');
     const id = Buffer.from(task.id);

@@ -62,3 +62,23 @@ describe('containsId', () => {
     expect([...' :"/{}=\n'].some((c) => isIdTokenCode(c.charCodeAt(0)))).toBe(false);
   });
 });
+
+describe('containsId after JSON escapes (regression found by property tests)', () => {
+  // lib/traces matches these lines (the JSON value has a newline, a tab or an é before the ID), so
+  // the pre-filter must let them through; the file source used to miss all three.
+  it.each([
+    ['a newline', '{"msg":"ids:\\nabc-1"}'],
+    ['a tab', '{"msg":"id\\tabc-1"}'],
+    ['a carriage return', '{"msg":"x\\rabc-1"}'],
+    ['an ASCII-escaped é', '{"msg":"caf\\u00e9abc-1"}'],
+    ['an escaped space', '{"msg":"id\\u0020abc-1"}'],
+  ])('finds the ID right after %s', (_what, line) => {
+    expect(both(line, 'abc-1')).toBe(true);
+  });
+
+  it('still refuses an escape of a token character, and a plain letter', () => {
+    expect(both('{"msg":"\\u0078abc-1"}', 'abc-1')).toBe(false); // \u0078 is "x": xabc-1
+    expect(both('{"msg":"nabc-1"}', 'abc-1')).toBe(false);
+    expect(both('{"msg":"\\u00zzabc-1"}', 'abc-1')).toBe(false);
+  });
+});

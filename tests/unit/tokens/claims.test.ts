@@ -127,3 +127,29 @@ describe('explainClaims', () => {
     expect(byName(explainClaims(undefined, { exp: '2025-06-01' }, 'Unknown JWT'), 'exp').meaning).toContain('but is not');
   });
 });
+
+describe('explainClaims regressions found by property tests', () => {
+  const meaningOf = (claims: ClaimExplanation[], name: string) => claims.find((c) => c.name === name)?.meaning;
+
+  it('names a legacy claim field like an Object.prototype member as it is', () => {
+    // Was: "Legacy Secret-based service-account token: function Object() { [native code] }."
+    const claims = explainClaims({}, { 'kubernetes.io/serviceaccount/constructor': [] }, 'Kubernetes service account token');
+    expect(meaningOf(claims, 'kubernetes.io/serviceaccount/constructor')).toBe(
+      'Legacy Secret-based service-account token: constructor. These tokens never expire and cannot be used for workload identity.',
+    );
+  });
+
+  it('reads an appidacr or azpacr that is not a known value as unknown, whatever its type', () => {
+    // `constructor` found Object.prototype's member; `{"toString":1}` made String() throw a TypeError.
+    const meanings = [{ appidacr: 'constructor' }, { appidacr: { toString: 1 } }, { azpacr: '__proto__' }].map((payload) => {
+      const [name] = Object.keys(payload);
+      return meaningOf(explainClaims(RS256_HEADER, payload, 'Entra ID access token (v1)'), name!);
+    });
+    expect(meanings).toEqual([
+      'How the client authenticated (v1): unknown value.',
+      'How the client authenticated (v1): unknown value.',
+      'How the client authenticated (v2): unknown value.',
+    ]);
+    expect(meaningOf(explainClaims(RS256_HEADER, { appidacr: 2 }, 'Entra ID access token (v1)'), 'appidacr')).toContain('a certificate or a signed client assertion');
+  });
+});

@@ -101,3 +101,12 @@ describe('entraJwksPath', () => {
     expect(entraJwksPath(tenant)).toBeUndefined();
   });
 });
+
+describe('issuerKind regressions found by property tests', () => {
+  // URL lower-cases host names; `constructor` and `__proto__` used to find Object.prototype's
+  // members in the Entra host table, so such an issuer passed for Entra ID (cloud: a function).
+  it.each([`https://__proto__/${TENANT_ID}/`, `https://constructor/${TENANT_ID}/v2.0`])('does not take %s for an Entra ID issuer', (iss) => {
+    expect(issuerKind(iss)).toEqual({ kind: 'other' });
+    expect(classifyToken(RS256_HEADER, anEntraV2Payload({ iss }))).toBe('Unknown JWT');
+  });
+});

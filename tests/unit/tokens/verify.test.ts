@@ -259,3 +259,14 @@ describe('verifyToken', () => {
     expect(check(result, 'signature').detail).toMatch(/^Signature not verified: /);
   });
 });
+
+describe('verifyToken regressions found by property tests', () => {
+  it('answers a deeply nested exp or nbf with a failed check, not a RangeError', async () => {
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const token = `${Buffer.from('{"alg":"RS256","kid":"k"}').toString('base64url')}.${Buffer.from(`{"exp":${deep},"nbf":${deep}}`).toString('base64url')}.c2ln`;
+    const result = await verifyToken(token, { now: new Date('2025-06-01T12:00:00Z') });
+    expect(result.valid).toBe(false);
+    expect(result.checks.find((c) => c.name === 'expiry')).toEqual({ name: 'expiry', ok: false, detail: 'exp is not a NumericDate ((an array nested too deeply to show)).' });
+    expect(result.checks.find((c) => c.name === 'not-before')).toEqual({ name: 'not-before', ok: false, detail: 'nbf is not a NumericDate ((an array nested too deeply to show)).' });
+  });
+});

@@ -202,3 +202,21 @@ describe('tokenWarnings', () => {
     expect(new Set(codesOf(warnings)).size).toBe(warnings.length);
   });
 });
+
+describe('tokenWarnings regressions found by property tests', () => {
+  it('describes a time claim nested too deeply for JSON.stringify instead of throwing a RangeError', () => {
+    // JSON.parse takes 10,000 levels of arrays; JSON.stringify of them overflowed the stack.
+    const depth = 10_000;
+    const token = `${base64url('{}')}.${base64url(`{"exp":${'['.repeat(depth)}${']'.repeat(depth)}}`)}.`;
+    const decoded = decodeToken(`Bearer ${token}`);
+    const warnings = tokenWarnings(decoded, 'Unknown JWT', { now: NOW });
+    expect(warnings.find((w) => w.code === 'time-claim-invalid')?.message).toContain('exp: (an array nested too deeply to show)');
+  });
+
+  it('describes a jku nested too deeply for JSON.stringify', () => {
+    const depth = 10_000;
+    const token = `${base64url(`{"alg":"RS256","kid":"k","jku":${'['.repeat(depth)}${']'.repeat(depth)}}`)}.${base64url('{}')}.c2ln`;
+    const warnings = tokenWarnings(decodeToken(token), 'Unknown JWT', { now: NOW });
+    expect(warnings.find((w) => w.code === 'jku-present')?.message).toContain('(jku: (an array nested too deeply to show))');
+  });
+});

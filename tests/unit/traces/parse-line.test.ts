@@ -240,3 +240,19 @@ describe('parseLogLine: bad input is kept, never fatal', () => {
     expect(parse('"just a string"').format).toBe('text');
   });
 });
+
+describe('parseLogLine regressions found by property tests', () => {
+  it('does not take a level named like an Object.prototype member for a level', () => {
+    // `severity=constructor` used to set level to the Object function.
+    expect(parse('severity=constructor').level).toBeUndefined();
+    expect(parse('{"level":"__proto__","msg":"x"}').level).toBeUndefined();
+  });
+
+  it('renders a message nested too deeply for JSON.stringify instead of throwing a RangeError', () => {
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const line = `2025-03-04T10:00:00.123456789Z stdout F {"@m":${deep}}`;
+    const parsed = parse(line);
+    expect(parsed.message).toBe('(an array nested too deeply to show)');
+    expect(parsed.raw).toBe(line);
+  });
+});
