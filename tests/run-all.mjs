@@ -3,6 +3,8 @@
 import { spawnSync } from 'node:child_process';
 
 const steps = [
+  // Known advisories in next / react / react-server-dom-* fail the run (tests/support/advisory-gate.mjs).
+  ['advisories', 'node', ['tests/support/advisory-gate.mjs']],
   ['lint', 'npx', ['eslint', '.']],
   ['typecheck', 'npx', ['tsc', '--noEmit']],
   ['unit', 'npx', ['vitest', 'run', '--config', 'tests/vitest.config.ts', '--project', 'unit']],
