@@ -20,7 +20,9 @@ captureConsole();
 
 const parsed = parseEnv(process.env);
 if (!parsed.ok) {
-  log('error', `idlens: invalid configuration, not starting. See README.md, "Configuration".`, { problems: parsed.problems });
+  // For the operator reading the terminal or `kubectl logs`: plain lines first, then the record.
+  process.stderr.write(`idlens: invalid configuration, not starting:\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}\nSee README.md, "Configuration".\n`);
+  log('error', 'invalid configuration, not starting', { problems: parsed.problems });
   process.exit(78); // EX_CONFIG
 }
 const config = parsed.config;

@@ -45,13 +45,21 @@ describe('sign-in with Entra ID in Chromium', () => {
 
   it('sends a visitor to sign-in, back to the page asked for, and keeps only an encrypted HttpOnly cookie', async () => {
     const page = await browser.context.newPage();
+    await page.addInitScript(() => {
+      const list: string[] = [];
+      (window as unknown as { __csp: string[] }).__csp = list;
+      document.addEventListener('securitypolicyviolation', (e) => list.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    const violations = () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
     await page.goto(`${server.url}/map?kind=serviceAccount`);
     expect(new URL(page.url()).pathname).toBe('/signin');
     expect(new URL(page.url()).searchParams.get('returnTo')).toBe('/map?kind=serviceAccount');
+    expect(await violations()).toEqual([]);
     await page.getByRole('link', { name: 'Sign in with Microsoft Entra ID' }).click();
     await page.waitForURL(`${server.url}/map?kind=serviceAccount`);
     expect(await page.getByTestId('signed-in-user').textContent()).toBe('Alice Admin');
     await page.locator('[data-testid="map-canvas"] canvas').first().waitFor({ timeout: 30_000 });
+    expect(await violations()).toEqual([]);
 
     // The token request: authorization code with the PKCE verifier, the client proved by the
     // current content of the projected token file (workload identity).
