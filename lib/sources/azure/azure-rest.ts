@@ -11,7 +11,12 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 3;
 /** Longest `Retry-After` we wait for, in seconds; a longer one fails fast as `throttled:azure`. */
 const DEFAULT_MAX_RETRY_AFTER_SECONDS = 30;
-/** Calls in flight per fan-out (FIC lists etc.): ARM allows about 5 list calls/s per subscription. */
+/**
+ * Calls in flight per fan-out (FIC lists etc.). ARM throttles reads with a token bucket per
+ * subscription and principal (250 requests, refilled at 25/s; "Understand how Azure Resource
+ * Manager throttles requests"): at ~100 ms per call, 4 in flight already exceed the refill rate
+ * once the bucket is spent, so more would only buy 429s (answered by waiting Retry-After).
+ */
 export const DEFAULT_CONCURRENCY = 4;
 /** A runaway `nextLink` chain (an upstream bug) stops here instead of looping forever. */
 const MAX_PAGES = 10_000;

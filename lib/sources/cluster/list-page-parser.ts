@@ -1,0 +1,96 @@
+import 'server-only';
+import { Worker } from 'node:worker_threads';
+import { parseListPage, type ListKind, type ParsedListPage } from './list-page';
+import type { ParseReply, ParseRequest } from './list-page-worker';
+
+// Parses Kubernetes list pages off the main thread. For 30,000 pods the pages are ~170 MB of JSON:
+// decoding, JSON.parse and the zod edge cost ~1.5 s of CPU, which on the main thread would also
+// hold up the Azure reads, the other routes and the response. One worker thread does it on
+// another core; the bytes are transferred (not copied) and only the slim items come back.
+//
+// The worker is bundled by Next (Turbopack bundles `new Worker(new URL(…, import.meta.url))`).
+// Where it cannot start (a test runner that imports the TypeScript sources directly, no loader
+// in the worker), pages are parsed in-thread with the same function, and the answer is the same.
+
+/** An idle worker is stopped after this long (its heap is ~20 MB); the next list starts a new one. */
+const IDLE_MS = 30_000;
+
+interface Pending {
+  resolve: (page: ParsedListPage) => void;
+  reject: (error: Error) => void;
+}
+
+class ParseWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Resolves true once the worker runs, false when it cannot start. */
+  readonly started: Promise<boolean>;
+
+  constructor(private readonly onGone: (w: ParseWorker) => void) {
+    this.worker = new Worker(new URL('./list-page-worker.ts', import.meta.url));
+    this.worker.unref(); // never keeps the server process alive
+    this.started = new Promise<boolean>((resolve) => {
+      this.worker.on('message', (reply: ParseReply) => {
+        if ('ready' in reply) return resolve(true);
+        const job = this.pending.get(reply.id);
+        if (!job) return;
+        this.pending.delete(reply.id);
+        if ('error' in reply) job.reject(new Error(reply.error));
+        else job.resolve(reply.page);
+        this.armIdle();
+      });
+      const gone = (error: Error) => {
+        resolve(false);
+        this.onGone(this);
+        for (const job of this.pending.values()) job.reject(error);
+        this.pending.clear();
+      };
+      this.worker.on('error', gone);
+      this.worker.on('exit', (code) => gone(new Error(`the list parsing worker exited (${code})`)));
+    });
+  }
+
+  parse(kind: ListKind, cluster: string, bytes: Uint8Array): Promise<ParsedListPage> {
+    clearTimeout(this.idleTimer);
+    const id = this.nextId++;
+    return new Promise<ParsedListPage>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      // Transfer the bytes when they own their ArrayBuffer whole (node-fetch's large bodies do); copy otherwise.
+      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+      const sent = owned ? bytes : new Uint8Array(bytes);
+      this.worker.postMessage({ id, kind, cluster, bytes: sent } satisfies ParseRequest, [sent.buffer as ArrayBuffer]);
+    });
+  }
+
+  private armIdle() {
+    if (this.pending.size) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.worker.terminate(), IDLE_MS);
+    this.idleTimer.unref();
+  }
+}
+
+let current: ParseWorker | undefined;
+/** Set once a worker failed to start: this process parses in-thread from then on. */
+let unavailable = false;
+
+/** One list page's bytes → its slim items and `continue` token, parsed in the worker when there is one. */
+export async function parseListPageBytes<K extends ListKind>(kind: K, cluster: string, bytes: Uint8Array): Promise<ParsedListPage<K>> {
+  if (!unavailable) {
+    if (!current) {
+      try {
+        current = new ParseWorker((w) => {
+          if (current === w) current = undefined;
+        });
+      } catch {
+        current = undefined; // the worker file cannot be loaded here: parse in-thread below
+      }
+    }
+    const worker = current;
+    if (worker && (await worker.started)) return (await worker.parse(kind, cluster, bytes)) as ParsedListPage<K>;
+    unavailable = true;
+  }
+  return parseListPage(kind, cluster, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+}
