@@ -2,7 +2,16 @@ import 'server-only';
 import { AADSTS_CODES } from '@/lib/domain/aadsts';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { AuthError, ConfidentialClientApplication, ServerError, type Configuration, type NodeAuthOptions } from '@azure/msal-node';
+import {
+  AuthError,
+  ConfidentialClientApplication,
+  ServerError,
+  type Configuration,
+  type INetworkModule,
+  type NetworkRequestOptions,
+  type NetworkResponse,
+  type NodeAuthOptions,
+} from '@azure/msal-node';
 import { SourceError } from '../source-error';
 import type { TokenProvider } from './token-provider';
 
@@ -43,6 +52,43 @@ function entraDescription(error: AuthError): string | undefined {
   const text = /Description: (.*?)(?: - Correlation ID:|$)/s.exec(error.errorMessage)?.[1] ?? error.errorMessage;
   const first = text.split(/\r?\n|Trace ID:/)[0]?.trim();
   return first ? first.slice(0, 300) : undefined;
+}
+
+/**
+ * msal-node's network calls with a deadline on the token POST as well: its own HttpClient bounds
+ * only GETs, so a hung Entra ID kept the socket (and msal's request) open after getToken's race gave
+ * up. Same fetch, headers and errors as msal's HttpClient (an AuthError `network_error` on failure).
+ * The deadline is a second behind getToken's, so the caller's timeout:azure always wins the race.
+ */
+class BoundedNetworkClient implements INetworkModule {
+  constructor(private readonly timeoutMs: number) {}
+
+  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+    return this.send<T>(url, 'GET', options, timeout ?? this.timeoutMs);
+  }
+
+  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    return this.send<T>(url, 'POST', options, this.timeoutMs);
+  }
+
+  private async send<T>(url: string, method: 'GET' | 'POST', options: NetworkRequestOptions | undefined, timeoutMs: number): Promise<NetworkResponse<T>> {
+    // The signal bounds the body too.
+    const signal = AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers: options?.headers, body: method === 'POST' ? (options?.body ?? '') : undefined, signal });
+    } catch (error) {
+      const timedOut = (error as Error)?.name === 'TimeoutError';
+      throw new AuthError('network_error', timedOut ? `Request timeout after ${timeoutMs / 1000} s` : `Network request failed: ${(error as Error)?.message ?? 'unknown'}`);
+    }
+    let body: T;
+    try {
+      body = (await response.json()) as T;
+    } catch (error) {
+      throw new AuthError('token_parsing_error', `Failed to parse response: ${(error as Error)?.message ?? 'unknown'}`);
+    }
+    return { headers: Object.fromEntries(response.headers), body, status: response.status };
+  }
 }
 
 export class EntraCredential implements TokenProvider {
@@ -157,7 +203,7 @@ export class EntraCredential implements TokenProvider {
     } else {
       auth.clientCertificate = await this.readCertificate();
     }
-    const configuration: Configuration = { auth };
+    const configuration: Configuration = { auth, system: { networkClient: new BoundedNetworkClient(this.timeoutMs + 1000) } };
     return new ConfidentialClientApplication(configuration);
   }
 
