@@ -81,7 +81,7 @@ async function main() {
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
     console.log(`== ${f}`);
     summarise(JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile);
-    if (process.argv[3]) copyFileSync(join(dir, f), process.argv[3]); // keep it for a closer look (e.g. Chrome DevTools)
+    if (process.argv[3]) copyFileSync(join(dir, f), `${process.argv[3]}.${f}`); // keep it for a closer look (e.g. Chrome DevTools)
   }
   await rm(dir, { recursive: true, force: true });
 }
