@@ -305,7 +305,8 @@ export async function benchIdentityMap(): Promise<Record<string, number>> {
       const b = breakdown;
       const row = (label: string, value: number) => console.log(`map: breakdown  ${label.padEnd(64)} ${String(ms(value)).padStart(8)} ms`);
       console.log(`map: the route missed its goal; where the time goes (same sources in one process, medians of 3):`);
-      row('cluster source list() (SAs ∥ pods ∥ OIDC, all stages)', b.clusterSourceMs!);
+      // tsx cannot load the parsing worker (.ts in a worker thread on Node 20): this child parses in-thread, next-server in its worker.
+      row('cluster source list() (SAs ∥ pods ∥ OIDC; parsed in-thread here)', b.clusterSourceMs!);
       row('azure source list() (ARM identities → 1000 FIC lists at 4, Graph)', b.azureSourceMs!);
       row('  of which: 1000 × msal getToken from its cache (one per ARM call)', b.azureGetToken1000Ms!);
       row('both sources in parallel (as the route)', b.bothSourcesParallelMs!);

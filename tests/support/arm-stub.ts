@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { HeldResponses } from './hanging-stub';
 import { sendJson, startStubServer, type StubServer } from './stub-server';
 
 // A loopback Azure Resource Manager speaking the documented list shapes: `{ value, nextLink }` with
@@ -21,6 +22,8 @@ export interface ArmStubOptions {
   ficDelayMs?: number;
   /** Replace the answer of a path (to simulate a changed upstream). */
   override?: (pathname: string) => unknown;
+  /** Accept every request and never answer (a hung ARM). */
+  hang?: boolean;
 }
 
 export interface ArmStub extends StubServer {
@@ -50,8 +53,10 @@ export async function startArmStub(options: ArmStubOptions): Promise<ArmStub> {
     sendJson(res, 200, { value: items.slice(start, start + pageSize), ...(next ? { nextLink: next.href } : {}) });
   };
 
+  const held = new HeldResponses();
   const server = await startStubServer(async (req, res) => {
     arrivals.push(Date.now());
+    if (options.hang) return held.hold(res);
     const url = new URL(req.url, 'http://stub');
     const path = url.pathname;
     const version = url.searchParams.get('api-version');
@@ -107,5 +112,5 @@ export async function startArmStub(options: ArmStubOptions): Promise<ArmStub> {
     sendJson(res, 404, { error: { code: 'InvalidResourceType', message: `stub: no route for ${path}?api-version=${version}` } });
   });
   base = server.url;
-  return { ...server, arrivals, maxFicCallsInFlight: () => maxInFlight };
+  return { ...held.closing(server), arrivals, maxFicCallsInFlight: () => maxInFlight };
 }

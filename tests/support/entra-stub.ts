@@ -1,3 +1,4 @@
+import { HeldResponses } from './hanging-stub';
 import { sendJson, startStubServer, type StubServer } from './stub-server';
 
 // A loopback Entra ID token endpoint: `POST /{tenant}/oauth2/v2.0/token` with a form body, as
@@ -24,10 +25,13 @@ export interface EntraStub extends StubServer {
 /** The access token the stub issues for a scope: tests check it arrives at ARM / Graph. */
 export const stubAccessToken = (scope: string, n: number) => `stub-access-token-${n}-for-${scope}`;
 
-export async function startEntraStub(tenantId: string): Promise<EntraStub> {
+/** `hang`: accept every request and never answer (Entra ID unreachable at the HTTP level). */
+export async function startEntraStub(tenantId: string, options: { hang?: boolean } = {}): Promise<EntraStub> {
   let failure: EntraError | undefined;
   let issued = 0;
+  const held = new HeldResponses();
   const server = await startStubServer((req, res) => {
+    if (options.hang) return held.hold(res);
     const url = new URL(req.url, 'http://stub');
     if (req.method !== 'POST' || url.pathname !== `/${tenantId}/oauth2/v2.0/token`) {
       return sendJson(res, 404, { error: 'not_found', error_description: `stub: no ${req.method} ${url.pathname}` });
@@ -49,7 +53,7 @@ export async function startEntraStub(tenantId: string): Promise<EntraStub> {
     sendJson(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: stubAccessToken(form.get('scope') ?? '', issued) });
   });
   return {
-    ...server,
+    ...held.closing(server),
     authorityHost: `${server.url}/`,
     tokenRequests: () => server.requests.filter((r) => r.method === 'POST').map((r) => new URLSearchParams(r.body)),
     failWith(error) {

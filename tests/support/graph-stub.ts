@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { HeldResponses } from './hanging-stub';
 import { sendJson, startStubServer, type StubServer } from './stub-server';
 
 // A loopback Microsoft Graph v1.0: applications (paged by an absolute `@odata.nextLink` carrying
@@ -17,6 +18,8 @@ export interface GraphStubOptions {
   pageSize?: number;
   /** Answer every request with 403 Authorization_RequestDenied (no Application.Read.All). */
   forbidden?: boolean;
+  /** Accept every request and never answer (a hung Microsoft Graph). */
+  hang?: boolean;
 }
 
 const graphError = (code: string, message: string) => ({
@@ -42,7 +45,9 @@ export async function startGraphStub(options: GraphStubOptions): Promise<StubSer
     });
   };
 
+  const held = new HeldResponses();
   const server = await startStubServer((req, res) => {
+    if (options.hang) return held.hold(res);
     const url = new URL(req.url, 'http://stub');
     const path = decodeURIComponent(url.pathname);
     if (!req.headers.authorization?.startsWith('Bearer ')) {
@@ -67,5 +72,5 @@ export async function startGraphStub(options: GraphStubOptions): Promise<StubSer
     sendJson(res, 404, graphError('BadRequest', `stub: no route for ${path}`));
   });
   base = server.url;
-  return server;
+  return held.closing(server);
 }

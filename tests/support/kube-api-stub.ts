@@ -1,3 +1,4 @@
+import { HeldResponses } from './hanging-stub';
 import { sendJson, startStubServer, type StubServer } from './stub-server';
 
 // A loopback Kubernetes API server speaking the documented list shapes: `limit` + `continue`
@@ -13,6 +14,8 @@ export interface KubeStubOptions {
   failWith?: number;
   /** Serialise each list page once and answer repeats from that text (benchmarks: keeps the stub's own JSON.stringify out of the timings). */
   cachePages?: boolean;
+  /** Accept every request and never answer (a hung API server). */
+  hang?: boolean;
 }
 
 export interface KubeStub extends StubServer {
@@ -25,7 +28,9 @@ function status(code: number, reason: string, message: string) {
 
 export async function startKubeStub(options: KubeStubOptions): Promise<KubeStub> {
   const pageCache = new Map<string, Buffer>();
+  const held = new HeldResponses();
   const server = await startStubServer((req, res) => {
+    if (options.hang) return held.hold(res);
     const url = new URL(req.url, 'http://stub');
     if (options.failWith === 401) return sendJson(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
     if (options.failWith === 403) {
@@ -59,7 +64,7 @@ export async function startKubeStub(options: KubeStubOptions): Promise<KubeStub>
     sendJson(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
   });
   return {
-    ...server,
+    ...held.closing(server),
     kubeconfig(contexts = ['stub']) {
       return JSON.stringify({
         apiVersion: 'v1',

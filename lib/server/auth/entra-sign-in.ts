@@ -60,6 +60,7 @@ async function application(settings: SignInSettings): Promise<ConfidentialClient
       ...entraAuthorityOptions(settings.authorityHost, settings.tenantId),
       ...(await settings.credential.msalClientCredential()),
     },
+    system: settings.credential.msalSystemOptions(),
   });
 }
 

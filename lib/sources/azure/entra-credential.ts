@@ -2,7 +2,16 @@ import 'server-only';
 import { AADSTS_CODES } from '@/lib/domain/aadsts';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { AuthError, ConfidentialClientApplication, ServerError, type Configuration, type NodeAuthOptions } from '@azure/msal-node';
+import {
+  AuthError,
+  ConfidentialClientApplication,
+  ServerError,
+  type Configuration,
+  type INetworkModule,
+  type NetworkRequestOptions,
+  type NetworkResponse,
+  type NodeAuthOptions,
+} from '@azure/msal-node';
 import { SourceError } from '../source-error';
 import { entraAuthorityOptions, entraEndpoints } from './entra-authority';
 import type { TokenProvider } from './token-provider';
@@ -28,6 +37,8 @@ export interface EntraCredentialOptions {
 export type EntraCredentialKind = 'workload-identity' | 'client-secret' | 'certificate';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** A token is acquired anew this long before it expires (msal-node's own refresh margin is 5 min). */
+const REFRESH_MARGIN_MS = 5 * 60_000;
 
 /** The AADSTS number a msal/Entra error carries, if any. */
 function aadstsCode(error: AuthError): string | undefined {
@@ -44,11 +55,54 @@ function entraDescription(error: AuthError): string | undefined {
   return first ? first.slice(0, 300) : undefined;
 }
 
+/**
+ * msal-node's network calls with a deadline on the token POST as well: its own HttpClient bounds
+ * only GETs, so a hung Entra ID kept the socket (and msal's request) open after getToken's race gave
+ * up. Same fetch, headers and errors as msal's HttpClient (an AuthError `network_error` on failure).
+ * The deadline is a second behind getToken's, so the caller's timeout:azure always wins the race.
+ */
+class BoundedNetworkClient implements INetworkModule {
+  constructor(private readonly timeoutMs: number) {}
+
+  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+    return this.send<T>(url, 'GET', options, timeout ?? this.timeoutMs);
+  }
+
+  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    return this.send<T>(url, 'POST', options, this.timeoutMs);
+  }
+
+  private async send<T>(url: string, method: 'GET' | 'POST', options: NetworkRequestOptions | undefined, timeoutMs: number): Promise<NetworkResponse<T>> {
+    // The signal bounds the body too.
+    const signal = AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers: options?.headers, body: method === 'POST' ? (options?.body ?? '') : undefined, signal });
+    } catch (error) {
+      const timedOut = (error as Error)?.name === 'TimeoutError';
+      throw new AuthError('network_error', timedOut ? `Request timeout after ${timeoutMs / 1000} s` : `Network request failed: ${(error as Error)?.message ?? 'unknown'}`);
+    }
+    let body: T;
+    try {
+      body = (await response.json()) as T;
+    } catch (error) {
+      throw new AuthError('token_parsing_error', `Failed to parse response: ${(error as Error)?.message ?? 'unknown'}`);
+    }
+    return { headers: Object.fromEntries(response.headers), body, status: response.status };
+  }
+}
+
 export class EntraCredential implements TokenProvider {
   readonly kind: EntraCredentialKind;
   private readonly timeoutMs: number;
   private readonly authorityBase: string;
   private app: Promise<ConfidentialClientApplication> | undefined;
+  /**
+   * The current token per scope (or the acquisition under way). ARM and Graph ask for one per
+   * call: 1,000 FIC lists are 1,000 lookups, and msal-node's cache lookup costs ~0.3 ms of CPU
+   * each (it rebuilds and filters its cache keys every time), ~0.3 s of the map route's main thread.
+   */
+  private readonly tokens = new Map<string, { token: Promise<string>; refreshAt: number }>();
 
   constructor(private readonly options: EntraCredentialOptions) {
     if (!options.tenantId || !options.clientId) {
@@ -73,6 +127,20 @@ export class EntraCredential implements TokenProvider {
   }
 
   async getToken(scope: string): Promise<string> {
+    const cached = this.tokens.get(scope);
+    if (cached && Date.now() < cached.refreshAt) return cached.token;
+    const entry = { token: this.acquire(scope), refreshAt: Number.POSITIVE_INFINITY };
+    this.tokens.set(scope, entry);
+    try {
+      await entry.token;
+    } catch (error) {
+      if (this.tokens.get(scope) === entry) this.tokens.delete(scope); // failures are not kept: the next call tries again
+      throw error;
+    }
+    return entry.token;
+  }
+
+  private async acquire(scope: string): Promise<string> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -86,6 +154,9 @@ export class EntraCredential implements TokenProvider {
       if (!result?.accessToken) {
         throw new SourceError('invalid-response:azure', `Entra ID at ${this.tokenEndpoint} answered the token request for ${scope} without an access token.`);
       }
+      const entry = this.tokens.get(scope);
+      // Without an expiry, ask msal again next time (its cache answers until the token is due).
+      if (entry) entry.refreshAt = result.expiresOn ? result.expiresOn.getTime() - REFRESH_MARGIN_MS : 0;
       return result.accessToken;
     } catch (error) {
       throw this.explain(error, scope);
@@ -106,8 +177,14 @@ export class EntraCredential implements TokenProvider {
     const { tenantId, clientId } = this.options;
     const configuration: Configuration = {
       auth: { clientId, ...entraAuthorityOptions(this.authorityBase, tenantId), ...(await this.msalClientCredential()) },
+      system: this.msalSystemOptions(),
     };
     return new ConfidentialClientApplication(configuration);
+  }
+
+  /** msal-node's network client with a deadline on every request (its own bounds only GETs). */
+  msalSystemOptions(): NonNullable<Configuration['system']> {
+    return { networkClient: new BoundedNetworkClient(this.timeoutMs + 1000) };
   }
 
   /**

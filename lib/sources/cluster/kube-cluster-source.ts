@@ -1,16 +1,21 @@
 import 'server-only';
-import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, OpenidApi, ServerConfiguration, WellKnownApi } from '@kubernetes/client-node';
-import { z } from 'zod';
-import type { ClusterInfo, ClusterSnapshot, JsonWebKeySet, Pod, ServiceAccount } from '@/lib/domain/model';
+import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, ServerConfiguration } from '@kubernetes/client-node';
+import type { ClusterInfo, ClusterSnapshot, JsonWebKeySet } from '@/lib/domain/model';
 import { SourceError } from '../source-error';
 import type { ClusterSource } from './cluster-source';
-import { jwksDocument, openIdConfiguration, podObject, serviceAccountObject, toPod, toServiceAccount } from './kube-objects';
+import { jwksDocument, openIdConfiguration } from './kube-objects';
+import { continueTokenAhead, type ListItem, type ListKind, type ParsedListPage } from './list-page';
+import { parseListPageBytes } from './list-page-parser';
 
 // Live clusters through @kubernetes/client-node: kubeconfig contexts (several = several clusters)
 // or the in-cluster service account. Lists are read in pages (`limit` + `continue`) so that a
 // cluster of 50,000 pods never arrives as one giant response.
 
 export const KUBE_PAGE_SIZE = 500;
+/** Upper bound of one request to the API server (headers and body), in ms: a hung server fails the read instead of holding it. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** Pages downloaded ahead of their parse, at most (a pod page is ~2.7 MB in the benchmark). */
+const PAGES_IN_PARSE = 6;
 
 export interface KubeClusterOptions {
   mode: 'kubeconfig' | 'in-cluster';
@@ -19,24 +24,28 @@ export interface KubeClusterOptions {
   /** Path of the kubeconfig file(s); undefined = the standard loading rules (KUBECONFIG, ~/.kube/config). */
   kubeconfigText?: string;
   pageSize?: number;
+  /** Per request; default 30 s (as ARM and Graph calls). */
+  timeoutMs?: number;
 }
 
 interface ClusterClient {
   name: string;
   kc: KubeConfig;
+  /** The API server's URL, for messages. */
+  url: string;
   /** The cluster's API server URL, as client-node's generated clients address it. */
   server: ServerConfiguration<Record<string, string>>;
-  wellKnown: WellKnownApi;
-  openid: OpenidApi;
 }
 
 export class KubeClusterSource implements ClusterSource {
   readonly mode: string;
   private readonly pageSize: number;
+  private readonly timeoutMs: number;
 
   constructor(private readonly options: KubeClusterOptions) {
     this.mode = options.mode;
     this.pageSize = options.pageSize ?? KUBE_PAGE_SIZE;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   /** Builds one client per context; a kubeconfig that does not parse or names a missing context fails clearly. */
@@ -69,7 +78,7 @@ export class KubeClusterSource implements ClusterSource {
   private client(kc: KubeConfig, name: string): ClusterClient {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new SourceError('config:cluster', `The kubeconfig context "${name}" names no cluster. Check it with \`kubectl config view\`.`);
-    return { name, kc, server: new ServerConfiguration(cluster.server, {}), wellKnown: kc.makeApiClient(WellKnownApi), openid: kc.makeApiClient(OpenidApi) };
+    return { name, kc, url: cluster.server, server: new ServerConfiguration(cluster.server, {}) };
   }
 
   async list(): Promise<ClusterSnapshot> {
@@ -93,79 +102,106 @@ export class KubeClusterSource implements ClusterSource {
 
   private async readCluster(client: ClusterClient) {
     const [serviceAccounts, pods, oidc] = await Promise.all([
-      this.readAllPages(client, 'serviceaccounts', async (cont) => {
-        const page = await this.listPage(client, '/api/v1/serviceaccounts', cont);
-        return { items: page.items.map((o) => toServiceAccount(client.name, serviceAccountObject.parse(o))), next: page.next };
-      }),
-      this.readAllPages(client, 'pods', async (cont) => {
-        const page = await this.listPage(client, '/api/v1/pods', cont);
-        return { items: page.items.map((o) => toPod(client.name, podObject.parse(o))), next: page.next };
-      }),
+      this.readList(client, 'serviceaccounts'),
+      this.readList(client, 'pods'),
       this.readOidc(client).then(
         (info) => ({ info, missing: [] as string[] }),
         (error: unknown) => ({ info: { name: client.name } as ClusterInfo, missing: [`${client.name}: OIDC discovery (${(error as Error).message})`] }),
       ),
     ]);
-    return { info: oidc.info, serviceAccounts: serviceAccounts as ServiceAccount[], pods: pods as Pod[], missing: oidc.missing };
+    return { info: oidc.info, serviceAccounts, pods, missing: oidc.missing };
   }
 
   /**
-   * GET one page of a list of all namespaces through client-node's own HTTP stack (the same URL,
-   * kubeconfig authentication, TLS agent and node-fetch as `CoreV1Api.list…ForAllNamespaces`), but
+   * Every page of a list of all namespaces (`limit` + `continue`). The pages are sequential (each
+   * names the next), but a page's head already names its token (list-page.ts), so the next page is
+   * requested as soon as this one has arrived, while this one is parsed in a worker
+   * (list-page-parser.ts): downloads follow one another and parsing keeps up beside them. At most
+   * PAGES_IN_PARSE pages wait for their parse. Only the slim items are kept, never a raw page.
+   * The parsed `metadata.continue` decides: a page whose head said otherwise (never seen from an
+   * API server) is read again from there, one page after another.
+   */
+  private async readList<K extends ListKind>(client: ClusterClient, kind: K): Promise<Array<ListItem<K>>> {
+    const path = `/api/v1/${kind}`;
+    const fetchPage = (cont: string | undefined) => this.get(client, path, { limit: String(this.pageSize), ...(cont ? { continue: cont } : {}) }, `listing ${kind}`);
+    const all: Array<ListItem<K>> = [];
+    try {
+      let cont: string | undefined;
+      do {
+        // One run of pages read ahead by their heads: [token asked for the page, its parse].
+        const run: Array<{ asked: string | undefined; parse: Promise<ParsedListPage<K>> }> = [];
+        let next: string | undefined = cont;
+        let done = 0;
+        for (;;) {
+          const bytes = await fetchPage(next);
+          const parse = parseListPageBytes(kind, client.name, bytes);
+          parse.catch(() => undefined); // awaited below; a failure before then must not be unhandled
+          run.push({ asked: next, parse });
+          const ahead = continueTokenAhead(bytes);
+          if (ahead === null) {
+            next = (await parse).next; // the head does not say: wait for this page's parse
+          } else {
+            next = ahead;
+          }
+          if (!next) break;
+          if (run.length - done >= PAGES_IN_PARSE) await run[done++]!.parse;
+        }
+        // Keep the pages in order up to the first whose parsed token differs from what was asked next.
+        cont = undefined;
+        for (let i = 0; i < run.length; i++) {
+          const page = await run[i]!.parse;
+          for (const item of page.items) all.push(item);
+          const askedNext = run[i + 1]?.asked;
+          if (page.next !== askedNext) {
+            cont = page.next; // read on from the page the API server named
+            break;
+          }
+        }
+      } while (cont);
+    } catch (error) {
+      throw kubeError(client.name, kind, error);
+    }
+    return all;
+  }
+
+  /**
+   * GET `path` through client-node's own HTTP stack (the URL, kubeconfig authentication, TLS agent
+   * and node-fetch of its generated clients), bounded by `timeoutMs` (headers and body), and
    * without its ObjectSerializer: for 30,000 pods, turning the pages into V1Pod class instances
    * with Date fields (~2.1 s) and those back into JSON for the zod edge (~2.2 s) cost ten times the
-   * transfer (~0.4 s) in `npm run bench -- map`. The zod edge reads the parsed JSON instead (and
-   * timestamps stay the API's strings, as in snapshot mode).
+   * transfer (~0.4 s) in `npm run bench -- map`. Answers the body's bytes; the zod edge reads them
+   * (and timestamps stay the API's strings, as in snapshot mode).
    */
-  private async listPage(client: ClusterClient, path: string, cont: string | undefined): Promise<{ items: unknown[]; next?: string }> {
+  private async get(client: ClusterClient, path: string, query: Record<string, string>, what: string): Promise<Buffer> {
     const request = client.server.makeRequestContext(path, HttpMethod.GET);
-    request.setQueryParam('limit', String(this.pageSize));
-    if (cont) request.setQueryParam('continue', cont);
+    for (const [name, value] of Object.entries(query)) request.setQueryParam(name, value);
     request.setHeaderParam('Accept', 'application/json');
     await client.kc.applySecurityAuthentication(request);
-    const response = await httpLibrary.send(request).toPromise();
-    const text = await response.body.text();
-    if (response.httpStatusCode < 200 || response.httpStatusCode >= 300) {
-      throw new ApiException(response.httpStatusCode, `listing ${path} failed`, text.slice(0, 2000), response.headers);
+    request.setSignal(AbortSignal.timeout(this.timeoutMs));
+    try {
+      const response = await httpLibrary.send(request).toPromise();
+      const body = await response.body.binary();
+      if (response.httpStatusCode < 200 || response.httpStatusCode >= 300) {
+        throw new ApiException(response.httpStatusCode, `${what} failed`, body.toString('utf8', 0, 2000), response.headers);
+      }
+      return body;
+    } catch (error) {
+      const name = (error as Error)?.name;
+      if (name === 'AbortError' || name === 'TimeoutError') {
+        throw new SourceError('timeout:cluster', `Cluster ${client.name} at ${client.url} did not answer GET ${path} (${what}) within ${this.timeoutMs / 1000} s. Check that the API server is healthy (kubectl get --raw /readyz) and the network path to it.`);
+      }
+      throw error;
     }
-    const page = listObject.parse(JSON.parse(text));
-    return { items: page.items ?? [], next: page.metadata?.continue || undefined };
   }
 
   private async readOidc(client: ClusterClient): Promise<ClusterInfo> {
-    const discovery = openIdConfiguration.parse(parseJsonText(await client.wellKnown.getServiceAccountIssuerOpenIDConfiguration()));
-    const jwks = jwksDocument.parse(parseJsonText(await client.openid.getServiceAccountIssuerOpenIDKeyset()));
+    const discovery = openIdConfiguration.parse(JSON.parse((await this.get(client, '/.well-known/openid-configuration', {}, 'OIDC discovery')).toString('utf8')));
+    const jwks = jwksDocument.parse(JSON.parse((await this.get(client, '/openid/v1/jwks', {}, 'reading the JWKS')).toString('utf8')));
     return { name: client.name, issuer: discovery.issuer, jwks: jwks as JsonWebKeySet };
-  }
-
-  private async readAllPages<T>(client: ClusterClient, resource: string, read: (cont: string | undefined) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-    const all: T[] = [];
-    let cont: string | undefined;
-    do {
-      let page: { items: T[]; next?: string };
-      try {
-        page = await read(cont);
-      } catch (error) {
-        throw kubeError(client.name, resource, error);
-      }
-      all.push(...page.items);
-      cont = page.next || undefined;
-    } while (cont);
-    return all;
   }
 }
 
 const httpLibrary = new IsomorphicFetchHttpLibrary();
-
-/** A Kubernetes List answer (`kind: PodList` …): the items are checked one by one by the callers. */
-const listObject = z.object({
-  metadata: z.object({ continue: z.string().nullish() }).nullish(),
-  items: z.array(z.unknown()).nullish(),
-});
-
-function parseJsonText(value: unknown): unknown {
-  return typeof value === 'string' ? JSON.parse(value) : value;
-}
 
 function kubeError(cluster: string, resource: string, error: unknown): SourceError {
   if (error instanceof ApiException) {

@@ -1,10 +1,10 @@
-import 'server-only';
 import { z } from 'zod';
 import type { Container, Pod, ProjectedTokenVolume, ServiceAccount } from '@/lib/domain/model';
 
 // zod at the edge for Kubernetes objects, as `kubectl get … -o json` and the API server return them.
 // Only the fields idlens reads are declared; everything else passes through unchecked (objects are
-// not `.strict()`), so a newer Kubernetes with extra fields still parses.
+// not `.strict()`), so a newer Kubernetes with extra fields still parses. Not `server-only`: it holds
+// no credentials and does no I/O, and the list parsing worker (list-page-worker.ts) loads it.
 
 const stringMap = z.record(z.string(), z.string()).nullish().transform((m) => m ?? {});
 
