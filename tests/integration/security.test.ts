@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EntraSignInStub, startEntraSignInStub } from '../support/entra-signin-stub';
 import { repoRoot, type RunningServer, startServer, startServerExpectingFailure } from '../support/next-server';
 import { signInWithFetch } from '../support/sign-in';
+import { startKubeStub, type KubeStub } from '../support/kube-api-stub';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { startStubServer, type StubServer } from '../support/stub-server';
 
 // What broke comparable dashboards, each as a test against the real server in server mode.
@@ -347,5 +350,53 @@ describe('rate limits', () => {
     expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
     expect(statuses.at(-1)).toBe(429);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('signed-in users and the data sources', () => {
+  let entra: EntraSignInStub;
+  let kube: KubeStub;
+  let server: RunningServer;
+  beforeAll(async () => {
+    entra = await startEntraSignInStub(TENANT);
+    kube = await startKubeStub({
+      serviceAccounts: [{ metadata: { name: 'checkout', namespace: 'shop', annotations: { 'azure.workload.identity/client-id': '11111111-0000-4000-8000-000000000001' } } }],
+      pods: [],
+      issuer: 'https://oidc.example/cluster/',
+      jwks: { keys: [] },
+    });
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'idlens-kube-')), 'config');
+    writeFileSync(kubeconfig, kube.kubeconfig());
+    server = await startServer(entraEnv(entra, { IDLENS_CLUSTER: 'kubeconfig', KUBECONFIG: kubeconfig }));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await Promise.all([entra?.close(), kube?.close()]);
+  });
+
+  it('reads Kubernetes with idlens’s own credential for every user, never with anything of theirs', async () => {
+    const users = [
+      { oid: '00000000-0000-4000-8000-00000000a11c', name: 'Alice', preferred_username: 'alice@contoso.example' },
+      { oid: '00000000-0000-4000-8000-0000000000b0', name: 'Bob', preferred_username: 'bob@contoso.example' },
+    ];
+    const cookies: string[] = [];
+    for (const user of users) {
+      const { cookie } = await signInWithFetch(server.url, entra, user);
+      cookies.push(cookie!);
+      const map = await fetch(`${server.url}/api/identity-map?refresh=1`, { headers: { cookie: cookie! } });
+      expect(map.status).toBe(200);
+      expect(((await map.json()) as { nodes: Array<{ id: string }> }).nodes.map((n) => n.id)).toContain('sa:shop/checkout');
+    }
+    expect(kube.requests.length).toBeGreaterThanOrEqual(4);
+    for (const request of kube.requests) {
+      expect(request.headers.authorization).toBe('Bearer stub-token');
+      const all = JSON.stringify(request.headers);
+      for (const cookie of cookies) expect(all).not.toContain(cookie.split('=')[1]!.slice(0, 40));
+      expect(all).not.toMatch(/stub-user-access-token|idlens-session/);
+    }
+    // Each sign-in redeemed its own code; no token of one user was ever refreshed or reused for another.
+    const grants = entra.tokenRequests().map((form) => form.get('grant_type'));
+    expect(grants).toEqual(['authorization_code', 'authorization_code']);
+    expect(new Set(entra.tokenRequests().map((form) => form.get('code'))).size).toBe(2);
   });
 });
