@@ -7,7 +7,7 @@ import { repoRoot, type RunningServer, startServer, startServerExpectingFailure 
 import { signInWithFetch } from '../support/sign-in';
 import { startKubeStub, type KubeStub } from '../support/kube-api-stub';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { startStubServer, type StubServer } from '../support/stub-server';
 
 // What broke comparable dashboards, each as a test against the real server in server mode.
@@ -398,5 +398,24 @@ describe('signed-in users and the data sources', () => {
     const grants = entra.tokenRequests().map((form) => form.get('grant_type'));
     expect(grants).toEqual(['authorization_code', 'authorization_code']);
     expect(new Set(entra.tokenRequests().map((form) => form.get('code'))).size).toBe(2);
+  });
+});
+
+describe('local mode', () => {
+  it('listens on 127.0.0.1 only, whatever IDLENS_LISTEN_HOST says', async () => {
+    const server = await startServer({ IDLENS_LISTEN_HOST: '0.0.0.0' });
+    try {
+      expect(server.output()).toMatch(/idlens listening on http:\/\/127\.0\.0\.1:\d+/);
+      const port = new URL(server.url).port;
+      const external = Object.values(networkInterfaces())
+        .flat()
+        .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+      // This machine has a non-loopback address; the same port there must refuse the connection.
+      expect(external, 'a non-loopback IPv4 address to probe').toBeDefined();
+      await expect(fetch(`http://${external}:${port}/api/health`)).rejects.toThrow();
+      expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
   });
 });
