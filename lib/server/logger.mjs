@@ -70,6 +70,11 @@ export function childLogger(bound) {
 /**
  * Routes console.* (Next.js's own messages, libraries) through the structured, redacted log.
  */
+// Next.js warns that `next start` does not fit `output: 'standalone'` whenever its server is made
+// programmatically with that setting; lib/server/main.mjs serves both layouts correctly, so the
+// warning would only mislead.
+const MISLEADING = [/"next start" does not work with "output: standalone"/];
+
 export function captureConsole() {
   /** @type {Array<[keyof Console, LogLevel]>} */
   const map = [
@@ -83,7 +88,9 @@ export function captureConsole() {
   for (const [method, level] of map) {
     /** @type {any} */ (console)[method] = (/** @type {unknown[]} */ ...args) => {
       const parts = args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? `${a.name}: ${a.message}\n${a.stack ?? ''}` : safeInspect(a)));
-      log(level, parts.join(' '), { source: 'console' });
+      const text = parts.join(' ');
+      if (MISLEADING.some((pattern) => pattern.test(text))) return;
+      log(level, text, { source: 'console' });
     };
   }
 }

@@ -181,6 +181,8 @@ function envOf(deployment: z.infer<typeof deploymentSchema>) {
 }
 
 describe.each([
+  // The literal command: kubectl apply --dry-run=client --validate=false -k deploy/
+  ['deploy', { placeholder: true }],
   ['deploy/base', { placeholder: true }],
   ['deploy/overlays/example', { placeholder: false }],
 ])('kubectl apply --dry-run=client -k %s', (dir, { placeholder }) => {
