@@ -109,6 +109,8 @@ describe('/map in Chromium', () => {
     // Keyboard: arrow keys move along the rows, Enter focuses that node.
     await first.focus();
     await m.page.keyboard.press('ArrowDown');
+    // The row moves focus after React re-renders: wait for it rather than read it at once.
+    await expect.poll(() => m.page.evaluate(() => document.activeElement?.textContent)).not.toBe(label);
     const next = await m.page.evaluate(() => document.activeElement?.textContent);
     await m.page.keyboard.press('Enter');
     await expect.poll(() => m.detailsTitle().textContent()).toBe(next);
