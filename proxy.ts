@@ -41,6 +41,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 }
 
 export const config = {
-  // Pages only: not the API (handlers answer JSON themselves), not static files.
-  matcher: [{ source: '/((?!api/|_next/static|_next/image|favicon.ico|screenshots/).*)' }],
+  // Everything that can render a page (the not-found page included) gets the CSP; only the API
+  // (handlers answer JSON themselves) and Next.js's hashed static files are left out.
+  matcher: [{ source: '/((?!api/|_next/static/).*)' }],
 };

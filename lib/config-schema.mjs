@@ -4,6 +4,7 @@
 // stops `next start` with a message naming the variable), and lib/config.ts uses the same schema at
 // request time. Keep it free of Next and React imports.
 import { existsSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -108,7 +109,14 @@ const optionalUrl = (/** @type {string} */ variable) =>
       }
     });
 
-const IP_OR_CIDR = /^(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9a-f:]+(?:\.\d{1,3}){0,4})(?:\/\d{1,3})?$/i;
+/** An IPv4/IPv6 address, or a CIDR range with a prefix length that fits the family. */
+const isIpOrCidr = (/** @type {string} */ entry) => {
+  const [ip, bits, ...rest] = entry.split('/');
+  const family = isIP(ip ?? '');
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+};
 
 const positiveInt = (/** @type {string} */ variable, /** @type {number} */ fallback, /** @type {number} */ min = 0) =>
   z
@@ -156,7 +164,7 @@ export const envSchema = z
       .optional()
       .transform((value, ctx) => {
         const entries = list(value);
-        const bad = entries.filter((e) => !IP_OR_CIDR.test(e));
+        const bad = entries.filter((e) => !isIpOrCidr(e));
         if (bad.length) {
           ctx.addIssue({ code: 'custom', message: `IDLENS_AUTH_PROXY_ADDRESSES: ${bad.map((b) => JSON.stringify(b)).join(', ')} is not an IP address or CIDR range` });
           return z.NEVER;

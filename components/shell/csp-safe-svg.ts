@@ -20,19 +20,27 @@ const unescapeText = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/
  * `data-csp-style` (serialised markup always quotes attribute values with ", escaping a " inside as
  * &quot;) and `<style>` blocks are removed, their CSS appended to `stylesheets`.
  */
-export function neutraliseStyles(markup: string, stylesheets: string[]): string {
+export function neutraliseStyles(markup: string, stylesheets: string[], scope?: string): string {
   return markup
     .replace(STYLE_BLOCK, (_, css: string) => {
-      if (css.trim()) stylesheets.push(unescapeText(css));
+      const text = unescapeText(css).trim();
+      // Only the library's own stylesheet (mermaid scopes every rule with `#<diagram id>`) is kept
+      // and later trusted with the nonce; any other <style> in parsed markup is dropped.
+      if (text && (scope === undefined || text.startsWith(`#${scope}`))) stylesheets.push(text);
       return '';
     })
     .replace(/(\s)style="/g, '$1data-csp-style="');
 }
 
-/** Parses `svg` and mounts it as the only child of `container`, with `stylesheets` nonce'd inside it. */
+/**
+ * Parses `svg` and mounts it as the only child of `container`, with `stylesheets` (from
+ * renderUnderCsp) nonce'd inside it.
+ */
 export function mountSvg(container: HTMLElement, svg: string, nonce: string | undefined, stylesheets: readonly string[] = []): void {
   const sheets = [...stylesheets];
-  const parsed = new DOMParser().parseFromString(neutraliseStyles(svg, sheets), 'image/svg+xml');
+  // What is left in the final SVG is kept only when it is the diagram's own (scoped by its id).
+  const scope = /<svg\b[^>]*\bid="([^"]+)"/.exec(svg)?.[1] ?? '\u0000';
+  const parsed = new DOMParser().parseFromString(neutraliseStyles(svg, sheets, scope), 'image/svg+xml');
   const root = parsed.documentElement;
   if (!root || root.localName !== 'svg' || parsed.getElementsByTagName('parsererror').length) {
     throw new Error('The diagram is not a well-formed SVG document.');
@@ -61,7 +69,7 @@ export function mountSvg(container: HTMLElement, svg: string, nonce: string | un
  * patches described above; they are undone when `work` settles. Returns the CSS of the `<style>`
  * blocks taken out of parsed markup: pass it to mountSvg.
  */
-export async function renderUnderCsp<T>(nonce: string | undefined, work: () => Promise<T>): Promise<{ result: T; stylesheets: string[] }> {
+export async function renderUnderCsp<T>(nonce: string | undefined, scope: string, work: () => Promise<T>): Promise<{ result: T; stylesheets: string[] }> {
   const stylesheets: string[] = [];
   const createElement = document.createElement;
   const createElementNS = document.createElementNS;
@@ -85,7 +93,7 @@ export async function renderUnderCsp<T>(nonce: string | undefined, work: () => P
     setAttribute.call(this, name, value);
   };
   DOMParser.prototype.parseFromString = function (this: DOMParser, markup: string, type: DOMParserSupportedType) {
-    return parseFromString.call(this, neutraliseStyles(String(markup), stylesheets), type);
+    return parseFromString.call(this, neutraliseStyles(String(markup), stylesheets, scope), type);
   } as DOMParser['parseFromString'];
   try {
     return { result: await work(), stylesheets };

@@ -37,7 +37,7 @@ export function SequenceDiagram({ source, fileName, title }: { source: string; f
           sequence: { useMaxWidth: true, wrap: true, width: 210, actorMargin: 60 },
         });
         // The page's CSP allows no inline styles: see renderUnderCsp / mountSvg.
-        const { result, stylesheets } = await renderUnderCsp(nonce, () => mermaid.render(id, source));
+        const { result, stylesheets } = await renderUnderCsp(nonce, id, () => mermaid.render(id, source));
         if (!cancelled) setRender({ state: 'rendered', svg: result.svg, stylesheets });
       } catch (error) {
         // mermaid leaves its temporary container behind when parsing fails.

@@ -87,7 +87,8 @@ export function captureConsole() {
   ];
   for (const [method, level] of map) {
     /** @type {any} */ (console)[method] = (/** @type {unknown[]} */ ...args) => {
-      const parts = args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? `${a.name}: ${a.message}\n${a.stack ?? ''}` : safeInspect(a)));
+      // Objects are redacted as objects first (secret-named keys), then as text.
+      const parts = args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? `${a.name}: ${a.message}\n${a.stack ?? ''}` : safeInspect(redactValue(a))));
       const text = parts.join(' ');
       if (MISLEADING.some((pattern) => pattern.test(text))) return;
       log(level, text, { source: 'console' });

@@ -52,6 +52,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const MAX_BODY_BYTES = 1024 * 1024;
 // No path of idlens holds an encoded slash or backslash, or a `..` segment (plain or encoded):
 // such a request is a traversal probe and gets a 404 before any routing.
+// Local mode answers only requests addressed to the loopback host: a web page that rebinds its own
+// DNS name to 127.0.0.1 would otherwise read the dashboard (and the user's clusters) through it.
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/i;
 const TRAVERSAL = /%2f|%5c|(?:^|\/|%2f)(?:\.|%2e){2}(?:\/|%2f|%5c|$)/i;
 
 const server = createServer((req, res) => {
@@ -61,6 +64,11 @@ const server = createServer((req, res) => {
   req.headers['x-request-id'] = requestId;
   req.headers['x-idlens-peer'] = `${peerSecret} ${req.socket.remoteAddress ?? ''}`;
   res.setHeader('x-request-id', requestId);
+  if (config.IDLENS_MODE === 'local' && !LOOPBACK_HOST.test(req.headers.host ?? '')) {
+    res.writeHead(421, { 'content-type': 'application/json', 'cache-control': 'private, no-store' });
+    res.end(JSON.stringify({ error: { code: 'misdirected', message: 'In local mode idlens answers only at http://localhost or http://127.0.0.1. To serve other hosts, run it in server mode with sign-in.' } }));
+    return;
+  }
   if (TRAVERSAL.test((req.url ?? '').split('?')[0] ?? '')) {
     res.writeHead(404, { 'content-type': 'application/json', 'cache-control': 'private, no-store' });
     res.end(JSON.stringify({ error: { code: 'not-found', message: 'There is nothing at this path.' } }));

@@ -146,6 +146,34 @@ describe('without a session (server mode, Entra sign-in)', () => {
     expect(callback.headers.getSetCookie().some((c) => c.startsWith('__Host-idlens-session=') && !/Max-Age=0/.test(c))).toBe(false);
   });
 
+  it('sign-out revokes the session (a copied cookie is worthless afterwards) and only from idlens itself', async () => {
+    const { cookie: mine } = await signInWithFetch(server.url, entra);
+    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null', 'sec-fetch-site': 'cross-site' }] as Array<Record<string, string>>) {
+      const crossSite = await fetch(`${server.url}/api/auth/signout`, { method: 'POST', headers: { cookie: mine!, ...headers }, redirect: 'manual' });
+      expect(crossSite.status, JSON.stringify(headers)).toBe(403);
+    }
+    expect((await fetch(`${server.url}/api/auth/session`, { headers: { cookie: mine! } })).status).toBe(200);
+    const signOut = await fetch(`${server.url}/api/auth/signout`, { method: 'POST', headers: { cookie: mine!, origin: server.url, 'sec-fetch-site': 'same-origin' }, redirect: 'manual' });
+    expect(signOut.status).toBe(303);
+    expect(signOut.headers.getSetCookie().some((c) => c.startsWith('__Host-idlens-session=;') && /Max-Age=0/.test(c))).toBe(true);
+    expect((await fetch(`${server.url}/api/auth/session`, { headers: { cookie: mine! } })).status).toBe(401);
+    // The other session is untouched.
+    expect((await fetch(`${server.url}/api/auth/session`, { headers: { cookie } })).status).toBe(200);
+  });
+
+  it('never sends the browser off-site after sign-in, whatever returnTo says', async () => {
+    for (const returnTo of ['/%09/evil.example/x', '//evil.example', '/\\evil.example', 'https://evil.example/', '/\t/evil.example']) {
+      const start = await fetch(`${server.url}/api/auth/signin?returnTo=${encodeURIComponent(returnTo)}`, { redirect: 'manual' });
+      let url = start.headers.get('location')!;
+      const cookieJar = start.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const atEntra = await fetch(url, { redirect: 'manual' });
+      url = atEntra.headers.get('location')!;
+      const back = await fetch(url, { headers: { cookie: cookieJar }, redirect: 'manual' });
+      const location = new URL(back.headers.get('location')!, server.url);
+      expect(location.origin, returnTo).toBe(server.url);
+    }
+  });
+
   it('every page redirects to sign-in, with or without the proxy, for documents and ?_rsc= requests alike', async () => {
     const list = pages();
     expect(list).toEqual(expect.arrayContaining(['/', '/map', '/tokens', '/traces', '/explain', '/flow', `/traces/${SAMPLE_TRACE}`]));
@@ -258,6 +286,13 @@ describe('without a session (server mode, Entra sign-in)', () => {
       expect(response.headers.get('cache-control'), url).toBe('private, no-store');
       expect(response.headers.get('x-content-type-options'), url).toBe('nosniff');
     }
+    for (const odd of ['/screenshots/nope', '/favicon.ico/x', '/_next/image/x', '/no-such-page']) {
+      const response = await fetch(`${server.url}${odd}`, { headers: { cookie, 'x-nonce': 'ATTACKER' } });
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp, odd).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+      expect(csp, odd).not.toContain('ATTACKER');
+      expect(await response.text(), odd).not.toContain('nonce="ATTACKER"');
+    }
     const page = await fetch(`${server.url}/map`, { headers: { cookie } });
     expect(page.status).toBe(200);
     expect(page.headers.get('x-frame-options')).toBe('DENY');
@@ -315,6 +350,11 @@ describe('behind a trusted auth proxy', () => {
     expect(response.status).toBe(200);
     expect(((await response.json()) as { user: { name: string } }).user.name).toBe('dana@contoso.example');
     expect((await fetch(`${trusted.url}/api/identity-map`)).status).toBe(401);
+    // Two values of the header (Node joins them with ", ") name nobody.
+    const twice = new Headers();
+    twice.append('x-auth-request-email', 'admin@contoso.example');
+    twice.append('x-auth-request-email', 'dana@contoso.example');
+    expect((await fetch(`${trusted.url}/api/auth/session`, { headers: twice })).status).toBe(401);
   });
 
   it('ignores the header from anywhere else, whatever forwarding headers claim', async () => {
@@ -331,25 +371,40 @@ describe('behind a trusted auth proxy', () => {
 
 describe('rate limits', () => {
   let server: RunningServer;
+  let entra: EntraSignInStub;
+  let signedIn: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ IDLENS_RATE_LIMIT_PER_MINUTE: '5' });
+    entra = await startEntraSignInStub(TENANT);
+    [server, signedIn] = await Promise.all([
+      startServer({ IDLENS_RATE_LIMIT_PER_MINUTE: '5' }),
+      startServer(entraEnv(entra, { IDLENS_RATE_LIMIT_PER_MINUTE: '3' })),
+    ]);
   });
   afterAll(async () => {
-    await server?.stop();
+    await Promise.all([server?.stop(), signedIn?.stop()]);
+    await entra?.close();
   });
 
   it('answers 429 with Retry-After once a client is over its budget', async () => {
     const statuses: number[] = [];
     let retryAfter: string | null = null;
-    // The start-up probe (GET /api/health) already took one of the 5.
     for (let i = 0; i < 6; i++) {
       const response = await fetch(`${server.url}/api/traces?limit=1`);
       statuses.push(response.status);
       if (response.status === 429) retryAfter = response.headers.get('retry-after');
     }
-    expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
-    expect(statuses.at(-1)).toBe(429);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('an anonymous flood locks out neither the health probe nor signed-in users', async () => {
+    for (let i = 0; i < 10; i++) expect((await fetch(`${signedIn.url}/api/identity-map`)).status).toBe(401);
+    for (let i = 0; i < 10; i++) expect((await fetch(`${signedIn.url}/api/health`)).status).toBe(200);
+    const { cookie } = await signInWithFetch(signedIn.url, entra);
+    expect(cookie).toBeDefined();
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await fetch(`${signedIn.url}/api/auth/session`, { headers: { cookie: cookie! } })).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
   });
 });
 
@@ -414,6 +469,17 @@ describe('local mode', () => {
       expect(external, 'a non-loopback IPv4 address to probe').toBeDefined();
       await expect(fetch(`http://${external}:${port}/api/health`)).rejects.toThrow();
       expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+      // DNS rebinding: a page of another site whose name now points at 127.0.0.1 gets nothing.
+      const { request } = await import('node:http');
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: Number(port), path: '/api/identity-map', headers: { host: `rebind.evil.example:${port}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(421);
     } finally {
       await server.stop();
     }

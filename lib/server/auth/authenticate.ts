@@ -2,6 +2,7 @@ import 'server-only';
 import { getConfig, type Config } from '@/lib/config';
 import { addressAllowed, peerAddress } from './peer';
 import { LOCAL_PRINCIPAL, type Principal } from './principal';
+import { isRevoked } from './revocations';
 import { openSession, readCookie, SESSION_COOKIE } from './session-cookie';
 
 // The one place that decides who a request is from. Every route handler and every page calls it
@@ -21,7 +22,7 @@ export async function authenticate(headers: Headers, config: Config = getConfig(
       return { ok: true, principal: LOCAL_PRINCIPAL };
     case 'entra': {
       const session = await openSession(readCookie(headers.get('cookie'), SESSION_COOKIE), config.IDLENS_SESSION_SECRET ?? '');
-      if (!session) return { ok: false, reason: 'Not signed in, or the session expired. Sign in at /signin.' };
+      if (!session || isRevoked(session.sid)) return { ok: false, reason: 'Not signed in, or the session expired. Sign in at /signin.' };
       return { ok: true, principal: session.principal, sessionId: session.sid };
     }
     case 'proxy': {
@@ -32,6 +33,8 @@ export async function authenticate(headers: Headers, config: Config = getConfig(
       }
       const user = headers.get(config.IDLENS_AUTH_PROXY_HEADER)?.trim();
       if (!user) return { ok: false, reason: `The auth proxy sent no ${config.IDLENS_AUTH_PROXY_HEADER} header.` };
+      // Repeated headers arrive joined with ", ": one user per request, or none.
+      if (user.includes(',')) return { ok: false, reason: `The request carries more than one ${config.IDLENS_AUTH_PROXY_HEADER} value.` };
       const name = user.slice(0, 256);
       return { ok: true, principal: { id: name, name, username: name, via: 'proxy' } };
     }

@@ -64,11 +64,24 @@ async function application(settings: SignInSettings): Promise<ConfidentialClient
   });
 }
 
-/** A same-site path to return to after sign-in; anything else (other hosts, `//x`, `/\x`) is `/`. */
+/**
+ * A same-origin path to return to after sign-in; anything else is `/`. Only printable ASCII is
+ * accepted (a tab or newline after the first `/` is dropped by URL parsing, turning `/\t/evil` into
+ * `//evil`), no backslash, and the result must resolve to this origin.
+ */
 export function safeReturnTo(value: string | null | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.length > 2048) return '/';
-  if (value.startsWith('/api/') || value.startsWith('/signin')) return '/';
-  return value;
+  if (!value || value.length > 2048 || !/^\/[\x21-\x7e]*$/.test(value) || value.includes('\\') || value.startsWith('//')) return '/';
+  const base = 'http://idlens.invalid';
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== base) return '/';
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (path.startsWith('/api/') || path.startsWith('/signin')) return '/';
+  return path;
 }
 
 export async function beginSignIn(settings: SignInSettings, returnTo: string): Promise<{ url: string; pending: PendingSignIn }> {

@@ -26,11 +26,15 @@ function rateLimiter(): RateLimiter {
 
 type Handler<P> = (request: Request, context: RouteContext & { params: P }) => Promise<Response> | Response;
 
-/** Who the rate limit counts against: the session, else the proxy's user, else the peer address. */
-function clientKey(headers: Headers, principal: Principal | undefined, sessionId: string | undefined): string {
-  if (sessionId) return `session:${sessionId}`;
-  if (principal && principal.via === 'proxy') return `user:${principal.id}`;
-  return `peer:${peerAddress(headers) ?? 'unknown'}`;
+/**
+ * Who the rate limit counts against: a signed-in user (all their sessions together), else the peer
+ * address for the sign-in routes (their own budget). Requests refused with 401 and the health probe
+ * take nothing from anyone's budget: an anonymous flood behind a shared ingress address must not
+ * lock signed-in users out or fail the kubelet's probe.
+ */
+function clientKey(headers: Headers, principal: Principal | undefined): string {
+  if (principal) return principal.via === 'local' ? `local:${peerAddress(headers) ?? 'unknown'}` : `user:${principal.via}:${principal.id}`;
+  return `sign-in:${peerAddress(headers) ?? 'unknown'}`;
 }
 
 async function guard<P>(request: Request, params: P, handler: Handler<P>, access: 'signed-in' | 'public'): Promise<Response> {
@@ -39,16 +43,18 @@ async function guard<P>(request: Request, params: P, handler: Handler<P>, access
   let response: Response;
   try {
     const auth = await authenticate(request.headers);
-    const decision = rateLimiter().take(clientKey(request.headers, auth.ok ? auth.principal : undefined, auth.ok ? auth.sessionId : undefined), Date.now());
-    if (!decision.allowed) {
+    const path = new URL(request.url).pathname;
+    const exempt = path === '/api/health' || (!auth.ok && access === 'signed-in');
+    const decision = exempt ? undefined : rateLimiter().take(clientKey(request.headers, auth.ok ? auth.principal : undefined), Date.now());
+    if (decision && !decision.allowed) {
       response = errorResponse(429, 'rate-limited', `Too many requests; try again in ${decision.retryAfterSeconds} s.`);
       response.headers.set('retry-after', String(decision.retryAfterSeconds));
     } else if (!auth.ok && access === 'signed-in') {
-      log.debug('unauthenticated request refused', { path: new URL(request.url).pathname, reason: auth.reason });
+      log.debug('unauthenticated request refused', { path, reason: auth.reason });
       response = errorResponse(401, 'unauthenticated', auth.reason);
     } else {
       const principal = auth.ok ? auth.principal : undefined;
-      log.trace('route', { method: request.method, path: new URL(request.url).pathname, user: principal?.id });
+      log.trace('route', { method: request.method, path, user: principal?.id });
       response = await handler(request, { principal: principal!, requestId, log, params });
     }
   } catch (error) {

@@ -3,10 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { getConfig } from '@/lib/config';
 import { beginSignIn, completeSignIn, safeReturnTo, SignInRefused, signInSettings, signOutUrl, type SignInSettings } from './entra-sign-in';
 import type { Principal } from './principal';
+import { revokeSession } from './revocations';
 import {
   clearCookieHeader,
   cookieHeader,
   openPendingSignIn,
+  openSession,
   readCookie,
   sealPendingSignIn,
   sealSession,
@@ -69,11 +71,28 @@ export async function callbackResponse(request: Request, log: { info: (m: string
   }
 }
 
-/** POST /api/auth/signout → the session cookie cleared, then Entra ID's sign-out. */
-export function signOutResponse(): Response {
+/**
+ * POST /api/auth/signout → the session revoked and its cookie cleared, then Entra ID's sign-out.
+ * Only from idlens's own pages: a cross-site form cannot sign anyone out.
+ */
+export async function signOutResponse(request: Request): Promise<Response> {
   const config = getConfig();
+  const origin = request.headers.get('origin');
+  const site = request.headers.get('sec-fetch-site');
+  const ownOrigin = new URL(config.IDLENS_PUBLIC_URL ?? request.url).origin;
+  // Browsers say where a request comes from in Sec-Fetch-Site; the Origin of a form POST is "null"
+  // under Referrer-Policy: no-referrer, so it only counts when it names an origin.
+  const crossSite = site ? site !== 'same-origin' && site !== 'none' : Boolean(origin && origin !== 'null' && origin !== ownOrigin);
+  if (crossSite) {
+    return new Response(JSON.stringify({ error: { code: 'cross-site', message: 'Sign out from idlens itself.' } }), {
+      status: 403,
+      headers: { 'content-type': 'application/json', 'cache-control': 'private, no-store' },
+    });
+  }
   const cookies = [clearCookieHeader(SESSION_COOKIE)];
   if (config.IDLENS_AUTH !== 'entra') return redirect(publicUrl('/'), cookies);
+  const session = await openSession(readCookie(request.headers.get('cookie'), SESSION_COOKIE), config.IDLENS_SESSION_SECRET!);
+  if (session) revokeSession(session.sid, session.expiresAt);
   return redirect(signOutUrl(entraSettings()), cookies);
 }
 

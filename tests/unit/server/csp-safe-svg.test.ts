@@ -11,3 +11,11 @@ describe('neutraliseStyles', () => {
     expect(out).not.toMatch(/<style|\sstyle="/);
   });
 });
+
+describe('neutraliseStyles with a scope', () => {
+  it('keeps only the stylesheet scoped to the diagram', () => {
+    const sheets: string[] = [];
+    neutraliseStyles('<svg id="m1"><style>#m1 .a{fill:red}</style><style>body{background:url(//evil)}</style></svg>', sheets, 'm1');
+    expect(sheets).toEqual(['#m1 .a{fill:red}']);
+  });
+});

@@ -76,3 +76,33 @@ describe('log', () => {
     expect(lines.join('\n')).not.toContain('eyJ');
   });
 });
+
+describe('redaction gaps found in review', () => {
+  it.each([
+    [`{"client_secret":"S3CRET","access_token":"opaqueAT123","code":"AUTHCODE1","refresh_token":"r.t"}`, ['S3CRET', 'opaqueAT123', 'AUTHCODE1', 'r.t']],
+    [`Cookie: a='q'; sess=OPAQUE_COOKIE_VALUE`, ['OPAQUE_COOKIE_VALUE']],
+    [`"cookie": "_oauth2_proxy=OPAQUE123; other=\\"x\\""`, ['OPAQUE123']],
+    [`code_verifier: abcdefVERIFIER`, ['abcdefVERIFIER']],
+    [`fetch https://user:p4ssw0rd@loki.example/api`, ['p4ssw0rd']],
+    [`x-idlens-peer: SeCrEtPeEr 10.0.0.1`, ['SeCrEtPeEr']],
+  ])('%s', (input, secrets) => {
+    const out = redactText(input);
+    for (const secret of secrets) expect(out).not.toContain(secret);
+    expect(out).toContain(REDACTED);
+  });
+
+  it('console objects are redacted by key before they become text', async () => {
+    const { captureConsole } = await import('@/lib/server/logger.mjs');
+    const lines: string[] = [];
+    setLogSink((line) => lines.push(line));
+    const saved = { ...console };
+    try {
+      captureConsole();
+      console.error({ client_secret: 'S3CRET', access_token: 'opaqueAT123', nested: { password: 'hunter2' } });
+    } finally {
+      Object.assign(console, saved);
+    }
+    expect(lines.join('\n')).not.toMatch(/S3CRET|opaqueAT123|hunter2/);
+  });
+
+});
