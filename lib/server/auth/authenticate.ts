@@ -10,7 +10,7 @@ import { openSession, readCookie, SESSION_COOKIE } from './session-cookie';
 // to redirect early: it is never the only check (CVE-2025-29927).
 
 export type Authentication =
-  | { ok: true; principal: Principal; sessionId?: string }
+  | { ok: true; principal: Principal }
   | { ok: false; reason: string };
 
 export async function authenticate(headers: Headers, config: Config = getConfig()): Promise<Authentication> {
@@ -23,7 +23,7 @@ export async function authenticate(headers: Headers, config: Config = getConfig(
     case 'entra': {
       const session = await openSession(readCookie(headers.get('cookie'), SESSION_COOKIE), config.IDLENS_SESSION_SECRET ?? '');
       if (!session || isRevoked(session.sid)) return { ok: false, reason: 'Not signed in, or the session expired. Sign in at /signin.' };
-      return { ok: true, principal: session.principal, sessionId: session.sid };
+      return { ok: true, principal: session.principal };
     }
     case 'proxy': {
       const peer = peerAddress(headers);

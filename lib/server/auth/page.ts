@@ -14,8 +14,3 @@ export async function requireSignedIn(returnTo: string): Promise<Principal> {
   return auth.principal;
 }
 
-/** The signed-in user, if any (the shell shows who is signed in). */
-export async function currentPrincipal(): Promise<Principal | undefined> {
-  const auth = await authenticate(await headers());
-  return auth.ok ? auth.principal : undefined;
-}

@@ -24,7 +24,7 @@ function keyFor(secret: string, purpose: 'session' | 'sign-in'): Uint8Array {
 
 export interface Session {
   principal: Principal;
-  /** Random session id (rate limits and logs key on it, never on the cookie). */
+  /** Random session id: what sign-out revokes (lib/server/auth/revocations.ts). */
   sid: string;
   expiresAt: Date;
 }
