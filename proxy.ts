@@ -6,7 +6,7 @@ import { contentSecurityPolicy, newNonce } from '@/lib/server/csp';
 // Next.js's proxy (formerly middleware) runs before every page: it puts a fresh nonce into the
 // Content-Security-Policy (Next.js reads it from the request header and stamps its scripts) and
 // sends visitors without a session to /signin early. It is a convenience, not the access check:
-// every page and route handler checks for itself (lib/server/auth/page.ts, lib/server/auth/guard.ts).
+// every page and route handler checks for itself (app/page-auth.ts, lib/server/auth/guard.ts).
 
 const PUBLIC_PAGES = new Set(['/signin']);
 

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { headers } from 'next/headers';
 import { AppShell } from '@/components/shell/app-shell';
 import { NonceProvider } from '@/components/shell/nonce';
-import { authenticate } from '@/lib/server/auth/authenticate';
+import { pageAuthentication } from '@/app/page-auth';
 import { Providers } from './providers';
 import './globals.css';
 
@@ -18,7 +18,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Reading the request makes every page render per request: each gets its own CSP nonce (proxy.ts).
   const requestHeaders = await headers();
   const nonce = requestHeaders.get('x-nonce') ?? undefined;
-  const auth = await authenticate(requestHeaders);
+  const auth = await pageAuthentication();
   const user = auth.ok && auth.principal.via !== 'local' ? { name: auth.principal.name, username: auth.principal.username, via: auth.principal.via } : undefined;
   return (
     <html lang="en">

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { SourceHealth } from '@/components/overview/source-health';
-import { requireSignedIn } from '@/lib/server/auth/page';
+import { requireSignedIn } from '@/app/page-auth';
 
 export default async function OverviewPage() {
   await requireSignedIn('/');

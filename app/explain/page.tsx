@@ -1,5 +1,5 @@
 import { ErrorExplainer } from '@/components/explain/error-explainer';
-import { requireSignedIn } from '@/lib/server/auth/page';
+import { requireSignedIn } from '@/app/page-auth';
 
 export const metadata = { title: 'Explain an error' };
 

@@ -1,6 +1,6 @@
 import { FlowExplorer } from '@/components/flow/flow-explorer';
 import { parseFlowSearch } from '@/lib/api/trace-search-params';
-import { requireSignedIn } from '@/lib/server/auth/page';
+import { requireSignedIn } from '@/app/page-auth';
 
 export const metadata = { title: 'Flow' };
 

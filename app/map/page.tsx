@@ -1,7 +1,7 @@
 import { Suspense } from 'react';
 import { MapPanel } from '@/components/map/map-panel';
 import { MapSkeleton } from '@/components/map/map-skeleton';
-import { requireSignedIn } from '@/lib/server/auth/page';
+import { requireSignedIn } from '@/app/page-auth';
 
 export const metadata = { title: 'Identity map' };
 

@@ -1,7 +1,7 @@
-import { cookies, headers } from 'next/headers';
+import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getConfig } from '@/lib/config';
-import { authenticate } from '@/lib/server/auth/authenticate';
+import { pageAuthentication } from '@/app/page-auth';
 import { safeReturnTo } from '@/lib/server/auth/entra-sign-in';
 import { signInErrorMessage } from '@/lib/server/auth/sign-in-flow';
 
@@ -15,8 +15,7 @@ export default async function SignInPage({ searchParams }: Props) {
   const config = getConfig();
   const params = await searchParams;
   const returnTo = safeReturnTo(first(params.returnTo));
-  const requestHeaders = await headers();
-  const auth = await authenticate(requestHeaders);
+  const auth = await pageAuthentication();
   if (auth.ok) redirect(returnTo);
   const error = first(params.error) ? (signInErrorMessage((await cookies()).toString()) ?? 'The sign-in did not complete. Try again.') : undefined;
   const signedOut = first(params['signed-out']) !== undefined;

@@ -1,5 +1,5 @@
 import { TokenDecoder } from '@/components/tokens/token-decoder';
-import { requireSignedIn } from '@/lib/server/auth/page';
+import { requireSignedIn } from '@/app/page-auth';
 
 export const metadata = { title: 'Tokens' };
 

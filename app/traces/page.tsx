@@ -1,6 +1,6 @@
 import { TracesHome } from '@/components/traces/traces-home';
 import { parseTraceSearch } from '@/lib/api/trace-search-params';
-import { requireSignedIn } from '@/lib/server/auth/page';
+import { requireSignedIn } from '@/app/page-auth';
 
 export const metadata = { title: 'Traces' };
 

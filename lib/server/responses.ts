@@ -4,7 +4,8 @@ import { ConfigError } from '@/lib/config';
 import { SourceError } from '@/lib/sources/source-error';
 
 // One way to answer errors: the contract's `{ error: { code, message } }` with a 4xx/5xx status.
-// Upstream detail goes to the server log (never a token), the client gets a safe message.
+// Upstream detail goes to the server log (the route guard logs it with the request ID; never a
+// token), the client gets a safe message.
 
 /** Data responses are per-deployment and may be sensitive: never cache them in shared caches. */
 export const NO_STORE = { 'cache-control': 'private, no-store' } as const;
@@ -37,7 +38,6 @@ export function toResponse(error: unknown): Response {
   if (error instanceof ConfigError) {
     return errorResponse(500, 'config', error.message);
   }
-  console.error('idlens: unexpected error', error instanceof Error ? error.stack : String(error));
   return errorResponse(500, 'internal', 'Unexpected server error; see the server log for details.');
 }
 

@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactsDir, type Browser, launchChromium } from '../support/chromium';
-import { type EntraSignInStub, startEntraSignInStub } from '../support/entra-signin-stub';
+import { type EntraSignInStub, entraServerEnv, startEntraSignInStub } from '../support/entra-signin-stub';
 import { type RunningServer, startServer } from '../support/next-server';
 
 // Server mode with sign-in through a loopback Entra ID (authorization code + PKCE), in Chromium,
 // at log level `trace`: afterwards no token, cookie or Authorization value is in the server's log.
 
 const TENANT = '72f988bf-0000-4000-8000-0000000000aa';
-const CLIENT = '5a1d0c3e-0000-4000-8000-0000000000bb';
 const SECRET = 'a-test-session-secret-that-is-long-enough-0123456789';
 
 describe('sign-in with Entra ID in Chromium', () => {
@@ -23,17 +22,7 @@ describe('sign-in with Entra ID in Chromium', () => {
     dir = mkdtempSync(join(tmpdir(), 'idlens-signin-'));
     writeFileSync(tokenFile(), 'projected-sa-token-v1');
     entra = await startEntraSignInStub(TENANT);
-    server = await startServer((url) => ({
-      IDLENS_MODE: 'server',
-      IDLENS_AUTH: 'entra',
-      IDLENS_PUBLIC_URL: url,
-      IDLENS_SESSION_SECRET: SECRET,
-      AZURE_TENANT_ID: TENANT,
-      AZURE_CLIENT_ID: CLIENT,
-      AZURE_FEDERATED_TOKEN_FILE: tokenFile(),
-      AZURE_AUTHORITY_HOST: entra.authorityHost,
-      IDLENS_LOG_LEVEL: 'trace',
-    }));
+    server = await startServer(entraServerEnv(entra, SECRET, { AZURE_FEDERATED_TOKEN_FILE: tokenFile(), IDLENS_LOG_LEVEL: 'trace' }));
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EntraSignInStub, startEntraSignInStub } from '../support/entra-signin-stub';
+import { type EntraSignInStub, entraServerEnv, STUB_CLIENT_ID as CLIENT, startEntraSignInStub } from '../support/entra-signin-stub';
 import { repoRoot, type RunningServer, startServer, startServerExpectingFailure } from '../support/next-server';
 import { signInWithFetch } from '../support/sign-in';
 import { startKubeStub, type KubeStub } from '../support/kube-api-stub';
@@ -13,7 +13,6 @@ import { startStubServer, type StubServer } from '../support/stub-server';
 // What broke comparable dashboards, each as a test against the real server in server mode.
 
 const TENANT = '72f988bf-0000-4000-8000-0000000000aa';
-const CLIENT = '5a1d0c3e-0000-4000-8000-0000000000bb';
 const SECRET = 'another-test-session-secret-long-enough-0123456789';
 const SAMPLE_TRACE = 'c0ffee00-0000-4000-8000-000000000005';
 // Strings that only appear in data of the sample world (a namespace, a service account, an issuer).
@@ -55,17 +54,7 @@ const SUBREQUEST_HEADERS: Array<Record<string, string>> = [
   { 'x-middleware-subrequest': 'middleware:middleware:middleware:middleware:middleware' },
 ];
 
-const entraEnv = (entra: EntraSignInStub, extra: Record<string, string> = {}) => (url: string) => ({
-  IDLENS_MODE: 'server',
-  IDLENS_AUTH: 'entra',
-  IDLENS_PUBLIC_URL: url,
-  IDLENS_SESSION_SECRET: SECRET,
-  AZURE_TENANT_ID: TENANT,
-  AZURE_CLIENT_ID: CLIENT,
-  IDLENS_AUTH_CLIENT_SECRET: 'client-secret-for-the-stub',
-  AZURE_AUTHORITY_HOST: entra.authorityHost,
-  ...extra,
-});
+const entraEnv = (entra: EntraSignInStub, extra: Record<string, string> = {}) => entraServerEnv(entra, SECRET, extra);
 
 describe('server mode without a sign-in configuration', () => {
   it.each([

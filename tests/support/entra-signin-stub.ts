@@ -21,6 +21,7 @@ export interface TestUser {
 
 export interface EntraSignInStub extends StubServer {
   authorityHost: string;
+  tenantId: string;
   signInAs(user: TestUser): void;
   /** Form bodies of the token POSTs. */
   tokenRequests(): URLSearchParams[];
@@ -119,6 +120,7 @@ export async function startEntraSignInStub(tenantId: string): Promise<EntraSignI
   return {
     ...server,
     authorityHost: `${server.url}/`,
+    tenantId,
     signInAs(next) {
       user = next;
     },
@@ -127,4 +129,26 @@ export async function startEntraSignInStub(tenantId: string): Promise<EntraSignI
       nextAuthorizeError = error;
     },
   };
+}
+
+/** The app registration idlens signs users in to, in tests. */
+export const STUB_CLIENT_ID = '5a1d0c3e-0000-4000-8000-0000000000bb';
+
+/**
+ * The environment of idlens in server mode signing users in at this stand-in (for startServer,
+ * which passes the server's own URL). The client proves itself with a secret unless `extra` gives
+ * AZURE_FEDERATED_TOKEN_FILE, which comes first.
+ */
+export function entraServerEnv(entra: EntraSignInStub, sessionSecret: string, extra: Record<string, string> = {}) {
+  return (url: string): Record<string, string> => ({
+    IDLENS_MODE: 'server',
+    IDLENS_AUTH: 'entra',
+    IDLENS_PUBLIC_URL: url,
+    IDLENS_SESSION_SECRET: sessionSecret,
+    AZURE_TENANT_ID: entra.tenantId,
+    AZURE_CLIENT_ID: STUB_CLIENT_ID,
+    IDLENS_AUTH_CLIENT_SECRET: 'client-secret-for-the-stub',
+    AZURE_AUTHORITY_HOST: entra.authorityHost,
+    ...extra,
+  });
 }

@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { correlationIdFromParam, isPathLikeSegment, tracesHref } from '@/lib/api/trace-search-params';
 import { validateCorrelationId } from '@/lib/traces/correlate';
 import { escapeControlChars } from '@/lib/traces/mask';
-import { requireSignedIn } from '@/lib/server/auth/page';
+import { requireSignedIn } from '@/app/page-auth';
 
 type Params = { params: Promise<{ correlationId: string }> };
 

@@ -6,7 +6,7 @@ import { isRevoked } from './revocations';
 import { openSession, readCookie, SESSION_COOKIE } from './session-cookie';
 
 // The one place that decides who a request is from. Every route handler and every page calls it
-// (lib/server/auth/guard.ts, lib/server/auth/page.ts); the proxy (proxy.ts) calls it too, but only
+// (lib/server/auth/guard.ts, app/page-auth.ts); the proxy (proxy.ts) calls it too, but only
 // to redirect early: it is never the only check (CVE-2025-29927).
 
 export type Authentication =

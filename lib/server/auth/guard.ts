@@ -1,5 +1,6 @@
 import 'server-only';
-import { getConfig } from '@/lib/config';
+import { ConfigError, getConfig } from '@/lib/config';
+import { SourceError } from '@/lib/sources/source-error';
 import { childLogger } from '@/lib/server/logger.mjs';
 import { RateLimiter } from '@/lib/server/rate-limiter';
 import { errorResponse, toResponse } from '@/lib/server/responses';
@@ -58,7 +59,10 @@ async function guard<P>(request: Request, params: P, handler: Handler<P>, access
       response = await handler(request, { principal: principal!, requestId, log, params });
     }
   } catch (error) {
-    log.error('route failed', { path: new URL(request.url).pathname, error });
+    // An unreachable or refusing source is expected weather (the answer says what to do); anything
+    // else is a bug.
+    const expected = error instanceof SourceError || error instanceof ConfigError;
+    log[expected ? 'warn' : 'error']('route failed', { path: new URL(request.url).pathname, error });
     response = toResponse(error);
   }
   // Data is per deployment and per user: never stored by a shared or browser cache.

@@ -19,15 +19,24 @@ export function peerAddress(headers: Headers): string | undefined {
   return isIP(plain) ? plain : undefined;
 }
 
-/** Whether the address is one of `allowed` (IP addresses or CIDR ranges, IPv4 or IPv6). */
+const lists = new WeakMap<readonly string[], BlockList>();
+
+/**
+ * Whether the address is one of `allowed` (IP addresses or CIDR ranges, IPv4 or IPv6, validated
+ * when the configuration is read). The list is built once per configuration, not per request.
+ */
 export function addressAllowed(address: string, allowed: readonly string[]): boolean {
-  const list = new BlockList();
-  for (const entry of allowed) {
-    const [ip, bits] = entry.split('/');
-    const type = isIP(ip ?? '') === 6 ? 'ipv6' : 'ipv4';
-    if (!ip || !isIP(ip)) continue;
-    if (bits === undefined) list.addAddress(ip, type);
-    else list.addSubnet(ip, Number(bits), type);
+  let list = lists.get(allowed);
+  if (!list) {
+    list = new BlockList();
+    for (const entry of allowed) {
+      const [ip, bits] = entry.split('/');
+      if (!ip || !isIP(ip)) continue;
+      const type = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
+      if (bits === undefined) list.addAddress(ip, type);
+      else list.addSubnet(ip, Number(bits), type);
+    }
+    lists.set(allowed, list);
   }
   return list.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
 }
