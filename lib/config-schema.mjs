@@ -177,6 +177,14 @@ export const envSchema = z
     IDLENS_CLUSTER: modeOrSnapshot('IDLENS_CLUSTER', ['sample', 'kubeconfig', 'in-cluster']),
     IDLENS_KUBE_CONTEXTS: z.string().optional().transform(list),
     KUBECONFIG: z.string().optional(),
+    // A directory standing in for / when the pod's service-account files are read (client-node's
+    // path prefix); unset in a pod. For running in-cluster mode outside a pod (tests, debugging).
+    IDLENS_IN_CLUSTER_ROOT: z
+      .string()
+      .trim()
+      .optional()
+      .refine((v) => !v || v.startsWith('/'), { message: 'IDLENS_IN_CLUSTER_ROOT must be an absolute directory path' })
+      .transform((v) => (v ? v.replace(/\/+$/, '') : undefined)),
     IDLENS_AZURE: modeOrSnapshot('IDLENS_AZURE', ['sample', 'live']),
     AZURE_TENANT_ID: z.string().trim().optional(),
     AZURE_CLIENT_ID: z.string().trim().optional(),

@@ -14,38 +14,57 @@ export interface IdentityMapResponse extends IdentityMap {
   sources: { cluster: SourceStatus & { missing?: string[] }; azure: SourceStatus & { missing?: string[] } };
 }
 
+/** Where one computation's time went, in ms (the route's `Server-Timing` header). */
+export interface IdentityMapTimings {
+  cluster: number;
+  azure: number;
+  domain: number;
+}
+
 const CACHE_MS = 30_000;
-let cache: { at: number; value: Promise<IdentityMapResponse> } | undefined;
+let cache: { at: number; value: Promise<Computed> } | undefined;
+
+export interface Computed {
+  map: IdentityMapResponse;
+  timings: IdentityMapTimings;
+}
 
 const EMPTY_CLUSTER: ClusterSnapshot = { clusters: [], serviceAccounts: [], pods: [] };
 const EMPTY_AZURE: AzureSnapshot = { identities: [], applications: [], federatedCredentials: [], appRoleAssignments: [] };
 
 async function settle<T>(kind: 'cluster' | 'azure', mode: string, read: () => Promise<T>) {
+  const t0 = performance.now();
   try {
     const value = await read();
-    return { value, status: { mode, ok: true } as SourceStatus };
+    return { value, status: { mode, ok: true } as SourceStatus, ms: performance.now() - t0 };
   } catch (error) {
     const e = error instanceof SourceError ? error : new SourceError(`failed:${kind}`, (error as Error).message);
-    return { value: undefined, status: { mode, ok: false, error: { code: e.code, message: e.message } } as SourceStatus };
+    return { value: undefined, status: { mode, ok: false, error: { code: e.code, message: e.message } } as SourceStatus, ms: performance.now() - t0 };
   }
 }
 
-async function compute(fresh: boolean): Promise<IdentityMapResponse> {
+async function compute(fresh: boolean): Promise<Computed> {
   const modes = describeModes(getConfig());
   const [cluster, azure] = await Promise.all([
     settle('cluster', modes.cluster, () => clusterSnapshot({ fresh })),
     settle('azure', modes.azure, () => azureSnapshot({ fresh })),
   ]);
+  const t0 = performance.now();
   const map = buildIdentityMap(cluster.value ?? EMPTY_CLUSTER, azure.value ?? EMPTY_AZURE, { azureAvailable: azure.value !== undefined });
+  const domain = performance.now() - t0;
   const withMissing = (status: SourceStatus, missing: string[] | undefined) => (missing?.length ? { ...status, missing } : status);
   return {
-    generatedAt: new Date().toISOString(),
-    ...map,
-    sources: { cluster: withMissing(cluster.status, cluster.value?.missing), azure: withMissing(azure.status, azure.value?.missing) },
+    map: {
+      generatedAt: new Date().toISOString(),
+      ...map,
+      sources: { cluster: withMissing(cluster.status, cluster.value?.missing), azure: withMissing(azure.status, azure.value?.missing) },
+    },
+    timings: { cluster: cluster.ms, azure: azure.ms, domain },
   };
 }
 
-export async function getIdentityMap(options: { refresh: boolean }): Promise<IdentityMapResponse> {
+/** The map and where its computation's time went (a cached answer carries the timings of its computation). */
+export async function getIdentityMap(options: { refresh: boolean }): Promise<Computed> {
   if (!options.refresh && cache && Date.now() - cache.at < CACHE_MS) return cache.value;
   const value = compute(options.refresh);
   cache = { at: Date.now(), value };

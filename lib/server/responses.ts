@@ -92,3 +92,10 @@ export async function readJsonBody<T>(request: Request, maxBytes: number, schema
   }
   return { ok: true, data: parsed.data };
 }
+
+/** A `Server-Timing` header value from named durations in ms (`cluster;dur=812.4, domain;dur=160.2`). */
+export function serverTiming(durations: Record<string, number>): string {
+  return Object.entries(durations)
+    .map(([name, ms]) => `${name};dur=${Math.round(ms * 10) / 10}`)
+    .join(', ');
+}

@@ -6,6 +6,7 @@ import { SampleAzureSource } from './azure/sample-azure-source';
 import { SnapshotAzureSource } from './azure/snapshot-azure-source';
 import type { ClusterSource } from './cluster/cluster-source';
 import { SampleClusterSource } from './cluster/sample-cluster-source';
+import type { InClusterSettings } from './cluster/in-cluster';
 import { KubeClusterSource } from './cluster/kube-cluster-source';
 import { SnapshotClusterSource } from './cluster/snapshot-cluster-source';
 import type { LogSource } from './logs/log-source';
@@ -25,7 +26,11 @@ function clusterSource(config: Config): ClusterSource {
   const c = config.IDLENS_CLUSTER;
   if (c.kind === 'snapshot') return new SnapshotClusterSource(c.directory);
   if (c.mode === 'sample') return new SampleClusterSource();
-  return new KubeClusterSource({ mode: c.mode as 'kubeconfig' | 'in-cluster', contexts: config.IDLENS_KUBE_CONTEXTS });
+  return new KubeClusterSource({ mode: c.mode as 'kubeconfig' | 'in-cluster', contexts: config.IDLENS_KUBE_CONTEXTS, inCluster: inClusterSettings(config) });
+}
+
+function inClusterSettings(config: Config): InClusterSettings {
+  return { root: config.IDLENS_IN_CLUSTER_ROOT };
 }
 
 type Credential = ReturnType<typeof entraCredentialFromConfig>;
@@ -43,6 +48,8 @@ function logSources(config: Config, credential: Credential): LogSource[] {
     tokenProvider: credential,
     logAnalyticsUrl: config.IDLENS_LOGANALYTICS_URL,
     kubeContext: config.IDLENS_KUBE_CONTEXTS[0],
+    // Pod logs come from the same cluster as the map: in-cluster mode reads them in-cluster too.
+    inCluster: config.IDLENS_CLUSTER.kind === 'mode' && config.IDLENS_CLUSTER.mode === 'in-cluster' ? inClusterSettings(config) : undefined,
     correlationFields: config.IDLENS_CORRELATION_FIELDS,
   });
 }

@@ -161,11 +161,12 @@ async function transferPlan(kube: string, arm: string, graph: string, world: Ret
   };
 }
 
-async function timeRoute(url: string): Promise<{ ms: number; text: string; status: number }> {
+async function timeRoute(url: string, headers: Record<string, string> = {}): Promise<{ ms: number; headersMs: number; text: string; status: number; timing: string }> {
   const t0 = performance.now();
-  const response = await fetch(url);
+  const response = await fetch(url, { headers });
+  const headersMs = performance.now() - t0;
   const text = await response.text();
-  return { ms: performance.now() - t0, text, status: response.status };
+  return { ms: performance.now() - t0, headersMs, text, status: response.status, timing: response.headers.get('server-timing') ?? '' };
 }
 
 /** What a browser receives: bytes on the wire with `accept-encoding: gzip, deflate, br`, and the encoding used. */
@@ -259,6 +260,7 @@ export async function benchIdentityMap(): Promise<Record<string, number>> {
       last = await timeRoute(routeUrl);
       if (last.status !== 200) throw new Error(`/api/identity-map answered ${last.status}`);
       routeTimes.push(last.ms);
+      console.log(`map: route run ${i + 1}: ${ms(last.ms)} ms (headers at ${ms(last.headersMs)} ms); server-timing ${last.timing}`);
     }
     const kubeRequestsPerRun = (kube.requests.length - kubeRequestsBefore) / ROUTE_RUNS;
     const wire = await wireSize(routeUrl);

@@ -16,6 +16,8 @@ export interface KubeStubOptions {
   cachePages?: boolean;
   /** Accept every request and never answer (a hung API server). */
   hang?: boolean;
+  /** Serve HTTPS with this key and certificate (as a real API server does; in-cluster mode verifies it). */
+  tls?: { key: string; cert: string };
 }
 
 export interface KubeStub extends StubServer {
@@ -62,7 +64,7 @@ export async function startKubeStub(options: KubeStubOptions): Promise<KubeStub>
     }
     if (url.pathname === '/openid/v1/jwks' && options.jwks) return sendJson(res, 200, options.jwks);
     sendJson(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
-  });
+  }, { tls: options.tls });
   return {
     ...held.closing(server),
     kubeconfig(contexts = ['stub']) {

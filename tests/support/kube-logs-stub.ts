@@ -27,6 +27,8 @@ export interface KubeLogsStubOptions {
   failLogsWith?: number;
   /** Answer the log of this container with a 400 (e.g. a container still waiting to start). */
   badRequestFor?: { pod: string; container: string };
+  /** Serve HTTPS with this key and certificate. */
+  tls?: { key: string; cert: string };
 }
 
 export interface KubeLogsStub extends StubServer {
@@ -85,7 +87,7 @@ export async function startKubeLogsStub(options: KubeLogsStubOptions): Promise<K
       return;
     }
     sendJson(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
-  });
+  }, { tls: options.tls });
   return {
     ...server,
     kubeconfig() {

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 
 export interface RecordedRequest {
   method: string;
@@ -20,9 +21,9 @@ export type StubHandler = (request: RecordedRequest, response: ServerResponse) =
  * whatever documented shape `handler` writes and records every request, so tests can assert what
  * went over the wire (and that nothing did).
  */
-export async function startStubServer(handler: StubHandler): Promise<StubServer> {
+export async function startStubServer(handler: StubHandler, options: { tls?: { key: string; cert: string } } = {}): Promise<StubServer> {
   const requests: RecordedRequest[] = [];
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
@@ -35,12 +36,13 @@ export async function startStubServer(handler: StubHandler): Promise<StubServer>
         res.end(String(error));
       }
     });
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

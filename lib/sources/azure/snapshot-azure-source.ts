@@ -106,13 +106,39 @@ export class SnapshotAzureSource implements AzureSource {
     const federatedCredentials: FederatedCredential[] = [];
     const ficDir = join(dir, 'federated-credentials');
     const ficFiles = new Set(await jsonFilesIn(ficDir));
+    // Identities of the same name (in other resource groups) cannot share `<name>.json`: each then
+    // needs `<resource-group>/<name>.json`, and a flat file for that name is attributed to none.
+    const groupsByName = new Map<string, string[]>();
+    for (const i of identities) groupsByName.set(i.name, [...(groupsByName.get(i.name) ?? []), i.resourceGroup ?? '?']);
+    const groupFiles = new Map<string, Set<string>>();
+    const filesOfGroup = async (group: string) => {
+      let files = groupFiles.get(group);
+      if (!files) groupFiles.set(group, (files = new Set(await jsonFilesIn(join(ficDir, group)))));
+      return files;
+    };
+    const reported = new Set<string>();
     for (const identity of identities) {
-      const file = `${identity.name}.json`;
-      if (!ficFiles.has(file)) {
-        missing.push(`federated-credentials/${file} (az identity federated-credential list -g ${identity.resourceGroup ?? 'RG'} --identity-name ${identity.name} -o json)`);
+      const command = `az identity federated-credential list -g ${identity.resourceGroup ?? 'RG'} --identity-name ${identity.name} -o json`;
+      const flat = `${identity.name}.json`;
+      const groups = groupsByName.get(identity.name)!;
+      let file: string | undefined;
+      if (identity.resourceGroup && (await filesOfGroup(identity.resourceGroup)).has(flat)) file = join(identity.resourceGroup, flat);
+      else if (groups.length === 1 && ficFiles.has(flat)) file = flat;
+      if (!file) {
+        if (groups.length > 1 && ficFiles.has(flat)) {
+          if (!reported.has(identity.name)) {
+            reported.add(identity.name);
+            missing.push(
+              `federated-credentials/${flat} is ambiguous: ${groups.length} identities are named ${identity.name} (resource groups ${groups.join(', ')}), so it is not used. Write federated-credentials/<resource-group>/${flat} for each (az identity federated-credential list -g <resource-group> --identity-name ${identity.name} -o json)`,
+            );
+          }
+        } else {
+          const wanted = groups.length > 1 ? `${identity.resourceGroup ?? 'RG'}/${flat}` : flat;
+          missing.push(`federated-credentials/${wanted} (${command})`);
+        }
         continue;
       }
-      const fics = await readSnapshotJson('azure', ficDir, file, ficList, `az identity federated-credential list -g RG --identity-name ${identity.name} -o json`);
+      const fics = await readSnapshotJson('azure', ficDir, file, ficList, command);
       for (const f of fics ?? []) federatedCredentials.push(toCredential(identity.clientId, f));
     }
     const appFicDir = join(dir, 'application-federated-credentials');

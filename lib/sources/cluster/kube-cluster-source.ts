@@ -3,6 +3,7 @@ import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, Serve
 import type { ClusterInfo, ClusterSnapshot, JsonWebKeySet } from '@/lib/domain/model';
 import { SourceError } from '../source-error';
 import type { ClusterSource } from './cluster-source';
+import { loadInCluster, type InClusterSettings } from './in-cluster';
 import { jwksDocument, openIdConfiguration } from './kube-objects';
 import { continueTokenAhead, type ListItem, type ListKind, type ParsedListPage } from './list-page';
 import { parseListPageBytes } from './list-page-parser';
@@ -26,6 +27,8 @@ export interface KubeClusterOptions {
   pageSize?: number;
   /** Per request; default 30 s (as ARM and Graph calls). */
   timeoutMs?: number;
+  /** In-cluster mode's settings (default: the service-account files under `/`). */
+  inCluster?: InClusterSettings;
 }
 
 interface ClusterClient {
@@ -51,14 +54,16 @@ export class KubeClusterSource implements ClusterSource {
   /** Builds one client per context; a kubeconfig that does not parse or names a missing context fails clearly. */
   private clients(): ClusterClient[] {
     const base = new KubeConfig();
+    if (this.options.mode === 'in-cluster') {
+      loadInCluster(base, this.options.inCluster ?? {});
+      return [this.client(base, 'in-cluster')];
+    }
     try {
-      if (this.options.mode === 'in-cluster') base.loadFromCluster();
-      else if (this.options.kubeconfigText !== undefined) base.loadFromString(this.options.kubeconfigText);
+      if (this.options.kubeconfigText !== undefined) base.loadFromString(this.options.kubeconfigText);
       else base.loadFromDefault();
     } catch (error) {
       throw new SourceError('config:cluster', `The kubeconfig could not be loaded: ${(error as Error).message}. Check KUBECONFIG or ~/.kube/config (kubectl config view).`);
     }
-    if (this.options.mode === 'in-cluster') return [this.client(base, 'in-cluster')];
     const known = base.getContexts().map((c) => c.name);
     const wanted = this.options.contexts.length ? this.options.contexts : [base.getCurrentContext()];
     if (wanted.length === 0 || !wanted[0]) {
@@ -215,6 +220,13 @@ function kubeError(cluster: string, resource: string, error: unknown): SourceErr
   }
   if (error instanceof SourceError) return error;
   const message = (error as Error).message ?? String(error);
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (/CERT|UNABLE_TO_VERIFY|SELF_SIGNED|ERR_TLS/.test(code)) {
+    return new SourceError(
+      'unreachable:cluster',
+      `Cluster ${cluster}: the API server's TLS certificate was not accepted (${code}) while listing ${resource}. The CA idlens trusts for it (certificate-authority-data in the kubeconfig, or the pod's ca.crt in-cluster) did not sign the certificate the server sent, or it does not name the server's address. Check the server URL and CA (kubectl cluster-info).`,
+    );
+  }
   if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|fetch failed/i.test(message + String((error as { cause?: unknown }).cause ?? ''))) {
     return new SourceError('unreachable:cluster', `Cluster ${cluster} cannot be reached while listing ${resource}: ${message}. Check the server URL in the kubeconfig and the network.`);
   }

@@ -1,4 +1,5 @@
 import 'server-only';
+import { loadInCluster, type InClusterSettings } from '../cluster/in-cluster';
 import { ApiException, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { SourceError } from '../source-error';
 import type { LogSearchOptions, LogSearchResult, LogSource, RawLogLine } from './log-source';
@@ -23,6 +24,8 @@ export interface KubeLogSourceOptions {
   kubeconfigText?: string;
   /** Context to use; undefined = the kubeconfig's current context. */
   context?: string;
+  /** In-cluster mode: the pod's service account (the kubeconfig settings are then unused). */
+  inCluster?: InClusterSettings;
   namespace: string;
   labelSelector?: string;
   /** Time window (default 24 h). */
@@ -75,6 +78,11 @@ export class KubeLogSource implements LogSource {
   private api(): CoreV1Api {
     if (this.core) return this.core;
     const kc = new KubeConfig();
+    if (this.options.inCluster) {
+      loadInCluster(kc, this.options.inCluster, 'logs');
+      this.core = kc.makeApiClient(CoreV1Api);
+      return this.core;
+    }
     try {
       if (this.options.kubeconfigText !== undefined) kc.loadFromString(this.options.kubeconfigText);
       else kc.loadFromDefault();

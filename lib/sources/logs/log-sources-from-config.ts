@@ -1,4 +1,5 @@
 import 'server-only';
+import type { InClusterSettings } from '../cluster/in-cluster';
 import type { LogSourceSpec } from '@/lib/config';
 import type { TokenProvider } from '../azure/token-provider';
 import { SourceError } from '../source-error';
@@ -21,6 +22,8 @@ export interface LogSourceDeps {
   kubeconfigText?: string;
   /** kubeconfig context for kube sources (e.g. the first of IDLENS_KUBE_CONTEXTS); undefined = current. */
   kubeContext?: string;
+  /** Set when IDLENS_CLUSTER=in-cluster: kube sources use the pod's service account. */
+  inCluster?: InClusterSettings;
   /** IDLENS_CORRELATION_FIELDS, also indexed by the correlation index of file sources. */
   correlationFields?: readonly string[];
 }
@@ -41,7 +44,7 @@ export function logSourcesFromSpecs(specs: readonly LogSourceSpec[], deps: LogSo
         // Indexed: repeated lookups answer from correlation-index.ts, built in the background.
         return new IndexedFileLogSource({ pattern: spec.pattern, index: { correlationFields: deps.correlationFields } });
       case 'kube':
-        return new KubeLogSource({ kubeconfigText: deps.kubeconfigText, context: deps.kubeContext, namespace: spec.namespace, labelSelector: spec.labelSelector });
+        return new KubeLogSource({ kubeconfigText: deps.kubeconfigText, context: deps.kubeContext, inCluster: deps.inCluster, namespace: spec.namespace, labelSelector: spec.labelSelector });
       case 'loganalytics':
         return new LogAnalyticsLogSource({ workspaceId: spec.workspaceId, baseUrl: deps.logAnalyticsUrl, tokenProvider: deps.tokenProvider ?? noCredential });
       case 'loki':

@@ -1,0 +1,77 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SnapshotAzureSource } from '@/lib/sources/azure/snapshot-azure-source';
+
+// The `az` outputs of a snapshot directory, read from disk: which FIC file belongs to which
+// identity when two identities share a name (other resource groups).
+
+const TENANT = '11111111-2222-3333-4444-555555555555';
+const SUB = '5b1e0000-0000-4000-8000-000000000001';
+const identity = (name: string, rg: string, n: number) => ({
+  name,
+  resourceGroup: rg,
+  id: `/subscriptions/${SUB}/resourcegroups/${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`,
+  clientId: `00000000-0000-4000-8000-00000000000${n}`,
+  principalId: `p-${n}`,
+  tenantId: TENANT,
+});
+const fic = (name: string, subject: string) => ({ name, issuer: 'https://issuer.example/', subject, audiences: ['api://AzureADTokenExchange'] });
+
+describe('SnapshotAzureSource: federated-credentials/ files', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const snapshot = (files: Record<string, unknown>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'idlens-az-snap-'));
+    dirs.push(dir);
+    for (const [file, value] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      writeFileSync(join(dir, file), JSON.stringify(value, null, 2));
+    }
+    return new SnapshotAzureSource(dir);
+  };
+  const owners = (fics: Array<{ ownerClientId: string; name: string }>) => fics.map((f) => `${f.ownerClientId.slice(-1)}:${f.name}`).sort();
+
+  it('reads <name>.json for a uniquely named identity, <resource-group>/<name>.json when present', async () => {
+    const result = await snapshot({
+      'identities.json': [identity('orders', 'rg-a', 1), identity('billing', 'rg-b', 2)],
+      'federated-credentials/orders.json': [fic('orders-fic', 'system:serviceaccount:shop:orders')],
+      'federated-credentials/rg-b/billing.json': [fic('billing-fic', 'system:serviceaccount:pay:billing')],
+    }).list();
+    expect(owners(result.federatedCredentials)).toEqual(['1:orders-fic', '2:billing-fic']);
+    expect(result.missing).toEqual([]);
+  });
+
+  it('never gives two same-named identities the same flat file, and says what to write instead', async () => {
+    const result = await snapshot({
+      'identities.json': [identity('orders', 'rg-a', 1), identity('orders', 'rg-b', 2)],
+      'federated-credentials/orders.json': [fic('orders-fic', 'system:serviceaccount:shop:orders')],
+    }).list();
+    expect(result.federatedCredentials).toEqual([]);
+    expect(result.missing).toHaveLength(1);
+    expect(result.missing![0]).toContain('federated-credentials/orders.json is ambiguous: 2 identities are named orders (resource groups rg-a, rg-b)');
+    expect(result.missing![0]).toContain('federated-credentials/<resource-group>/orders.json');
+  });
+
+  it('reads each same-named identity from its resource group folder', async () => {
+    const result = await snapshot({
+      'identities.json': [identity('orders', 'rg-a', 1), identity('orders', 'rg-b', 2)],
+      'federated-credentials/rg-a/orders.json': [fic('east', 'system:serviceaccount:shop:orders')],
+      'federated-credentials/rg-b/orders.json': [fic('west', 'system:serviceaccount:shop:orders')],
+    }).list();
+    expect(owners(result.federatedCredentials)).toEqual(['1:east', '2:west']);
+    expect(result.missing).toEqual([]);
+  });
+
+  it('names the per-group file that is missing for a same-named identity', async () => {
+    const result = await snapshot({
+      'identities.json': [identity('orders', 'rg-a', 1), identity('orders', 'rg-b', 2)],
+      'federated-credentials/rg-a/orders.json': [fic('east', 'system:serviceaccount:shop:orders')],
+    }).list();
+    expect(owners(result.federatedCredentials)).toEqual(['1:east']);
+    expect(result.missing).toEqual(['federated-credentials/rg-b/orders.json (az identity federated-credential list -g rg-b --identity-name orders -o json)']);
+  });
+});
