@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIdentityMap } from '@/lib/domain/identity-map';
 import { startArmStub } from '../support/arm-stub';
@@ -99,6 +99,21 @@ function memoryOfTree(pid: number): { peakMB: number; rssMB: number; pids: numbe
     }
   }
   return { peakMB: Math.round(peak / 102.4) / 10, rssMB: Math.round(rss / 102.4) / 10, pids };
+}
+
+/** CPU time (user + system, all threads) used so far by a process tree, in ms (/proc/<pid>/stat). */
+function cpuOfTree(pids: number[]): number {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const p of pids) {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * tick; // utime, stime (fields 14, 15 of stat)
+    } catch {
+      // gone
+    }
+  }
+  return total;
 }
 
 /** Runs a child benchmark script (its own process, like next-server) with `input` on stdin; resolves with its JSON output. */
@@ -254,6 +269,9 @@ export async function benchIdentityMap(): Promise<Record<string, number>> {
     const warm = await timeRoute(routeUrl);
     if (warm.status !== 200) throw new Error(`/api/identity-map answered ${warm.status}: ${warm.text.slice(0, 500)}\n${server.output()}`);
     const kubeRequestsBefore = kube.requests.length;
+    const serverPids = server.pid ? memoryOfTree(server.pid).pids : [];
+    const serverCpuBefore = cpuOfTree(serverPids);
+    const standInCpuBefore = process.cpuUsage();
     const routeTimes: number[] = [];
     let last = warm;
     for (let i = 0; i < ROUTE_RUNS; i++) {
@@ -263,6 +281,9 @@ export async function benchIdentityMap(): Promise<Record<string, number>> {
       console.log(`map: route run ${i + 1}: ${ms(last.ms)} ms (headers at ${ms(last.headersMs)} ms); server-timing ${last.timing}`);
     }
     const kubeRequestsPerRun = (kube.requests.length - kubeRequestsBefore) / ROUTE_RUNS;
+    const serverCpuPerRun = (cpuOfTree(serverPids) - serverCpuBefore) / ROUTE_RUNS;
+    const standInUsage = process.cpuUsage(standInCpuBefore);
+    const standInCpuPerRun = (standInUsage.user + standInUsage.system) / 1000 / ROUTE_RUNS;
     const wire = await wireSize(routeUrl);
     const memory = server.pid ? memoryOfTree(server.pid) : undefined;
     await server.stop();
@@ -286,6 +307,11 @@ export async function benchIdentityMap(): Promise<Record<string, number>> {
     console.log(`map: GET /api/identity-map?refresh=1 warm-up ${ms(warm.ms)} ms; then ${routeTimes.map(ms).join(', ')} ms → median ${ms(routeMs)} ms (${kubeRequestsPerRun} Kubernetes requests per map request)`);
     console.log(
       `map: route / raw transfer = ${ms(routeMs)} / ${ms(raw)} ms = ${(routeMs / raw).toFixed(2)}× (goal ≤ 3×); vs raw+JSON.parse ${(routeMs / transfer.shapedParse.ms).toFixed(2)}×; vs every page one after another ${(routeMs / transfer.sequentialRead.ms).toFixed(2)}×`,
+    );
+    const cores = availableParallelism();
+    const cpuFloor = (serverCpuPerRun + standInCpuPerRun) / cores;
+    console.log(
+      `map: CPU per map request: next-server ${ms(serverCpuPerRun)} ms (all threads), the stand-ins and this client ${ms(standInCpuPerRun)} ms; on ${cores} cores no schedule answers before (sum / cores) ${ms(cpuFloor)} ms = ${(cpuFloor / raw).toFixed(2)}× the raw transfer`,
     );
     console.log(
       `map: response ${mb(responseBytes)} MB for ${body.nodes.length} nodes (${Object.entries(byKind).map(([k, n]) => `${n} ${k}`).join(', ')}), ${body.edges.length} edges, ${body.findings.length} findings; ${Math.round(nodesBytes / body.nodes.length)} B per node on average, largest node ${largest.bytes} B (${largest.id}); upstream pages were ${mb(transfer.shapedRead.bytes)} MB → ${((responseBytes / transfer.shapedRead.bytes) * 100).toFixed(1)}%`,
@@ -344,6 +370,9 @@ export async function benchIdentityMap(): Promise<Record<string, number>> {
       'map.rawTransferRequests': transfer.shapedRead.requests,
       'map.routeWarmupMs': ms(warm.ms),
       'map.routeMedianMs': ms(routeMs),
+      'map.serverCpuPerRouteMs': ms(serverCpuPerRun),
+      'map.standInCpuPerRouteMs': ms(standInCpuPerRun),
+      'map.cpuFloorMs': ms(cpuFloor),
       'map.routeToRawRatio': Math.round((routeMs / raw) * 100) / 100,
       'map.responseBytes': responseBytes,
       'map.responseWireBytes': wire.bytes,
