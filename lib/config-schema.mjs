@@ -177,6 +177,9 @@ export const envSchema = z
     IDLENS_CLUSTER: modeOrSnapshot('IDLENS_CLUSTER', ['sample', 'kubeconfig', 'in-cluster']),
     IDLENS_KUBE_CONTEXTS: z.string().optional().transform(list),
     KUBECONFIG: z.string().optional(),
+    // In-cluster mode: Kubernetes sets these two in every pod (client-node reads them too).
+    KUBERNETES_SERVICE_HOST: z.string().trim().optional(),
+    KUBERNETES_SERVICE_PORT: z.string().trim().optional(),
     // A directory standing in for / when the pod's service-account files are read (client-node's
     // path prefix); unset in a pod. For running in-cluster mode outside a pod (tests, debugging).
     IDLENS_IN_CLUSTER_ROOT: z

@@ -22,11 +22,13 @@ export interface IdentityMapTimings {
 }
 
 const CACHE_MS = 30_000;
-let cache: { at: number; value: Promise<Computed> } | undefined;
+let cache: { at: number; value: Promise<IdentityMapWithTimings> } | undefined;
 
-export interface Computed {
+export interface IdentityMapWithTimings {
   map: IdentityMapResponse;
+  /** Of the computation that made `map` (an earlier one when `cached`). */
   timings: IdentityMapTimings;
+  cached?: boolean;
 }
 
 const EMPTY_CLUSTER: ClusterSnapshot = { clusters: [], serviceAccounts: [], pods: [] };
@@ -43,7 +45,7 @@ async function settle<T>(kind: 'cluster' | 'azure', mode: string, read: () => Pr
   }
 }
 
-async function compute(fresh: boolean): Promise<Computed> {
+async function compute(fresh: boolean): Promise<IdentityMapWithTimings> {
   const modes = describeModes(getConfig());
   const [cluster, azure] = await Promise.all([
     settle('cluster', modes.cluster, () => clusterSnapshot({ fresh })),
@@ -64,8 +66,8 @@ async function compute(fresh: boolean): Promise<Computed> {
 }
 
 /** The map and where its computation's time went (a cached answer carries the timings of its computation). */
-export async function getIdentityMap(options: { refresh: boolean }): Promise<Computed> {
-  if (!options.refresh && cache && Date.now() - cache.at < CACHE_MS) return cache.value;
+export async function getIdentityMap(options: { refresh: boolean }): Promise<IdentityMapWithTimings> {
+  if (!options.refresh && cache && Date.now() - cache.at < CACHE_MS) return { ...(await cache.value), cached: true };
   const value = compute(options.refresh);
   cache = { at: Date.now(), value };
   value.catch(() => {

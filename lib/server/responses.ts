@@ -2,6 +2,7 @@ import 'server-only';
 import type { z } from 'zod';
 import { ConfigError } from '@/lib/config';
 import { SourceError } from '@/lib/sources/source-error';
+import { jsonChunks } from './json-chunks';
 
 // One way to answer errors: the contract's `{ error: { code, message } }` with a 4xx/5xx status.
 // Upstream detail goes to the server log (the route guard logs it with the request ID; never a
@@ -98,4 +99,30 @@ export function serverTiming(durations: Record<string, number>): string {
   return Object.entries(durations)
     .map(([name, ms]) => `${name};dur=${Math.round(ms * 10) / 10}`)
     .join(', ');
+}
+
+/**
+ * A JSON response written in pieces (json-chunks.ts), one per pull of the stream: a large body is
+ * never held whole. The status is sent before the body, so a failure while writing cannot change
+ * it: it is reported to `onError` (the route's log, with the request ID) and the stream is cut off.
+ */
+export function streamJsonResponse(body: Record<string, unknown>, headers: Record<string, string>, onError: (error: unknown) => void): Response {
+  const pieces = jsonChunks(body);
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      try {
+        const next = pieces.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      } catch (error) {
+        onError(error);
+        controller.error(error);
+      }
+    },
+    cancel() {
+      pieces.return(undefined); // the client went away: write nothing more
+    },
+  });
+  return new Response(stream, { headers: { 'content-type': 'application/json', ...NO_STORE, ...headers } });
 }

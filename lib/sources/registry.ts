@@ -30,7 +30,7 @@ function clusterSource(config: Config): ClusterSource {
 }
 
 function inClusterSettings(config: Config): InClusterSettings {
-  return { root: config.IDLENS_IN_CLUSTER_ROOT };
+  return { host: config.KUBERNETES_SERVICE_HOST, port: config.KUBERNETES_SERVICE_PORT, root: config.IDLENS_IN_CLUSTER_ROOT };
 }
 
 type Credential = ReturnType<typeof entraCredentialFromConfig>;

@@ -79,7 +79,7 @@ describe('in-cluster mode against a loopback HTTPS API server', () => {
   });
 
   it('lists through the pod service account: its token as Bearer, the server verified against ca.crt, pages followed', async () => {
-    const source = new KubeClusterSource({ mode: 'in-cluster', contexts: [], pageSize: 2, inCluster: { root: root({ token: TOKEN, ca: certs.ca }) } });
+    const source = new KubeClusterSource({ mode: 'in-cluster', contexts: [], pageSize: 2, inCluster: { host: '127.0.0.1', port, root: root({ token: TOKEN, ca: certs.ca }) } });
     const before = stub.requests.length;
     const snapshot = await source.list();
     expect(snapshot.clusters).toEqual([{ name: 'in-cluster', issuer: ISSUER, jwks: JWKS }]);
@@ -92,29 +92,51 @@ describe('in-cluster mode against a loopback HTTPS API server', () => {
 
   it('refuses an API server whose certificate the pod CA did not sign, and says so', async () => {
     const other = makeTestCertificates(); // an unrelated CA
-    const source = new KubeClusterSource({ mode: 'in-cluster', contexts: [], inCluster: { root: root({ token: TOKEN, ca: other.ca }) } });
+    const source = new KubeClusterSource({ mode: 'in-cluster', contexts: [], inCluster: { host: '127.0.0.1', port, root: root({ token: TOKEN, ca: other.ca }) } });
     const before = stub.requests.length;
     const error = await source.list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceError);
-    expect((error as SourceError).message).toMatch(/TLS certificate was not accepted \([A-Z_]+\) while listing (serviceaccounts|pods)/);
-    expect((error as SourceError).message).toContain("the pod's ca.crt");
+    expect((error as SourceError).message).toMatch(/TLS certificate was not accepted \([A-Z_]+\): the CA idlens trusts for it \(the pod's ca\.crt\) did not sign/);
+    expect((error as SourceError).message).toMatch(/while listing (serviceaccounts|pods)/);
     expect(stub.requests.length).toBe(before); // no request got through the TLS handshake
   });
 
-  it('explains a process outside a pod and a pod without a mounted token', async () => {
-    const outside = new KubeClusterSource({ mode: 'in-cluster', contexts: [], inCluster: { root: root({ token: TOKEN, ca: certs.ca }) } });
-    delete process.env.KUBERNETES_SERVICE_HOST;
-    const e1 = (await outside.list().catch((e: unknown) => e)) as SourceError;
-    process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
-    expect(e1.code).toBe('config:cluster');
-    expect(e1.message).toMatch(/needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT.*not running in a pod.*IDLENS_CLUSTER=kubeconfig/);
+  it('explains a process outside a pod, a pod without a mounted token, and one without its ca.crt', async () => {
+    const files = root({ token: TOKEN, ca: certs.ca });
+    for (const settings of [{ root: files }, { host: '127.0.0.1', root: files }, { port, root: files }]) {
+      const outside = new KubeClusterSource({ mode: 'in-cluster', contexts: [], inCluster: settings });
+      const error = (await outside.list().catch((e: unknown) => e)) as SourceError;
+      expect(error.code).toBe('config:cluster');
+      expect(error.message).toMatch(/needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT.*not running in a pod.*IDLENS_CLUSTER=kubeconfig/);
+    }
 
     const noToken = root({ ca: certs.ca });
-    const unmounted = new KubeClusterSource({ mode: 'in-cluster', contexts: [], inCluster: { root: noToken } });
+    const unmounted = new KubeClusterSource({ mode: 'in-cluster', contexts: [], inCluster: { host: '127.0.0.1', port, root: noToken } });
     const e2 = (await unmounted.list().catch((e: unknown) => e)) as SourceError;
     expect(e2.code).toBe('config:cluster');
     expect(e2.message).toContain(`${noToken}${SERVICE_ACCOUNT_DIR}/token is missing`);
     expect(e2.message).toContain('automountServiceAccountToken');
+
+    const noCa = root({ token: TOKEN });
+    const e3 = (await new KubeClusterSource({ mode: 'in-cluster', contexts: [], inCluster: { host: '127.0.0.1', port, root: noCa } }).list().catch((e: unknown) => e)) as SourceError;
+    expect(e3.code).toBe('config:cluster');
+    expect(e3.message).toContain(`${noCa}${SERVICE_ACCOUNT_DIR}/ca.crt is missing, so the API server's certificate cannot be checked (the token is there)`);
+  });
+
+  it("names the pod's token, not a kubeconfig, when the API server refuses it", async () => {
+    const refusing = await startKubeStub({ serviceAccounts: [], pods: [], failWith: 401, tls: { key: certs.key, cert: certs.cert } });
+    const refusingPort = new URL(refusing.url).port;
+    process.env.KUBERNETES_SERVICE_PORT = refusingPort;
+    try {
+      const source = new KubeClusterSource({ mode: 'in-cluster', contexts: [], inCluster: { host: '127.0.0.1', port: refusingPort, root: root({ token: TOKEN, ca: certs.ca }) } });
+      const error = (await source.list().catch((e: unknown) => e)) as SourceError;
+      expect(error.code).toBe('unauthorized:cluster');
+      expect(error.message).toContain("the pod's service-account token was refused");
+      expect(error.message).not.toContain('kubeconfig');
+    } finally {
+      process.env.KUBERNETES_SERVICE_PORT = port;
+      await refusing.close();
+    }
   });
 
   it('reads pod logs through the pod service account too', async () => {
@@ -123,17 +145,22 @@ describe('in-cluster mode against a loopback HTTPS API server', () => {
       pods: [{ name: 'consumer-1', labels: { app: 'consumer' }, containers: [{ name: 'app', lines: [['2026-11-29T10:00:00Z', 'calling provider correlation=c0ffee42']] }] }],
       tls: { key: certs.key, cert: certs.cert },
     });
-    const savedPort = process.env.KUBERNETES_SERVICE_PORT;
     process.env.KUBERNETES_SERVICE_PORT = new URL(logs.url).port;
     try {
-      const source = new KubeLogSource({ namespace: 'shop', inCluster: { root: root({ token: TOKEN, ca: certs.ca }) } });
+      const source = new KubeLogSource({ namespace: 'shop', inCluster: { host: '127.0.0.1', port: new URL(logs.url).port, root: root({ token: TOKEN, ca: certs.ca }) } });
       const result = await source.search('c0ffee42', { maxLines: 10 });
       expect(result.errors).toBeUndefined();
       expect(result.lines.map((l) => l.source)).toEqual(['kube:shop/consumer-1/app']);
       expect(logs.requests.length).toBeGreaterThan(0);
       expect(logs.requests.every((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+
+      // A CA that did not sign the server's certificate: explained, not a bare fetch error.
+      const untrusting = new KubeLogSource({ namespace: 'shop', inCluster: { host: '127.0.0.1', port: new URL(logs.url).port, root: root({ token: TOKEN, ca: makeTestCertificates().ca }) } });
+      const refused = await untrusting.search('c0ffee42', { maxLines: 10 }).catch((e: unknown) => e);
+      const message = refused instanceof Error ? refused.message : JSON.stringify((refused as { errors?: unknown }).errors);
+      expect(message).toMatch(/TLS certificate was not accepted \([A-Z_]+\): the CA idlens trusts for it \(the pod's ca\.crt\)/);
     } finally {
-      process.env.KUBERNETES_SERVICE_PORT = savedPort;
+      process.env.KUBERNETES_SERVICE_PORT = port;
       await logs.close();
     }
   });
@@ -159,6 +186,11 @@ describe('in-cluster mode against a loopback HTTPS API server', () => {
       expect(map.clusters).toEqual([expect.objectContaining({ name: 'in-cluster', issuer: ISSUER })]);
       expect(map.nodes.filter((n) => n.kind === 'serviceAccount').map((n) => n.id).sort()).toEqual(['sa:shop/sa-0', 'sa:shop/sa-1', 'sa:shop/sa-2']);
       expect(map.nodes.filter((n) => n.kind === 'pod')).toHaveLength(7);
+
+      // A second read within 30 s reuses that computation, and says so.
+      const again = await fetch(`${server.url}/api/identity-map`);
+      expect(again.headers.get('server-timing')).toMatch(/, cache;desc=hit$/);
+      await again.arrayBuffer();
 
       const health = (await (await fetch(`${server.url}/api/health`)).json()) as { sources: { cluster: { ok: boolean; mode: string } } };
       expect(health.sources.cluster).toMatchObject({ ok: true, mode: 'in-cluster' });

@@ -74,4 +74,14 @@ describe('SnapshotAzureSource: federated-credentials/ files', () => {
     expect(owners(result.federatedCredentials)).toEqual(['1:east']);
     expect(result.missing).toEqual(['federated-credentials/rg-b/orders.json (az identity federated-credential list -g rg-b --identity-name orders -o json)']);
   });
+
+  it('never reads outside the snapshot for a resource group that is not one folder name', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'idlens-outside-'));
+    dirs.push(outside);
+    writeFileSync(join(outside, 'orders.json'), JSON.stringify([fic('planted', 'system:serviceaccount:x:y')]));
+    const source = snapshot({ 'identities.json': [identity('orders', `../../../../../../../..${outside}`, 1), identity('orders', 'rg-b', 2)] });
+    const result = await source.list();
+    expect(result.federatedCredentials).toEqual([]);
+    expect(result.missing!.join('\n')).not.toContain('planted');
+  });
 });

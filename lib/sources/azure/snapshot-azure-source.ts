@@ -44,6 +44,16 @@ const applicationList = z.array(
   }),
 );
 
+/**
+ * A resource group's folder under federated-credentials/, or undefined for a name that is not one
+ * path segment (Azure allows letters, digits, `_-.()`; a `../x` from identities.json must not read
+ * outside the snapshot directory).
+ */
+function folderName(resourceGroup: string | undefined): string | undefined {
+  if (!resourceGroup || /[/\\\0]/.test(resourceGroup) || resourceGroup === '.' || resourceGroup === '..') return undefined;
+  return resourceGroup;
+}
+
 async function jsonFilesIn(directory: string): Promise<string[]> {
   try {
     return (await readdir(directory)).filter((f) => f.endsWith('.json')).sort();
@@ -122,7 +132,8 @@ export class SnapshotAzureSource implements AzureSource {
       const flat = `${identity.name}.json`;
       const groups = groupsByName.get(identity.name)!;
       let file: string | undefined;
-      if (identity.resourceGroup && (await filesOfGroup(identity.resourceGroup)).has(flat)) file = join(identity.resourceGroup, flat);
+      const group = folderName(identity.resourceGroup);
+      if (group && (await filesOfGroup(group)).has(flat)) file = join(group, flat);
       else if (groups.length === 1 && ficFiles.has(flat)) file = flat;
       if (!file) {
         if (groups.length > 1 && ficFiles.has(flat)) {

@@ -3,7 +3,7 @@ import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, Serve
 import type { ClusterInfo, ClusterSnapshot, JsonWebKeySet } from '@/lib/domain/model';
 import { SourceError } from '../source-error';
 import type { ClusterSource } from './cluster-source';
-import { loadInCluster, type InClusterSettings } from './in-cluster';
+import { credentialHint, loadInCluster, tlsFailure, type InClusterSettings } from './in-cluster';
 import { jwksDocument, openIdConfiguration } from './kube-objects';
 import { continueTokenAhead, type ListItem, type ListKind, type ParsedListPage } from './list-page';
 import { parseListPageBytes } from './list-page-parser';
@@ -164,7 +164,7 @@ export class KubeClusterSource implements ClusterSource {
         }
       } while (cont);
     } catch (error) {
-      throw kubeError(client.name, kind, error);
+      throw kubeError(client.name, kind, error, this.options.mode === 'in-cluster');
     }
     return all;
   }
@@ -208,10 +208,11 @@ export class KubeClusterSource implements ClusterSource {
 
 const httpLibrary = new IsomorphicFetchHttpLibrary();
 
-function kubeError(cluster: string, resource: string, error: unknown): SourceError {
+function kubeError(cluster: string, resource: string, error: unknown, inCluster: boolean): SourceError {
+  const hint = credentialHint(inCluster);
   if (error instanceof ApiException) {
     if (error.code === 401) {
-      return new SourceError('unauthorized:cluster', `Cluster ${cluster} refused the credentials (401) while listing ${resource}: the token or certificate in the kubeconfig is invalid or expired. Run \`kubectl get ${resource} -A\` to check, and refresh the credentials (e.g. \`az aks get-credentials\`).`);
+      return new SourceError('unauthorized:cluster', `Cluster ${cluster} refused the credentials (401) while listing ${resource}: ${hint.refused}. Run \`kubectl get ${resource} -A\` with the same credentials to check.`);
     }
     if (error.code === 403) {
       return new SourceError('forbidden:cluster', `Cluster ${cluster} forbids listing ${resource} (403): the identity needs the RBAC verb "list" on "${resource}" at cluster scope (a ClusterRole with get/list/watch on serviceaccounts and pods, bound with a ClusterRoleBinding).`);
@@ -220,15 +221,10 @@ function kubeError(cluster: string, resource: string, error: unknown): SourceErr
   }
   if (error instanceof SourceError) return error;
   const message = (error as Error).message ?? String(error);
-  const code = String((error as { code?: unknown }).code ?? '');
-  if (/CERT|UNABLE_TO_VERIFY|SELF_SIGNED|ERR_TLS/.test(code)) {
-    return new SourceError(
-      'unreachable:cluster',
-      `Cluster ${cluster}: the API server's TLS certificate was not accepted (${code}) while listing ${resource}. The CA idlens trusts for it (certificate-authority-data in the kubeconfig, or the pod's ca.crt in-cluster) did not sign the certificate the server sent, or it does not name the server's address. Check the server URL and CA (kubectl cluster-info).`,
-    );
-  }
+  const tls = tlsFailure(error, inCluster) ?? tlsFailure((error as { cause?: unknown }).cause, inCluster);
+  if (tls) return new SourceError('unreachable:cluster', `Cluster ${cluster}: ${tls} (while listing ${resource}).`);
   if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|fetch failed/i.test(message + String((error as { cause?: unknown }).cause ?? ''))) {
-    return new SourceError('unreachable:cluster', `Cluster ${cluster} cannot be reached while listing ${resource}: ${message}. Check the server URL in the kubeconfig and the network.`);
+    return new SourceError('unreachable:cluster', `Cluster ${cluster} cannot be reached while listing ${resource}: ${message}. ${hint.unreachable[0]!.toUpperCase()}${hint.unreachable.slice(1)}.`);
   }
   return new SourceError('invalid-response:cluster', `Cluster ${cluster}: listing ${resource} failed: ${message}`);
 }

@@ -1,6 +1,6 @@
 import 'server-only';
-import { loadInCluster, type InClusterSettings } from '../cluster/in-cluster';
 import { ApiException, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { credentialHint, loadInCluster, tlsFailure, type InClusterSettings } from '../cluster/in-cluster';
 import { SourceError } from '../source-error';
 import type { LogSearchOptions, LogSearchResult, LogSource, RawLogLine } from './log-source';
 import { allLines, capLine, linesContainingId } from './text-lines';
@@ -101,9 +101,11 @@ export class KubeLogSource implements LogSource {
     const what = action === 'list' ? 'list pods' : 'read pod logs';
     const permission = action === 'list' ? '"list" on "pods"' : '"get" on "pods/log"';
     const ns = this.options.namespace;
+    const inCluster = this.options.inCluster !== undefined;
+    const hint = credentialHint(inCluster);
     if (error instanceof ApiException) {
       if (error.code === 401) {
-        return new SourceError('unauthorized:logs', `${this.label}: the cluster refused the credentials (401) to ${what}: the kubeconfig token or certificate is invalid or expired; refresh it (e.g. \`az aks get-credentials\`).`);
+        return new SourceError('unauthorized:logs', `${this.label}: the cluster refused the credentials (401) to ${what}: ${hint.refused}.`);
       }
       if (error.code === 403) {
         return new SourceError('forbidden:logs', `${this.label}: forbidden to ${what} in namespace ${ns} (403): the identity needs the RBAC verb ${permission} (a Role with get on pods/log and list on pods, bound with a RoleBinding in ${ns}). ${statusMessage(error)}`.trim());
@@ -112,8 +114,10 @@ export class KubeLogSource implements LogSource {
     }
     if (error instanceof SourceError) return error;
     const message = (error as Error).message ?? String(error);
+    const tls = tlsFailure(error, inCluster) ?? tlsFailure((error as { cause?: unknown }).cause, inCluster);
+    if (tls) return new SourceError('unreachable:logs', `${this.label}: ${tls} (to ${what}).`);
     if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|fetch failed/i.test(message + String((error as { cause?: unknown }).cause ?? ''))) {
-      return new SourceError('unreachable:logs', `${this.label}: the cluster cannot be reached to ${what}: ${message}. Check the server URL in the kubeconfig and the network.`);
+      return new SourceError('unreachable:logs', `${this.label}: the cluster cannot be reached to ${what}: ${message}. ${hint.unreachable[0]!.toUpperCase()}${hint.unreachable.slice(1)}.`);
     }
     return new SourceError('failed:logs', `${this.label}: could not ${what}: ${message}`);
   }

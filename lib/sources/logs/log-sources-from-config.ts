@@ -1,7 +1,7 @@
 import 'server-only';
-import type { InClusterSettings } from '../cluster/in-cluster';
 import type { LogSourceSpec } from '@/lib/config';
 import type { TokenProvider } from '../azure/token-provider';
+import type { InClusterSettings } from '../cluster/in-cluster';
 import { SourceError } from '../source-error';
 import { IndexedFileLogSource } from './correlation-index';
 import { KubeLogSource } from './kube-log-source';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonChunks } from '@/lib/api/json-chunks';
+import { jsonChunks } from '@/lib/server/json-chunks';
 import { buildIdentityMap } from '@/lib/domain/identity-map';
 import { sampleWorld } from '@/lib/sample/world';
 

@@ -1,7 +1,9 @@
 // JSON text of a large object in pieces, for a streamed response: the same text as
 // `JSON.stringify(value)`, but its long top-level arrays (the map's 50,000 nodes and edges) come
 // in batches, so a 45 MB body is never one string plus one buffer in memory, and the first bytes
-// leave while the rest is still being written. Pure: no I/O.
+// leave while the rest is still being written. Pure: no I/O. For plain data (what routes answer):
+// a `toJSON(key)` that depends on its key would see '' here, and a top-level array is written
+// whole.
 
 /** Items of a top-level array per piece (~0.8 MB of JSON for the map's nodes). */
 export const DEFAULT_BATCH = 1000;
@@ -10,7 +12,7 @@ type Json = Record<string, unknown>;
 
 /** Yields pieces whose concatenation is exactly `JSON.stringify(value)`. */
 export function* jsonChunks(value: Json, batch = DEFAULT_BATCH): Generator<string> {
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+  if (Array.isArray(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     yield JSON.stringify(value);
     return;
   }
