@@ -49,16 +49,16 @@ export function loadInCluster(kc: KubeConfig, settings: InClusterSettings, kind:
   kc.loadFromCluster(settings.root ?? '');
 }
 
-/** What to check when a request with in-cluster or kubeconfig credentials is refused (401) or cannot connect. */
+/** What to check when a request with in-cluster or kubeconfig credentials is refused (401: a clause) or cannot connect (a sentence). */
 export function credentialHint(inCluster: boolean): { refused: string; unreachable: string } {
   return inCluster
     ? {
         refused: "the pod's service-account token was refused: check that its ServiceAccount still exists and that the mounted token is current (the kubelet rotates it)",
-        unreachable: 'check KUBERNETES_SERVICE_HOST/PORT and that a NetworkPolicy lets the pod reach the API server (deploy/ allows egress on 443)',
+        unreachable: 'Check KUBERNETES_SERVICE_HOST/PORT and that a NetworkPolicy lets the pod reach the API server (deploy/ allows egress on 443).',
       }
     : {
         refused: 'the token or certificate in the kubeconfig is invalid or expired: refresh the credentials (e.g. `az aks get-credentials`)',
-        unreachable: 'check the server URL in the kubeconfig and the network',
+        unreachable: 'Check the server URL in the kubeconfig and the network.',
       };
 }
 

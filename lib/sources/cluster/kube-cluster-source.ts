@@ -224,7 +224,7 @@ function kubeError(cluster: string, resource: string, error: unknown, inCluster:
   const tls = tlsFailure(error, inCluster) ?? tlsFailure((error as { cause?: unknown }).cause, inCluster);
   if (tls) return new SourceError('unreachable:cluster', `Cluster ${cluster}: ${tls} (while listing ${resource}).`);
   if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|fetch failed/i.test(message + String((error as { cause?: unknown }).cause ?? ''))) {
-    return new SourceError('unreachable:cluster', `Cluster ${cluster} cannot be reached while listing ${resource}: ${message}. ${hint.unreachable[0]!.toUpperCase()}${hint.unreachable.slice(1)}.`);
+    return new SourceError('unreachable:cluster', `Cluster ${cluster} cannot be reached while listing ${resource}: ${message}. ${hint.unreachable}`);
   }
   return new SourceError('invalid-response:cluster', `Cluster ${cluster}: listing ${resource} failed: ${message}`);
 }

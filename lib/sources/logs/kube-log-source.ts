@@ -117,7 +117,7 @@ export class KubeLogSource implements LogSource {
     const tls = tlsFailure(error, inCluster) ?? tlsFailure((error as { cause?: unknown }).cause, inCluster);
     if (tls) return new SourceError('unreachable:logs', `${this.label}: ${tls} (to ${what}).`);
     if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|fetch failed/i.test(message + String((error as { cause?: unknown }).cause ?? ''))) {
-      return new SourceError('unreachable:logs', `${this.label}: the cluster cannot be reached to ${what}: ${message}. ${hint.unreachable[0]!.toUpperCase()}${hint.unreachable.slice(1)}.`);
+      return new SourceError('unreachable:logs', `${this.label}: the cluster cannot be reached to ${what}: ${message}. ${hint.unreachable}`);
     }
     return new SourceError('failed:logs', `${this.label}: could not ${what}: ${message}`);
   }
