@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { artifactsDir, type Browser, launchChromium } from '../support/chromium';
-import { type RunningServer, startServer } from '../support/next-server';
+import { artifactsDir } from '../support/chromium';
+import { serverAndBrowser } from '../support/server-and-browser';
 
 // The Content-Security-Policy is enforced (no report-only) and every page works under it: no
 // `securitypolicyviolation` in Chromium on any page, including the ones that load the graph
@@ -26,19 +26,10 @@ async function watchViolations(page: Page): Promise<() => Promise<string[]>> {
 }
 
 describe('Content-Security-Policy in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = serverAndBrowser();
 
   it('has a fresh nonce per request and no unsafe-inline / unsafe-eval', async () => {
-    const policies = await Promise.all([1, 2, 3].map(async () => (await fetch(`${server.url}/tokens`)).headers.get('content-security-policy') ?? ''));
+    const policies = await Promise.all([1, 2, 3].map(async () => (await fetch(`${env.server.url}/tokens`)).headers.get('content-security-policy') ?? ''));
     const nonces = policies.map((p) => /'nonce-([^']+)'/.exec(p)?.[1]);
     expect(nonces.every(Boolean)).toBe(true);
     expect(new Set(nonces).size).toBe(3);
@@ -47,18 +38,18 @@ describe('Content-Security-Policy in Chromium', () => {
       expect(policy).toMatch(/frame-ancestors 'none'/);
       expect(policy).toMatch(/object-src 'none'/);
     }
-    const html = await (await fetch(`${server.url}/tokens`)).text();
+    const html = await (await fetch(`${env.server.url}/tokens`)).text();
     const scriptTags = html.match(/<script\b[^>]*>/g) ?? [];
     expect(scriptTags.length).toBeGreaterThan(0);
     expect(scriptTags.every((tag) => /\bnonce="[^"]+"/.test(tag))).toBe(true);
   });
 
   it('no page, nor the map, the decoder or a mermaid sequence, violates the policy', async () => {
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     const violations = await watchViolations(page);
     const seen: Record<string, string[]> = {};
     const visit = async (path: string, ready: () => Promise<unknown>) => {
-      await page.goto(`${server.url}${path}`);
+      await page.goto(`${env.server.url}${path}`);
       await ready();
       seen[path] = await violations();
     };
@@ -78,7 +69,7 @@ describe('Content-Security-Policy in Chromium', () => {
     expect(actorFill).not.toBe('rgb(0, 0, 0)');
     await page.locator('.sequence-svg').screenshot({ path: join(artifactsDir, 'csp-sequence.png') });
     await visit('/flow', () => page.getByRole('heading', { name: 'Token exchange flow' }).waitFor());
-    const map = (await (await fetch(`${server.url}/api/identity-map`)).json()) as { nodes: Array<{ id: string; kind: string; data: { clientId?: string; issuer?: string } }> };
+    const map = (await (await fetch(`${env.server.url}/api/identity-map`)).json()) as { nodes: Array<{ id: string; kind: string; data: { clientId?: string; issuer?: string } }> };
     const sa = map.nodes.find((n) => n.kind === 'serviceAccount' && n.data.clientId && n.data.issuer)!;
     await visit(`/flow?sa=${encodeURIComponent(sa.id)}`, () => page.locator('.sequence-svg svg').waitFor({ timeout: 30_000 }));
     await visit('/no-such-page', () => page.getByRole('heading').first().waitFor());

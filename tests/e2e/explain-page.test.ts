@@ -1,23 +1,14 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, type Browser, launchChromium } from '../support/chromium';
-import { type RunningServer, startServer } from '../support/next-server';
+import { describe, expect, it } from 'vitest';
+import { artifactsDir } from '../support/chromium';
+import { serverAndBrowser } from '../support/server-and-browser';
 
 describe('/explain in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = serverAndBrowser();
 
   it("explains the sample world's AADSTS70021: the FIC issuer lacks the trailing slash", async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/explain`);
+    const page = await env.browser.context.newPage();
+    await page.goto(`${env.server.url}/explain`);
     await page.getByRole('button', { name: "Try the sample world's error" }).click();
     await expect.poll(() => page.getByTestId('verdict').textContent()).toBe('The issuer differs by a trailing "/"');
     await expect.poll(() => page.getByText('AADSTS70021', { exact: true }).count()).toBeGreaterThan(0);
@@ -30,8 +21,8 @@ describe('/explain in Chromium', () => {
   });
 
   it('says plainly when the text holds no AADSTS error', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/explain`);
+    const page = await env.browser.context.newPage();
+    await page.goto(`${env.server.url}/explain`);
     await page.getByLabel('Error text').fill('connection reset by peer');
     await page.getByRole('button', { name: 'Explain' }).click();
     await expect.poll(() => page.getByTestId('verdict').textContent()).toBe('No AADSTS error found in the text');

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactsDir, type Browser, launchChromium } from '../support/chromium';
-import { type RunningServer, startServer } from '../support/next-server';
 import { TokenPage } from '../support/pages/token-page';
+import { type RunningServer, startServer } from '../support/next-server';
+import { serverAndBrowser } from '../support/server-and-browser';
 
 // The token page in Debian's Chromium against the real server and the built-in sample world.
 
@@ -148,19 +149,10 @@ describe('/tokens in Chromium', () => {
 });
 
 describe('/tokens explains why no federated credential accepts a token', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = serverAndBrowser();
 
   it('shows the nearest credential with the differing field marked (the AADSTS70021 question)', async () => {
-    const body = (await (await fetch(`${server.url}/api/sample/tokens`)).json()) as { tokens: Array<{ id: string; token: string }> };
+    const body = (await (await fetch(`${env.server.url}/api/sample/tokens`)).json()) as { tokens: Array<{ id: string; token: string }> };
     const sample = body.tokens.find((t) => t.id === 'cluster')!.token;
     const claims = JSON.parse(Buffer.from(sample.split('.')[1]!, 'base64url').toString());
     // Same issuer and audience as the sample cluster token, a namespace that no FIC names.
@@ -168,8 +160,8 @@ describe('/tokens explains why no federated credential accepts a token', () => {
     const token = await new SignJWT({ ...claims, sub: 'system:serviceaccount:shop-staging:checkout' })
       .setProtectedHeader({ alg: 'RS256', kid: 'test' })
       .sign(privateKey);
-    const page = await browser.context.newPage();
-    const t = new TokenPage(page, server.url);
+    const page = await env.browser.context.newPage();
+    const t = new TokenPage(page, env.server.url);
     await t.open();
     await t.paste(token);
     await expect.poll(() => page.getByTestId('fic-none').textContent()).toContain('AADSTS70021');

@@ -1,3 +1,4 @@
+import { stubKubeconfig } from './stub-kubeconfig';
 import { HeldResponses } from './hanging-stub';
 import { sendJson, startStubServer, type StubServer } from './stub-server';
 
@@ -67,16 +68,6 @@ export async function startKubeStub(options: KubeStubOptions): Promise<KubeStub>
   }, { tls: options.tls });
   return {
     ...held.closing(server),
-    kubeconfig(contexts = ['stub']) {
-      return JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        // client-node 1.x refuses plain http unless the cluster says insecure-skip-tls-verify.
-        clusters: [{ name: 'stub-cluster', cluster: { server: server.url, 'insecure-skip-tls-verify': true } }],
-        users: [{ name: 'stub-user', user: { token: 'stub-token' } }],
-        contexts: contexts.map((name) => ({ name, context: { cluster: 'stub-cluster', user: 'stub-user' } })),
-        'current-context': contexts[0],
-      });
-    },
+    kubeconfig: (contexts = ['stub']) => stubKubeconfig(server.url, { contexts }),
   };
 }

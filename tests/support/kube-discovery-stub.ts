@@ -1,3 +1,4 @@
+import { stubKubeconfig } from './stub-kubeconfig';
 import { sendJson, startStubServer, type StubServer } from './stub-server';
 
 // A loopback Kubernetes API that knows the built-in kinds (legacy discovery documents) and holds
@@ -67,15 +68,6 @@ export async function startKubeDiscoveryStub(): Promise<StubServer & { kubeconfi
   });
   return {
     ...server,
-    kubeconfig() {
-      return JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'discovery-stub', cluster: { server: server.url } }],
-        users: [{ name: 'nobody', user: { token: 'unused' } }],
-        contexts: [{ name: 'discovery-stub', context: { cluster: 'discovery-stub', user: 'nobody' } }],
-        'current-context': 'discovery-stub',
-      });
-    },
+    kubeconfig: () => stubKubeconfig(server.url, { contexts: ['discovery-stub'], cluster: 'discovery-stub', user: 'nobody', token: 'unused', insecureSkipTlsVerify: false }),
   };
 }

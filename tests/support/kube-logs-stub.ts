@@ -1,3 +1,4 @@
+import { stubKubeconfig } from './stub-kubeconfig';
 import { sendJson, startStubServer, type StubServer } from './stub-server';
 
 // A loopback Kubernetes API for pod logs: `GET /api/v1/namespaces/{ns}/pods` (with a simple
@@ -90,16 +91,6 @@ export async function startKubeLogsStub(options: KubeLogsStubOptions): Promise<K
   }, { tls: options.tls });
   return {
     ...server,
-    kubeconfig() {
-      return JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        // client-node 1.x refuses plain http unless the cluster says insecure-skip-tls-verify.
-        clusters: [{ name: 'stub-cluster', cluster: { server: server.url, 'insecure-skip-tls-verify': true } }],
-        users: [{ name: 'stub-user', user: { token: 'stub-token' } }],
-        contexts: [{ name: 'stub', context: { cluster: 'stub-cluster', user: 'stub-user' } }],
-        'current-context': 'stub',
-      });
-    },
+    kubeconfig: () => stubKubeconfig(server.url),
   };
 }

@@ -3,7 +3,8 @@ import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, Serve
 import type { ClusterInfo, ClusterSnapshot, JsonWebKeySet } from '@/lib/domain/model';
 import { SourceError } from '../source-error';
 import type { ClusterSource } from './cluster-source';
-import { credentialHint, loadInCluster, tlsFailure, type InClusterSettings } from './in-cluster';
+import { loadInCluster, type InClusterSettings } from './in-cluster';
+import { credentialHint, isUnreachable, tlsFailure } from './kube-failure';
 import { jwksDocument, openIdConfiguration } from './kube-objects';
 import { continueTokenAhead, type ListItem, type ListKind, type ParsedListPage } from './list-page';
 import { parseListPageBytes } from './list-page-parser';
@@ -27,7 +28,7 @@ export interface KubeClusterOptions {
   pageSize?: number;
   /** Per request; default 30 s (as ARM and Graph calls). */
   timeoutMs?: number;
-  /** In-cluster mode's settings (default: the service-account files under `/`). */
+  /** In-cluster mode's settings (the registry passes them from the configuration). */
   inCluster?: InClusterSettings;
 }
 
@@ -221,9 +222,9 @@ function kubeError(cluster: string, resource: string, error: unknown, inCluster:
   }
   if (error instanceof SourceError) return error;
   const message = (error as Error).message ?? String(error);
-  const tls = tlsFailure(error, inCluster) ?? tlsFailure((error as { cause?: unknown }).cause, inCluster);
+  const tls = tlsFailure(error, inCluster);
   if (tls) return new SourceError('unreachable:cluster', `Cluster ${cluster}: ${tls} (while listing ${resource}).`);
-  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|fetch failed/i.test(message + String((error as { cause?: unknown }).cause ?? ''))) {
+  if (isUnreachable(error)) {
     return new SourceError('unreachable:cluster', `Cluster ${cluster} cannot be reached while listing ${resource}: ${message}. ${hint.unreachable}`);
   }
   return new SourceError('invalid-response:cluster', `Cluster ${cluster}: listing ${resource} failed: ${message}`);

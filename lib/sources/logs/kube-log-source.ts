@@ -1,6 +1,7 @@
 import 'server-only';
 import { ApiException, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { credentialHint, loadInCluster, tlsFailure, type InClusterSettings } from '../cluster/in-cluster';
+import { loadInCluster, type InClusterSettings } from '../cluster/in-cluster';
+import { credentialHint, isUnreachable, tlsFailure } from '../cluster/kube-failure';
 import { SourceError } from '../source-error';
 import type { LogSearchOptions, LogSearchResult, LogSource, RawLogLine } from './log-source';
 import { allLines, capLine, linesContainingId } from './text-lines';
@@ -114,9 +115,9 @@ export class KubeLogSource implements LogSource {
     }
     if (error instanceof SourceError) return error;
     const message = (error as Error).message ?? String(error);
-    const tls = tlsFailure(error, inCluster) ?? tlsFailure((error as { cause?: unknown }).cause, inCluster);
+    const tls = tlsFailure(error, inCluster);
     if (tls) return new SourceError('unreachable:logs', `${this.label}: ${tls} (to ${what}).`);
-    if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|fetch failed/i.test(message + String((error as { cause?: unknown }).cause ?? ''))) {
+    if (isUnreachable(error)) {
       return new SourceError('unreachable:logs', `${this.label}: the cluster cannot be reached to ${what}: ${message}. ${hint.unreachable}`);
     }
     return new SourceError('failed:logs', `${this.label}: could not ${what}: ${message}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialHint, tlsFailure } from '@/lib/sources/cluster/in-cluster';
+import { credentialHint, tlsFailure } from '@/lib/sources/cluster/kube-failure';
 
 const failed = (code: string) => Object.assign(new Error('request failed'), { code });
 
