@@ -85,6 +85,7 @@ export type FindingCode =
   | 'SA_TOKEN_EXPIRATION_INVALID'
   | 'FIC_LIMIT_NEAR'
   | 'POD_STALE_CLIENT_ID'
+  | 'POD_NOT_INJECTED'
   | 'CLUSTER_OIDC_ISSUER_DISABLED'
   | 'FIC_SUBJECT_CASE_MISMATCH'
   | 'IDENTITY_UNUSED'
@@ -112,6 +113,7 @@ export interface FindingOptions {
 /** Every code of the contract with its severity and a one-line summary, for the UI's legend and filters. */
 export const FINDING_CODES: ReadonlyArray<{ code: FindingCode; severity: Severity; summary: string }> = [
   { code: 'CLUSTER_OIDC_ISSUER_DISABLED', severity: 'error', summary: 'the cluster issuer is not a public https URL while SAs use workload identity' },
+  { code: 'POD_NOT_INJECTED', severity: 'error', summary: 'pod labelled for workload identity, but the webhook injected nothing (no token file, no projected token)' },
   { code: 'POD_MISSING_USE_LABEL', severity: 'error', summary: 'pod runs as an annotated SA but lacks label azure.workload.identity/use: "true"' },
   { code: 'SA_NO_MATCHING_FIC', severity: 'error', summary: "no FIC of the SA's identity has this cluster's issuer and the SA's subject" },
   { code: 'FIC_ISSUER_MISMATCH', severity: 'error', summary: 'a FIC has the SA subject but another issuer (a trailing / counts)' },
@@ -322,6 +324,8 @@ function serviceAccountFindings(
   tenantMismatch(index, sa, identity, clientId, pods, out);
 
   if (!issuer || unreachableClusters.has(sa.cluster)) return;
+  // Its FIC list was not read (the source lists what is missing): nothing to compare, nothing guessed.
+  if (index.ficsUnread.has(clientId.toLowerCase())) return;
   const verdicts = ownerFics.map((f) => ficAcceptsSubject(f, issuer, subject));
   if (verdicts.includes(true)) return;
   // A claimsMatchingExpression we cannot evaluate might accept it: say nothing rather than guess.
@@ -516,6 +520,11 @@ function podFindings(index: SnapshotIndex, out: FindingList) {
     }
     // A container that sets AZURE_CLIENT_ID itself does not need the annotation.
     if (labelled && !clientId && !hasEnv('AZURE_CLIENT_ID')) group('POD_LABEL_SA_NOT_ANNOTATED', pod, sa);
+    // Labelled, yet neither the token file variable nor the projected token is there: the webhook
+    // never mutated this pod (it adds the volume even when every container is skipped).
+    if (labelled && !hasEnv('AZURE_FEDERATED_TOKEN_FILE') && !pod.projectedTokens.some((t) => t.audience === WI.tokenExchangeAudience)) {
+      group('POD_NOT_INJECTED', pod, sa);
+    }
 
     if (clientId) {
       const stale = pod.containers.filter((c) => {
@@ -579,6 +588,20 @@ function podFinding(index: SnapshotIndex, code: FindingCode, pods: Pod[], sa: Se
         },
       };
     }
+    case 'POD_NOT_INJECTED':
+      return {
+        message:
+          `${capitalise(who)}${count} is labelled ${WI.useLabel}: "true", yet nothing was injected: no AZURE_FEDERATED_TOKEN_FILE in any container and no projected ` +
+          `service account token with audience ${WI.tokenExchangeAudience}. The webhook did not mutate it when it was created: it was not installed or not answering then ` +
+          `(a webhook with failurePolicy Ignore lets pods through unchanged), or the label was added to the running pod afterwards (the webhook acts on pod creation only). ` +
+          `The SDK finds no federated token, so no exchange with Entra ID ever starts (DefaultAzureCredential may fall back to another credential, such as the node's identity). ` +
+          `Check that the webhook's mutating configuration exists and its pods run, then recreate these pods.`,
+        refs,
+        fix: {
+          description: `Check that the workload identity webhook is installed (azure-wi-webhook-mutating-webhook-configuration) and its pods run, then ${restart.how}.`,
+          commands: ['kubectl get mutatingwebhookconfigurations -l azure-workload-identity.io/system=true', 'kubectl get pods -A -l azure-workload-identity.io/system=true', ...restart.commands],
+        },
+      };
     case 'POD_STALE_CLIENT_ID':
       return {
         message:

@@ -146,6 +146,11 @@ export interface AzureSnapshot {
   appRoleAssignments: AppRoleAssignment[];
   /** What the source could not read (e.g. a snapshot file that is absent): reported, never guessed. */
   missing?: string[];
+  /**
+   * Client IDs whose FICs could not be read (their snapshot file is absent or unusable): their FIC
+   * list is unknown, not empty, so no finding is drawn from it.
+   */
+  ficsUnreadFor?: string[];
 }
 
 /** `system:serviceaccount:<namespace>:<name>`: the `sub` of a projected SA token. */

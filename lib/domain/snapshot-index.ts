@@ -36,6 +36,8 @@ export interface SnapshotIndex {
   identityByPrincipalId: Map<string, Identity>;
   /** Key: lower-cased owner client ID. */
   ficsByOwner: Map<string, FederatedCredential[]>;
+  /** Lower-cased client IDs whose FICs were not read (AzureSnapshot.ficsUnreadFor): unknown, not none. */
+  ficsUnread: Set<string>;
   /** Key: exact issuer + exact subject. */
   ficsByIssuerSubject: Map<string, FederatedCredential[]>;
   /** FICs with a `claimsMatchingExpression`, by exact issuer (rare; evaluated per SA). */
@@ -131,6 +133,7 @@ export function indexSnapshot(cluster: ClusterSnapshot, azure: AzureSnapshot): S
     identityByClientId,
     identityByPrincipalId,
     ficsByOwner,
+    ficsUnread: new Set((azure.ficsUnreadFor ?? []).map((id) => id.toLowerCase())),
     ficsByIssuerSubject,
     expressionFicsByIssuer,
     referencedClientIds,

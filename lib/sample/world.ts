@@ -383,6 +383,8 @@ function samplePods(): Pod[] {
     pod({ namespace: 'payments', name: 'ledger-export-5d6e7f8a9-c4r8t', serviceAccountName: 'ledger-export', image: IMAGE('payments/ledger-export', '1.1.0'), labels: { ...WI_LABEL }, injection: { ...v15(I.ledgerExport.clientId), tenantId: SAMPLE_OTHER_TENANT_ID } }),
 
     pod({ namespace: 'catalog', name: 'catalog-api-7d8e9f6a5-b9n3k', serviceAccountName: 'catalog-api', image: IMAGE('catalog/catalog-api', '2.0.7'), labels: { ...WI_LABEL }, injection: v15(I.catalog.clientId) }),
+    // The second replica was created while the webhook was not answering: labelled, nothing injected.
+    pod({ namespace: 'catalog', name: 'catalog-api-7d8e9f6a5-h6j2q', serviceAccountName: 'catalog-api', image: IMAGE('catalog/catalog-api', '2.0.7'), labels: { ...WI_LABEL } }),
     pod({ namespace: 'catalog', name: 'catalog-sync-6f7a8b9c5-d2x6m', serviceAccountName: 'catalog-sync', image: IMAGE('catalog/catalog-sync', '2.0.7'), labels: { ...WI_LABEL }, injection: v15(I.catalogSync.clientId) }),
     // Labelled, but its SA has no client-id: token file injected, AZURE_CLIENT_ID not.
     pod({ namespace: 'catalog', name: 'catalog-web-58c9d6e7f4-q1w5e', serviceAccountName: 'catalog-web', image: IMAGE('catalog/catalog-web', '2.0.7'), labels: { ...WI_LABEL }, injection: v15(undefined) }),
@@ -588,6 +590,11 @@ export const SAMPLE_FINDING_CASES: SampleFindingCase[] = (() => {
       why: 'id-shop-deploy holds 18 FICs (17 GitHub Actions environments/branches + shop/db-migrate), of the 20 allowed.',
     },
     {
+      code: 'POD_NOT_INJECTED',
+      refs: [podId('catalog', 'catalog-api-7d8e9f6a5-h6j2q'), saId('catalog', 'catalog-api')],
+      why: "catalog-api's second replica was created while the webhook was not answering: it carries the use label but no token file and no projected token.",
+    },
+    {
       code: 'POD_STALE_CLIENT_ID',
       refs: [podId('shop', 'orders-5b8c9d7f6-k2p9w'), podId('shop', 'orders-5b8c9d7f6-r7x4z'), saId('shop', 'orders')],
       why: `shop/orders now names id-orders-v2, but its pods were created before and still carry AZURE_CLIENT_ID=${DELETED_ORDERS_CLIENT_ID} (the deleted id-orders).`,
@@ -635,7 +642,6 @@ export const SAMPLE_HEALTHY_REFS: string[] = (() => {
     nodeId.identity(SAMPLE_PROVIDER_APP.appId),
     saId('shop', 'storefront'),
     podId('shop', 'storefront-6c9d8b7f5-w8q3n'),
-    saId('catalog', 'catalog-api'),
     podId('kube-system', 'coredns-789789675-8hx2m'),
     podId('kube-system', 'azure-wi-webhook-controller-manager-7f5b9c6d8-n4m2v'),
     nodeId.cluster(SAMPLE_CLUSTER),

@@ -19,6 +19,27 @@ export function errorResponse(status: number, code: string, message: string): Re
   return jsonResponse({ error: { code, message } }, { status });
 }
 
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type RouteHandler = (request: Request, context?: { params?: Promise<never> }) => Promise<Response>;
+
+/**
+ * Handlers for the methods a route does not serve: 405 in the contract's shape with an `Allow`
+ * header (Next.js alone answers an empty 405), and OPTIONS naming only the real methods (Next.js
+ * would list these 405 handlers too). `wrap` is the route's guard, so a visitor without a session
+ * learns no more than from any other answer.
+ */
+export function otherMethods(allowed: readonly Method[], wrap: (handler: (request: Request) => Response) => RouteHandler): Record<Method | 'OPTIONS', RouteHandler> {
+  const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+  const notAllowed = wrap((request) => {
+    const path = new URL(request.url).pathname;
+    const response = errorResponse(405, 'method-not-allowed', `${path} does not answer ${request.method}: use ${allowed.join(' or ')}. See README.md, "HTTP API".`);
+    response.headers.set('allow', allow);
+    return response;
+  });
+  const options = wrap(() => new Response(null, { status: 204, headers: { allow, ...NO_STORE } }));
+  return { GET: notAllowed, POST: notAllowed, PUT: notAllowed, PATCH: notAllowed, DELETE: notAllowed, OPTIONS: options };
+}
+
 const STATUS_BY_KIND: Record<string, number> = {
   config: 500,
   unreachable: 502,

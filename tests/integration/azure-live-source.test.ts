@@ -338,6 +338,23 @@ describe('LiveAzureSource against loopback ARM and Microsoft Graph', () => {
     expect(snapshot.missing![0]).toContain(`az role assignment create --assignee ${CLIENT} --role Reader --scope /subscriptions/${SUB_B}`);
   });
 
+  it("reports an identity whose FIC list fails, keeps the others, and marks that identity's FICs as unread, not empty", async () => {
+    const entra = await started(startEntraStub(TENANT));
+    const world = anArmWorld();
+    delete world.federatedCredentials[identityId(SUB_A, 'shipping')]; // the stub answers 404 ResourceNotFound for it
+    const arm = await started(startArmStub(world));
+    const graph = await started(startGraphStub(aGraphWorld()));
+    const source = new LiveAzureSource({ tenantId: TENANT, clientId: CLIENT, credential: await workloadIdentity(entra), armUrl: arm.url, graphUrl: graph.url, subscriptions: [] });
+
+    const snapshot = await source.list();
+    expect(snapshot.identities).toHaveLength(6);
+    expect(snapshot.federatedCredentials.map((f) => f.ownerClientId)).not.toContain('client-shipping');
+    expect(snapshot.federatedCredentials.map((f) => f.ownerClientId)).toContain('client-payments');
+    expect(snapshot.ficsUnreadFor).toEqual(['client-shipping']);
+    expect(snapshot.missing).toHaveLength(1);
+    expect(snapshot.missing![0]).toContain('ARM: federated credentials of identity shipping (client-shipping)');
+  });
+
   it('fails loudly, naming the URL and JSON path, when ARM changes its shape; fails whole when Graph fails too', async () => {
     const entra = await started(startEntraStub(TENANT));
     const changed = (pathname: string) =>

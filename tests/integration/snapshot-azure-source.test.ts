@@ -45,6 +45,34 @@ describe('SnapshotAzureSource: federated-credentials/ files', () => {
     expect(result.missing).toEqual([]);
   });
 
+  it('keeps the other identities when one FIC file is not JSON or not what az writes, naming the file and the JSON path', async () => {
+    const source = snapshot({
+      'identities.json': [identity('orders', 'rg-a', 1), identity('billing', 'rg-b', 2), identity('search', 'rg-c', 3)],
+      'federated-credentials/orders.json': [fic('orders-fic', 'system:serviceaccount:shop:orders')],
+      'federated-credentials/rg-c/search.json': [{ name: 'search-fic', subject: 'system:serviceaccount:s:s', audiences: ['api://AzureADTokenExchange'] }],
+    });
+    const dir = dirs.at(-1)!;
+    writeFileSync(join(dir, 'federated-credentials/billing.json'), '[{"name": "billing-fic", "issuer": ');
+    const result = await source.list();
+    expect(result.identities).toHaveLength(3);
+    expect(owners(result.federatedCredentials)).toEqual(['1:orders-fic']);
+    expect(result.ficsUnreadFor).toEqual([identity('billing', 'rg-b', 2).clientId, identity('search', 'rg-c', 3).clientId]);
+    expect(result.missing).toHaveLength(2);
+    expect(result.missing![0]).toMatch(/^a usable federated-credentials\/billing\.json: Snapshot file .*billing\.json is not JSON \(/);
+    expect(result.missing![0]).toContain('az identity federated-credential list -g rg-b --identity-name billing -o json');
+    expect(result.missing![1]).toContain('a usable federated-credentials/rg-c/search.json');
+    expect(result.missing![1]).toContain('at $.0.issuer');
+  });
+
+  it('marks the FICs of an identity without a file as unread', async () => {
+    const result = await snapshot({
+      'identities.json': [identity('orders', 'rg-a', 1), identity('billing', 'rg-b', 2)],
+      'federated-credentials/orders.json': [],
+    }).list();
+    expect(result.ficsUnreadFor).toEqual([identity('billing', 'rg-b', 2).clientId]);
+    expect(result.missing).toEqual(['federated-credentials/billing.json (az identity federated-credential list -g rg-b --identity-name billing -o json)']);
+  });
+
   it('never gives two same-named identities the same flat file, and says what to write instead', async () => {
     const result = await snapshot({
       'identities.json': [identity('orders', 'rg-a', 1), identity('orders', 'rg-b', 2)],

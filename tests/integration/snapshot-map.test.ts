@@ -110,4 +110,21 @@ describe('IDLENS_CLUSTER=<dir> IDLENS_AZURE=<dir>', () => {
     const jwks = await (await fetch(`${server.url}/api/jwks?issuer=${encodeURIComponent(ISSUER)}`)).json();
     expect(jwks.jwks.keys[0].kid).toBe('k1');
   });
+
+  it('keeps the Azure side when one FIC file is corrupt: that file is named, its identity stays, nothing is guessed from the unread FICs', async () => {
+    writeFileSync(join(dir, 'federated-credentials/id-orders.json'), '[{"audiences": ["api://AzureADTokenExchange"], "issuer": ');
+    const map = await (await fetch(`${server.url}/api/identity-map?refresh=1`)).json();
+    expect(map.sources.azure.ok).toBe(true);
+    expect(map.sources.azure.missing).toHaveLength(1);
+    expect(map.sources.azure.missing[0]).toContain('a usable federated-credentials/id-orders.json: Snapshot file');
+    expect(map.sources.azure.missing[0]).toContain('is not JSON');
+    const ids = map.nodes.map((n: { id: string }) => n.id);
+    expect(ids).toEqual(expect.arrayContaining([`identity:${CLIENT}`, `identity:${APP}`, 'sa:shop/orders']));
+    expect(ids).not.toContain(`fic:${CLIENT}/orders`);
+    const codes = map.findings.map((f: { code: string }) => f.code);
+    expect(codes).not.toContain('SA_NO_MATCHING_FIC');
+    expect(codes).not.toContain('FIC_ISSUER_MISMATCH');
+    const health = await (await fetch(`${server.url}/api/health`)).json();
+    expect(health.sources.azure.missing[0]).toContain('a usable federated-credentials/id-orders.json');
+  });
 });

@@ -85,7 +85,7 @@ describe('trace and identity-map routes on the sample world', () => {
     expect(body.sources.cluster).toMatchObject({ mode: 'sample', ok: true });
     expect(body.sources.azure).toMatchObject({ mode: 'sample', ok: true });
     const codes = new Set(body.findings.map((f: { code: string }) => f.code));
-    for (const code of DESIGN_FINDING_CODES) expect(codes, code).toContain(code);
+    for (const code of [...DESIGN_FINDING_CODES, 'POD_NOT_INJECTED']) expect(codes, code).toContain(code);
     const kinds = new Set(body.nodes.map((n: { kind: string }) => n.kind));
     expect([...kinds].sort()).toEqual(['application', 'federatedCredential', 'managedIdentity', 'pod', 'serviceAccount']);
     const edgeKinds = new Set(body.edges.map((e: { kind: string }) => e.kind));
@@ -96,6 +96,29 @@ describe('trace and identity-map routes on the sample world', () => {
       expect(ids.has(edge.to), edge.to).toBe(true);
     }
     for (const finding of body.findings) expect(finding.message.length).toBeGreaterThan(40);
+  });
+
+  it('answers a method a route does not serve with 405 in the error shape, an Allow header, and OPTIONS naming only what it serves', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['/api/identity-map', 'POST', 'GET, HEAD, OPTIONS'],
+      ['/api/health', 'DELETE', 'GET, HEAD, OPTIONS'],
+      ['/api/explain-error', 'GET', 'POST, OPTIONS'],
+      ['/api/tokens/verify', 'PUT', 'POST, OPTIONS'],
+      [`/api/traces/${SAMPLE_TRACES[0]!.correlationId}`, 'PATCH', 'GET, HEAD, OPTIONS'],
+    ];
+    for (const [path, method, allow] of cases) {
+      const response = await fetch(`${server.url}${path}`, { method });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      const body = await response.json();
+      expect(body.error.code).toBe('method-not-allowed');
+      expect(body.error.message).toContain(`${path} does not answer ${method}: use ${allow.split(', ')[0]}`);
+      const options = await fetch(`${server.url}${path}`, { method: 'OPTIONS' });
+      expect(options.status, `OPTIONS ${path}`).toBe(204);
+      expect(options.headers.get('allow'), `OPTIONS ${path}`).toBe(allow);
+    }
+    // The real method still answers.
+    expect((await fetch(`${server.url}/api/identity-map`)).status).toBe(200);
   });
 });
 

@@ -1,5 +1,7 @@
 import { route } from '@/lib/server/auth/guard';
 import { listFederatedCredentials } from '@/lib/server/federated-credentials';
-import { jsonResponse } from '@/lib/server/responses';
+import { jsonResponse, otherMethods } from '@/lib/server/responses';
 
 export const GET = route(async () => jsonResponse(await listFederatedCredentials()));
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET'], route);

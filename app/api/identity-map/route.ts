@@ -1,6 +1,6 @@
 import { route } from '@/lib/server/auth/guard';
 import { getIdentityMap } from '@/lib/server/identity-map';
-import { serverTiming, streamJsonResponse } from '@/lib/server/responses';
+import { otherMethods, serverTiming, streamJsonResponse } from '@/lib/server/responses';
 
 export const GET = route(async (request, { log }) => {
   const refresh = new URL(request.url).searchParams.get('refresh') === '1';
@@ -11,3 +11,5 @@ export const GET = route(async (request, { log }) => {
   // A large map (50,000 nodes) is written in pieces, never held as one string.
   return streamJsonResponse({ ...map }, { 'server-timing': timing }, (error) => log.error('writing the identity map failed', { error }));
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET'], route);

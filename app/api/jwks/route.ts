@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { route } from '@/lib/server/auth/guard';
 import { resolveJwks } from '@/lib/server/jwks-resolver';
-import { errorResponse, jsonResponse } from '@/lib/server/responses';
+import { errorResponse, jsonResponse, otherMethods } from '@/lib/server/responses';
 
 const query = z.object({ issuer: z.string().trim().min(1).max(2048) });
 
@@ -14,3 +14,5 @@ export const GET = route(async (request) => {
   if (!resolution.found) return errorResponse(404, 'unknown-issuer', resolution.reason);
   return jsonResponse({ issuer: parsed.data.issuer, origin: resolution.origin, jwks: resolution.jwks });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET'], route);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { route } from '@/lib/server/auth/guard';
-import { errorResponse, jsonResponse } from '@/lib/server/responses';
+import { errorResponse, jsonResponse, otherMethods } from '@/lib/server/responses';
 import { listTraces } from '@/lib/server/traces';
 
 const query = z.object({
@@ -15,3 +15,5 @@ export const GET = route(async (request) => {
   }
   return jsonResponse(await listTraces(parsed.data));
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET'], route);

@@ -51,6 +51,8 @@ export interface ArmRead {
   federatedCredentials: FederatedCredential[];
   /** Subscriptions or identities that could not be read, with the reason. */
   missing: string[];
+  /** Client IDs of identities whose FICs could not be read (unknown, not none). */
+  ficsUnreadFor: string[];
 }
 
 export class ArmClient {
@@ -124,7 +126,7 @@ export class ArmClient {
     const subscriptions = subscriptionIds.length ? [...subscriptionIds] : await this.listSubscriptionIds();
     if (!subscriptions.length) {
       missing.push('ARM: the credential sees no subscription. Assign it the Reader role on the subscriptions to scan, or set IDLENS_AZURE_SUBSCRIPTIONS.');
-      return { identities: [], federatedCredentials: [], missing };
+      return { identities: [], federatedCredentials: [], missing, ficsUnreadFor: [] };
     }
 
     const failures: unknown[] = [];
@@ -142,15 +144,17 @@ export class ArmClient {
     if (failures.length === subscriptions.length) throw failures[0];
 
     const identities = perSubscription.flat();
+    const ficsUnreadFor: string[] = [];
     const perIdentity = await mapBounded(identities, this.concurrency, async (identity) => {
       try {
         return await this.listFederatedCredentials(identity);
       } catch (error) {
         if (error instanceof CredentialFailure) throw error;
         missing.push(`ARM: federated credentials of identity ${identity.name} (${identity.clientId}) (${(error as Error).message})`);
+        ficsUnreadFor.push(identity.clientId);
         return [];
       }
     });
-    return { identities, federatedCredentials: perIdentity.flat(), missing };
+    return { identities, federatedCredentials: perIdentity.flat(), missing, ficsUnreadFor };
   }
 }

@@ -65,6 +65,8 @@ export interface GraphRead {
   appRoleAssignments: AppRoleAssignment[];
   /** What could not be read, with the reason. */
   missing: string[];
+  /** App IDs whose FICs could not be read (unknown, not none). */
+  ficsUnreadFor: string[];
 }
 
 export class GraphClient {
@@ -144,10 +146,11 @@ export class GraphClient {
     const missing: string[] = [];
     const applications = await this.listApplications();
 
-    const ficsPerApp = await this.step(missing, 'federated credentials of applications', applications, (a) => `application ${a.displayName} (${a.appId})`, [] as FederatedCredential[], (a) =>
+    const ficsPerApp = await this.step(missing, 'federated credentials of applications', applications, (a) => `application ${a.displayName} (${a.appId})`, undefined as FederatedCredential[] | undefined, (a) =>
       this.listFederatedCredentials(a),
     );
-    const federatedCredentials = ficsPerApp.flat();
+    const federatedCredentials = ficsPerApp.flatMap((fics) => fics ?? []);
+    const ficsUnreadFor = applications.filter((_, i) => ficsPerApp[i] === undefined).map((a) => a.appId);
 
     // Service principals matter for APIs (assignments point at them) and for callers that
     // federate (assignments name them as principals).
@@ -165,7 +168,7 @@ export class GraphClient {
     const assignments = await this.step(missing, 'app role assignments', apis, (a) => `app role assignments of ${a.displayName} (${a.appId})`, [] as AppRoleAssignment[], (a) =>
       this.listAppRoleAssignedTo(a.servicePrincipalId!, a.appId),
     );
-    return { applications, federatedCredentials, appRoleAssignments: assignments.flat(), missing };
+    return { applications, federatedCredentials, appRoleAssignments: assignments.flat(), missing, ficsUnreadFor };
   }
 
   /**

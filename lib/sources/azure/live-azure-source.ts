@@ -70,7 +70,7 @@ export class LiveAzureSource implements AzureSource {
       throw new SourceError(code, `${message(arm.error)} Microsoft Graph failed too: ${message(graph.error)}`, { cause: arm.error });
     }
 
-    const armRead: ArmRead = arm.ok ? arm.value : { identities: [], federatedCredentials: [], missing: [`ARM: managed identities and their federated credentials (${message(arm.error)})`] };
+    const armRead: ArmRead = arm.ok ? arm.value : { identities: [], federatedCredentials: [], missing: [`ARM: managed identities and their federated credentials (${message(arm.error)})`], ficsUnreadFor: [] };
     const graphRead: GraphRead = graph.ok
       ? graph.value
       : {
@@ -78,6 +78,7 @@ export class LiveAzureSource implements AzureSource {
           federatedCredentials: [],
           appRoleAssignments: [],
           missing: [`Microsoft Graph: applications, their federated credentials and app role assignments (${message(graph.error)})`],
+          ficsUnreadFor: [],
         };
 
     return {
@@ -87,6 +88,7 @@ export class LiveAzureSource implements AzureSource {
       federatedCredentials: [...armRead.federatedCredentials, ...graphRead.federatedCredentials],
       appRoleAssignments: graphRead.appRoleAssignments,
       missing: [...armRead.missing, ...graphRead.missing],
+      ficsUnreadFor: [...armRead.ficsUnreadFor, ...graphRead.ficsUnreadFor],
     };
   }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Application, AzureSnapshot, FederatedCredential, JsonWebKeySet, ManagedIdentity } from '@/lib/domain/model';
 import { readSnapshotJson } from '../snapshot-file';
+import { SourceError } from '../source-error';
 import type { AzureSource } from './azure-source';
 
 // Reads the `az` CLI outputs of a snapshot directory (DESIGN.md). `az` flattens ARM's
@@ -114,6 +115,22 @@ export class SnapshotAzureSource implements AzureSource {
     }));
 
     const federatedCredentials: FederatedCredential[] = [];
+    const ficsUnreadFor: string[] = [];
+    /**
+     * One owner's FIC file. A file that cannot be used (not JSON, not what `az` writes, unreadable)
+     * costs that owner's FICs only: it is listed with the reason, and the other owners still show.
+     */
+    const readFicFile = async (directory: string, shown: string, file: string, command: string) => {
+      try {
+        const fics = await readSnapshotJson('azure', directory, file, ficList, command);
+        if (!fics) missing.push(`${shown} (${command})`);
+        return fics;
+      } catch (error) {
+        if (!(error instanceof SourceError)) throw error;
+        missing.push(`a usable ${shown}: ${error.message}`);
+        return undefined;
+      }
+    };
     const ficDir = join(dir, 'federated-credentials');
     const ficFiles = new Set(await jsonFilesIn(ficDir));
     // Identities of the same name (in other resource groups) cannot share `<name>.json`: each then
@@ -147,18 +164,21 @@ export class SnapshotAzureSource implements AzureSource {
           const wanted = groups.length > 1 ? `${identity.resourceGroup ?? 'RG'}/${flat}` : flat;
           missing.push(`federated-credentials/${wanted} (${command})`);
         }
+        ficsUnreadFor.push(identity.clientId);
         continue;
       }
-      const fics = await readSnapshotJson('azure', ficDir, file, ficList, command);
-      for (const f of fics ?? []) federatedCredentials.push(toCredential(identity.clientId, f));
+      const fics = await readFicFile(ficDir, `federated-credentials/${file}`, file, command);
+      if (fics) for (const f of fics) federatedCredentials.push(toCredential(identity.clientId, f));
+      else ficsUnreadFor.push(identity.clientId);
     }
     const appFicDir = join(dir, 'application-federated-credentials');
     const appFicFiles = new Set(await jsonFilesIn(appFicDir));
     for (const application of applications) {
       const file = `${application.appId}.json`;
       if (!appFicFiles.has(file)) continue; // optional: most applications have no FICs
-      const fics = await readSnapshotJson('azure', appFicDir, file, ficList, `az ad app federated-credential list --id ${application.appId} -o json`);
-      for (const f of fics ?? []) federatedCredentials.push(toCredential(application.appId, f));
+      const fics = await readFicFile(appFicDir, `application-federated-credentials/${file}`, file, `az ad app federated-credential list --id ${application.appId} -o json`);
+      if (fics) for (const f of fics) federatedCredentials.push(toCredential(application.appId, f));
+      else ficsUnreadFor.push(application.appId);
     }
 
     return {
@@ -168,6 +188,7 @@ export class SnapshotAzureSource implements AzureSource {
       federatedCredentials,
       appRoleAssignments: [],
       missing,
+      ficsUnreadFor,
     };
   }
 

@@ -34,7 +34,7 @@ function world(change: { cluster?: Partial<ClusterSnapshot>; azure?: Partial<Azu
 }
 
 describe('FINDING_CODES', () => {
-  it('lists every code of the contract exactly once with its severity', () => {
+  it("lists every code of the contract, and idlens's own POD_NOT_INJECTED, exactly once with its severity", () => {
     const expected: Record<string, string> = {
       POD_MISSING_USE_LABEL: 'error',
       SA_CLIENT_ID_UNKNOWN: 'warning',
@@ -52,9 +52,10 @@ describe('FINDING_CODES', () => {
       FIC_SUBJECT_CASE_MISMATCH: 'error',
       IDENTITY_UNUSED: 'info',
       POD_LEGACY_POD_IDENTITY: 'info',
+      POD_NOT_INJECTED: 'error',
     };
     expect(Object.fromEntries(FINDING_CODES.map((c) => [c.code, c.severity]))).toEqual(expected);
-    expect(FINDING_CODES).toHaveLength(16);
+    expect(FINDING_CODES).toHaveLength(17);
   });
 });
 
@@ -191,6 +192,12 @@ describe('SA_NO_MATCHING_FIC', () => {
     expect(only(run(cluster, azure), 'SA_NO_MATCHING_FIC')).toEqual([]);
   });
 
+  it("is not reported when the identity's FICs could not be read (unknown, not none)", () => {
+    const { cluster, azure } = world({ azure: { federatedCredentials: [] } });
+    expect(only(run(cluster, azure), 'SA_NO_MATCHING_FIC')).toHaveLength(1);
+    expect(codesOf(run(cluster, { ...azure, ficsUnreadFor: [CLIENT_ID.toUpperCase()] }))).not.toContain('SA_NO_MATCHING_FIC');
+  });
+
   it('is not reported when a claimsMatchingExpression FIC accepts the subject', () => {
     const fic = aFederatedCredential({ subject: undefined, claimsMatchingExpression: "claims['sub'] matches 'system:serviceaccount:shop:*'" });
     const { cluster, azure } = world({ azure: { federatedCredentials: [fic] } });
@@ -310,6 +317,41 @@ describe('POD_LABEL_SA_NOT_ANNOTATED', () => {
       cluster: { serviceAccounts: [aServiceAccount()], pods: [aPod({ clientId: CLIENT_ID }), aPod({ name: 'batch', labels: {} })] },
     });
     expect(only(run(cluster, azure), 'POD_LABEL_SA_NOT_ANNOTATED')).toEqual([]);
+  });
+});
+
+describe('POD_NOT_INJECTED', () => {
+  const annotated = aServiceAccount({ clientId: CLIENT_ID });
+  it('reports labelled replicas the webhook never mutated (no token file, no projected token) as one finding, with the webhook check and a restart', () => {
+    const pods = [aPod(), aPod({ name: 'checkout-7d9f8b6c5d-q8w2e' })];
+    const { cluster, azure } = world({ cluster: { serviceAccounts: [annotated], pods } });
+    const found = only(run(cluster, azure), 'POD_NOT_INJECTED');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: 'error', refs: ['pod:shop/checkout-7d9f8b6c5d-x2x4z', 'pod:shop/checkout-7d9f8b6c5d-q8w2e', 'sa:shop/checkout'] });
+    expect(found[0]!.message).toContain('(2 pods) is labelled azure.workload.identity/use: "true", yet nothing was injected');
+    expect(found[0]!.fix!.commands).toEqual([
+      'kubectl get mutatingwebhookconfigurations -l azure-workload-identity.io/system=true',
+      'kubectl get pods -A -l azure-workload-identity.io/system=true',
+      'kubectl rollout restart deployment/checkout -n shop',
+    ]);
+  });
+
+  it('is not reported for a mutated pod, a pod whose containers are all skipped (the token volume is still there), a hand-wired pod, or an unlabelled one', () => {
+    const exchangeToken = { volumeName: 'azure-identity-token', audience: WI.tokenExchangeAudience, expirationSeconds: 3600 };
+    const pods = [
+      aPod({ clientId: CLIENT_ID }),
+      aPod({ name: 'skipped-7d9f8b6c5d-aaaaa', annotations: { [WI.skipContainers]: 'app' }, projectedTokens: [exchangeToken] }),
+      aPod({ name: 'by-hand-7d9f8b6c5d-bbbbb', labels: {}, containers: [{ name: 'app', env: { AZURE_FEDERATED_TOKEN_FILE: '/token' } }] }),
+      aPod({ name: 'plain-7d9f8b6c5d-ccccc', labels: {} }),
+    ];
+    const { cluster, azure } = world({ cluster: { serviceAccounts: [annotated], pods } });
+    expect(only(run(cluster, azure), 'POD_NOT_INJECTED')).toEqual([]);
+  });
+
+  it('is not fooled by a projected token for another audience (the default kube-api-access one)', () => {
+    const pods = [aPod({ projectedTokens: [{ volumeName: 'kube-api-access-x1y2z', audience: undefined, expirationSeconds: 3607 }] })];
+    const { cluster, azure } = world({ cluster: { serviceAccounts: [annotated], pods } });
+    expect(only(run(cluster, azure), 'POD_NOT_INJECTED')).toHaveLength(1);
   });
 });
 

@@ -151,8 +151,8 @@ describe('sampleWorld', () => {
 });
 
 describe('SAMPLE_FINDING_CASES', () => {
-  it('has a case for every finding code of DESIGN.md, and no other', () => {
-    expect([...new Set(SAMPLE_FINDING_CASES.map((c) => c.code))].sort()).toEqual([...DESIGN_FINDING_CODES].sort());
+  it("has a case for every finding code of DESIGN.md and idlens's own POD_NOT_INJECTED, and no other", () => {
+    expect([...new Set(SAMPLE_FINDING_CASES.map((c) => c.code))].sort()).toEqual([...DESIGN_FINDING_CODES, 'POD_NOT_INJECTED'].sort());
     for (const c of SAMPLE_FINDING_CASES) {
       expect(c.refs.length, c.code).toBeGreaterThan(0);
       expect(c.why.length, c.code).toBeGreaterThan(20);

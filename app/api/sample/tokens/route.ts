@@ -1,7 +1,7 @@
 import { getConfig } from '@/lib/config';
 import { mintSampleTokens } from '@/lib/sample/tokens';
 import { route } from '@/lib/server/auth/guard';
-import { errorResponse, jsonResponse } from '@/lib/server/responses';
+import { errorResponse, jsonResponse, otherMethods } from '@/lib/server/responses';
 
 // Fresh tokens of the built-in sample world, signed with the keys its JWKS publish. They exist only
 // when the sample cluster is configured: elsewhere they would verify against nothing.
@@ -12,3 +12,5 @@ export const GET = route(async () => {
   }
   return jsonResponse({ tokens: await mintSampleTokens(new Date()) });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET'], route);

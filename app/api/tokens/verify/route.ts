@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { route } from '@/lib/server/auth/guard';
 import { resolveJwks } from '@/lib/server/jwks-resolver';
-import { jsonResponse, readJsonBody } from '@/lib/server/responses';
+import { jsonResponse, otherMethods, readJsonBody } from '@/lib/server/responses';
 import { decodeToken } from '@/lib/tokens/decode';
 import { verifyToken } from '@/lib/tokens/verify';
 import type { JsonWebKeySet } from '@/lib/domain/model';
@@ -31,3 +31,5 @@ export const POST = route(async (request) => {
   }
   return jsonResponse(await verifyToken(token, { jwks, now: new Date() }));
 });
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['POST'], route);

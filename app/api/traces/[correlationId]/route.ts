@@ -1,6 +1,6 @@
 import { correlationIdFromParam, isPathLikeSegment } from '@/lib/api/trace-search-params';
 import { route } from '@/lib/server/auth/guard';
-import { errorResponse, jsonResponse } from '@/lib/server/responses';
+import { errorResponse, jsonResponse, otherMethods } from '@/lib/server/responses';
 import { findTrace } from '@/lib/server/traces';
 import { validateCorrelationId } from '@/lib/traces/correlate';
 
@@ -17,3 +17,5 @@ export const GET = route<{ correlationId: string }>(async (_request, { params })
   }
   return jsonResponse(lookup.trace);
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET'], route);
