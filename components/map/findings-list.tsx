@@ -19,12 +19,14 @@ const FIRST_PAGE = 100;
 interface Props {
   findings: MapFinding[];
   total: number;
+  /** Sources that failed to read (`Azure`, `cluster`): no all-clear while one side is unread. */
+  failedSources?: string[];
   labelOf(id: string): string | undefined;
   hrefFor(id: string): string;
   onFocus(id: string): void;
 }
 
-export function FindingsList({ findings, total, labelOf, hrefFor, onFocus }: Props) {
+export function FindingsList({ findings, total, failedSources = [], labelOf, hrefFor, onFocus }: Props) {
   const [expanded, setExpanded] = useState<Record<string, boolean>>({});
   return (
     <section aria-labelledby="findings-title" className="stack map-findings">
@@ -34,7 +36,15 @@ export function FindingsList({ findings, total, labelOf, hrefFor, onFocus }: Pro
           {findings.length === total ? total : `${findings.length} of ${total} (filtered)`}
         </span>
       </h2>
-      {total === 0 && <p className="callout callout-ok">No findings: every workload identity chain idlens can see is consistent.</p>}
+      {total === 0 &&
+        (failedSources.length === 0 ? (
+          <p className="callout callout-ok">No findings: every workload identity chain idlens can see is consistent.</p>
+        ) : (
+          <p className="callout callout-warn" data-testid="findings-partial">
+            No findings in what could be read, but this is not an all-clear: the {failedSources.join(' and ')} source failed, so the{' '}
+            {failedSources.join(' and ')} side of every chain is not analysed, and findings that need it cannot appear.
+          </p>
+        ))}
       {total > 0 && findings.length === 0 && <p className="muted">No finding concerns the nodes the filters keep.</p>}
       {GROUPS.map(({ severity, title, badge }) => {
         const group = findings.filter((f) => f.severity === severity);
@@ -64,7 +74,7 @@ export function FindingsList({ findings, total, labelOf, hrefFor, onFocus }: Pro
   );
 }
 
-export function FindingBody({ finding, labelOf, hrefFor, onFocus }: { finding: MapFinding } & Omit<Props, 'findings' | 'total'>) {
+export function FindingBody({ finding, labelOf, hrefFor, onFocus }: { finding: MapFinding } & Omit<Props, 'findings' | 'total' | 'failedSources'>) {
   const badge = finding.severity === 'error' ? 'badge-error' : finding.severity === 'warning' ? 'badge-warn' : 'badge-info';
   return (
     <div className="stack map-finding-body">

@@ -2,7 +2,7 @@
 
 import type { NodeKind, Severity } from '@/lib/api/identity-map-queries';
 import { type MapSearch, NODE_KINDS, isFiltered } from '@/lib/api/map-search-params';
-import { KIND_LABELS } from './map-model';
+import { type FilterName, KIND_LABELS, isLastKind, toggleKind, withoutFilter } from './map-model';
 
 // Props-only: search box and filters. The values come from the URL (via the panel) and every
 // change goes back to it; the panel filters arrays, the graph only toggles visibility.
@@ -13,20 +13,33 @@ interface Props {
   namespaces: string[];
   shown: number;
   total: number;
+  /** When nothing is shown: the filters whose removal alone would show nodes (see filtersHidingEverything). */
+  hiding: FilterName[];
   onQuery(q: string): void;
   onChange(patch: Partial<MapSearch>): void;
   onClear(): void;
 }
 
-export function MapFilters({ query, search, namespaces, shown, total, onQuery, onChange, onClear }: Props) {
+const SEVERITY_TEXT: Record<Severity, string> = { error: 'an error', warning: 'a warning', info: 'an info' };
+const SEVERAL = '__several__';
+
+/** "With an error or a warning": a severity filter as the Findings control shows it. */
+function severityOption(severities: Severity[]): string {
+  const parts = severities.map((s) => SEVERITY_TEXT[s]);
+  return `With ${parts.length > 1 ? `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}` : parts[0]}`;
+}
+
+export function MapFilters({ query, search, namespaces, shown, total, hiding, onQuery, onChange, onClear }: Props) {
   const allKinds = search.kind.length === 0;
-  function toggleKind(kind: NodeKind, on: boolean) {
-    const current = allKinds ? [...NODE_KINDS] : search.kind;
-    const next = on ? [...current, kind] : current.filter((k) => k !== kind);
-    // All kinds checked means no kind filter (a shorter URL, and new kinds are not hidden).
-    onChange({ kind: next.length === NODE_KINDS.length ? [] : next });
-  }
-  const nsValue = search.ns.length === 1 ? search.ns[0]! : search.ns.length === 0 ? '' : '__several__';
+  const onKind = (kind: NodeKind, on: boolean) => onChange({ kind: toggleKind(search.kind, kind, on) });
+  // The controls show the URL's state even when the map has no such namespace or the URL holds a
+  // combination a single select cannot pick: such values get an option of their own.
+  const known = new Set(namespaces);
+  const nsText = (ns: string) => (known.has(ns) ? ns : `${ns} (not in this map)`);
+  const unknownNs = search.ns.length === 1 && !known.has(search.ns[0]!) ? search.ns[0] : undefined;
+  const nsValue = search.ns.length === 1 ? search.ns[0]! : search.ns.length === 0 ? '' : SEVERAL;
+  const severityValue = search.severity.length === 1 ? search.severity[0]! : search.severity.length === 0 ? '' : SEVERAL;
+  const kindsLocked = search.kind.length === 1;
   return (
     <form role="search" className="card map-filters" aria-label="Search and filters" onSubmit={(e) => e.preventDefault()}>
       <div className="map-filter-search">
@@ -45,7 +58,8 @@ export function MapFilters({ query, search, namespaces, shown, total, onQuery, o
         <label htmlFor="map-ns">Namespace</label>
         <select id="map-ns" value={nsValue} onChange={(e) => onChange({ ns: e.target.value ? [e.target.value] : [] })}>
           <option value="">All namespaces</option>
-          {nsValue === '__several__' && <option value="__several__">{search.ns.join(', ')}</option>}
+          {nsValue === SEVERAL && <option value={SEVERAL}>{search.ns.map(nsText).join(', ')}</option>}
+          {unknownNs !== undefined && <option value={unknownNs}>{nsText(unknownNs)}</option>}
           {namespaces.map((ns) => (
             <option key={ns} value={ns}>
               {ns}
@@ -57,23 +71,38 @@ export function MapFilters({ query, search, namespaces, shown, total, onQuery, o
         <label htmlFor="map-severity">Findings</label>
         <select
           id="map-severity"
-          value={search.severity.length === 1 ? search.severity[0] : ''}
-          onChange={(e) => onChange({ severity: e.target.value ? [e.target.value as Severity] : [] })}
+          value={severityValue}
+          onChange={(e) => {
+            if (e.target.value === SEVERAL) return;
+            onChange({ severity: e.target.value ? [e.target.value as Severity] : [] });
+          }}
         >
           <option value="">Any (or none)</option>
+          {severityValue === SEVERAL && <option value={SEVERAL}>{severityOption(search.severity)}</option>}
           <option value="error">With an error</option>
           <option value="warning">With a warning</option>
           <option value="info">With an info</option>
         </select>
       </div>
-      <fieldset className="map-kinds">
+      <fieldset className="map-kinds" aria-describedby={kindsLocked ? 'map-kinds-note' : undefined}>
         <legend>Kinds</legend>
         {NODE_KINDS.map((kind) => (
           <label key={kind} className="map-check">
-            <input type="checkbox" checked={allKinds || search.kind.includes(kind)} onChange={(e) => toggleKind(kind, e.target.checked)} />
+            {/* The last checked kind stays checked: an empty kind list means "every kind" (toggleKind). */}
+            <input
+              type="checkbox"
+              checked={allKinds || search.kind.includes(kind)}
+              disabled={isLastKind(search.kind, kind)}
+              onChange={(e) => onKind(kind, e.target.checked)}
+            />
             {KIND_LABELS[kind]}
           </label>
         ))}
+        {kindsLocked && (
+          <span id="map-kinds-note" className="small muted">
+            At least one kind stays shown.
+          </span>
+        )}
       </fieldset>
       <div className="row map-filter-footer">
         <label className="map-check">
@@ -89,6 +118,52 @@ export function MapFilters({ query, search, namespaces, shown, total, onQuery, o
           </button>
         )}
       </div>
+      {shown === 0 && total > 0 && isFiltered(search) && <NothingShown search={search} hiding={hiding} nsText={nsText} onChange={onChange} onClear={onClear} />}
     </form>
+  );
+}
+
+const FILTER_NAMES: Record<FilterName, string> = { q: 'search', ns: 'namespace filter', kind: 'kind filter', severity: 'findings filter', broken: '"only broken" filter' };
+
+function describeFilter(filter: FilterName, search: MapSearch, nsText: (ns: string) => string): string {
+  switch (filter) {
+    case 'q':
+      return `the search "${search.q.trim()}"`;
+    case 'ns':
+      return `the namespace filter ${search.ns.map(nsText).join(', ')}`;
+    case 'kind':
+      return `the kind filter (${search.kind.map((k) => KIND_LABELS[k]).join(', ')})`;
+    case 'severity':
+      return `the findings filter (${severityOption(search.severity).toLowerCase()})`;
+    case 'broken':
+      return 'the "only broken" filter';
+  }
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** Why the view is empty: the filters that hide everything, each with a one-click clear. */
+function NothingShown({ search, hiding, nsText, onChange, onClear }: { search: MapSearch; hiding: FilterName[]; nsText(ns: string): string; onChange(patch: Partial<MapSearch>): void; onClear(): void }) {
+  return (
+    <div className="callout callout-warn stack map-nothing-shown" data-testid="filters-hide-everything">
+      <p className="m-0">
+        <strong>No node matches.</strong>{' '}
+        {hiding.length === 0
+          ? 'No single filter is the cause: together they leave nothing.'
+          : hiding.length === 1
+            ? `${capitalize(describeFilter(hiding[0]!, search, nsText))} hides every node.`
+            : `Clearing any one of these shows nodes again: ${hiding.map((f) => describeFilter(f, search, nsText)).join('; ')}.`}
+      </p>
+      <div className="row">
+        {hiding.map((f) => (
+          <button key={f} type="button" onClick={() => onChange(withoutFilter(search, f))}>
+            Clear the {FILTER_NAMES[f]}
+          </button>
+        ))}
+        <button type="button" onClick={onClear}>
+          Clear all filters
+        </button>
+      </div>
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { IdentityMapData, MapEdge, MapFinding, MapNode, NodeKind, Severity } from '@/lib/api/identity-map-queries';
-import type { MapSearch } from '@/lib/api/map-search-params';
+import { type MapSearch, NODE_KINDS, isFiltered } from '@/lib/api/map-search-params';
+import { unreachableIssuerReason } from '@/lib/domain/oidc-issuer';
 
 // Pure: the response of /api/identity-map indexed once per fetch, so that every filter keystroke
 // only walks arrays and sets (no re-parsing, no graph rebuild). Runs in the browser and in unit tests.
@@ -33,7 +34,25 @@ export interface NodeInfo {
   findings: MapFinding[];
   /** Worst severity among the node's findings. */
   worst?: Severity;
-  /** Lower-cased text the search box matches: id, label, namespace. */
+  /**
+   * Lower-cased text the search box matches: id, label, namespace, and what users copy from errors
+   * (an SA's subject, a credential's subject and issuer, client and app IDs). Built once per map.
+   */
+  text: string;
+}
+
+/** A cluster of the map (`cluster:<name>` in finding refs): not a node, but a finding can be about it. */
+export interface ClusterSummary {
+  id: string;
+  name: string;
+  issuer?: string;
+  /** Why Entra ID cannot reach the issuer; undefined when it looks usable (or is unknown). */
+  issuerProblem?: string;
+  serviceAccounts: number;
+  pods: number;
+  /** Findings whose refs name this cluster, worst first. */
+  findings: MapFinding[];
+  /** Lower-cased text the search box matches: the id and the name. */
   text: string;
 }
 
@@ -46,6 +65,10 @@ export interface MapModel {
   namespaces: string[];
   multiCluster: boolean;
   counts: Record<Severity, number>;
+  clusters: ClusterSummary[];
+  clusterById: Map<string, ClusterSummary>;
+  /** Pod and SA ids by their cluster-less form (`sa:shop/checkout`): ids typed without the cluster. */
+  byUnscopedId: Map<string, string[]>;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -76,6 +99,29 @@ export function parseScopedId(id: string): { cluster?: string; namespace: string
   return { ...(m[1] ? { cluster: m[1] } : {}), namespace: m[2]!, name: m[3]! };
 }
 
+/** `sa:prod:shop/checkout` and `sa:shop/checkout` → `sa:shop/checkout`; other ids → undefined. */
+function unscopedId(id: string): string | undefined {
+  const m = /^(sa|pod):(?:[^:/]+:)?([^/]+\/.+)$/.exec(id);
+  return m ? `${m[1]}:${m[2]}` : undefined;
+}
+
+/** What the search box matches for a node, beyond its id, label and namespace. */
+function searchableFields(node: MapNode, namespace: string | undefined, name: string): Array<string | undefined> {
+  const d = node.data;
+  switch (node.kind) {
+    case 'serviceAccount':
+      return [str(d, 'subject') ?? (namespace === undefined ? undefined : `system:serviceaccount:${namespace}:${name}`), str(d, 'clientId')];
+    case 'federatedCredential':
+      return [str(d, 'subject'), str(d, 'issuer'), str(d, 'ownerClientId')];
+    case 'managedIdentity':
+      return [str(d, 'clientId'), str(d, 'principalId')];
+    case 'application':
+      return [str(d, 'appId'), ...(stringList(d, 'identifierUris') ?? [])];
+    default:
+      return [];
+  }
+}
+
 function worstOf(findings: MapFinding[]): Severity | undefined {
   let worst: Severity | undefined;
   for (const f of findings) if (!worst || SEVERITY_RANK[f.severity] < SEVERITY_RANK[worst]) worst = f.severity;
@@ -102,9 +148,33 @@ export function buildMapModel(data: IdentityMapData): MapModel {
     const name = str(node.data, 'name') ?? scoped?.name ?? node.label;
     if (namespace !== undefined) namespaces.add(namespace);
     const findings = (findingsByNode.get(node.id) ?? []).slice().sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
-    return { node, namespace, cluster, name, findings, worst: worstOf(findings), text: `${node.id}\n${node.label}\n${namespace ?? ''}`.toLowerCase() };
+    const text = [node.id, node.label, namespace ?? '', ...searchableFields(node, namespace, name)].filter(Boolean).join('\n').toLowerCase();
+    return { node, namespace, cluster, name, findings, worst: worstOf(findings), text };
   });
   const byId = new Map(infos.map((i) => [i.node.id, i]));
+  const byUnscopedId = new Map<string, string[]>();
+  const perCluster = new Map<string, { serviceAccounts: number; pods: number }>();
+  for (const info of infos) {
+    const key = unscopedId(info.node.id);
+    if (key !== undefined) {
+      const list = byUnscopedId.get(key);
+      if (list) list.push(info.node.id);
+      else byUnscopedId.set(key, [info.node.id]);
+    }
+    if (info.cluster !== undefined && (info.node.kind === 'serviceAccount' || info.node.kind === 'pod')) {
+      const c = perCluster.get(info.cluster) ?? { serviceAccounts: 0, pods: 0 };
+      if (info.node.kind === 'serviceAccount') c.serviceAccounts += 1;
+      else c.pods += 1;
+      perCluster.set(info.cluster, c);
+    }
+  }
+  const clusters: ClusterSummary[] = data.clusters.map((c) => {
+    const id = `cluster:${c.name}`;
+    const findings = (findingsByNode.get(id) ?? []).slice().sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+    const counts = perCluster.get(c.name) ?? { serviceAccounts: 0, pods: 0 };
+    const issuerProblem = c.issuer === undefined ? undefined : unreachableIssuerReason(c.issuer);
+    return { id, name: c.name, ...(c.issuer !== undefined ? { issuer: c.issuer } : {}), ...(issuerProblem ? { issuerProblem } : {}), ...counts, findings, text: `${id}\n${c.name}`.toLowerCase() };
+  });
   const edgesOf = new Map<string, MapEdge[]>();
   const push = (id: string, e: MapEdge) => {
     const list = edgesOf.get(id);
@@ -117,7 +187,7 @@ export function buildMapModel(data: IdentityMapData): MapModel {
   }
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of data.findings) counts[f.severity] += 1;
-  return { data, infos, byId, edgesOf, namespaces: [...namespaces].sort(), multiCluster, counts };
+  return { data, infos, byId, edgesOf, namespaces: [...namespaces].sort(), multiCluster, counts, clusters, clusterById: new Map(clusters.map((c) => [c.id, c])), byUnscopedId };
 }
 
 /**
@@ -167,10 +237,120 @@ export function visibleNodeIds(model: MapModel, search: MapSearch, scope: Set<st
   return visible;
 }
 
-/** Findings about at least one visible node (findings about no node at all always show). */
-export function visibleFindings(model: MapModel, visible: Set<string>, filtered: boolean): MapFinding[] {
+/**
+ * Clusters the view shows: those with a visible node (pod, SA, or a credential naming the
+ * cluster's issuer), and those whose name the search text matches.
+ */
+export function visibleClusterIds(model: MapModel, visible: Set<string>, q = ''): Set<string> {
+  const shown = new Set<string>();
+  if (model.clusters.length === 0) return shown;
+  const query = q.trim().toLowerCase();
+  for (const c of model.clusters) if (query && c.text.includes(query)) shown.add(c.id);
+  for (const id of visible) {
+    const cluster = model.byId.get(id)?.cluster;
+    if (cluster !== undefined) shown.add(`cluster:${cluster}`);
+    if (shown.size === model.clusters.length) break;
+  }
+  return shown;
+}
+
+/**
+ * Findings about at least one visible node or visible cluster (`q`, the search text, can show a
+ * cluster by name). A finding none of whose refs this map knows (no refs, or ids of nothing
+ * listed) always shows: no filter can say it is out of view.
+ */
+export function visibleFindings(model: MapModel, visible: Set<string>, filtered: boolean, q = ''): MapFinding[] {
   if (!filtered) return model.data.findings;
-  return model.data.findings.filter((f) => f.refs.length === 0 || f.refs.some((r) => visible.has(r) || !model.byId.has(r)));
+  let clusters: Set<string> | undefined;
+  const shown = (ref: string) => visible.has(ref) || (model.clusterById.has(ref) && (clusters ??= visibleClusterIds(model, visible, q)).has(ref));
+  const known = (ref: string) => model.byId.has(ref) || model.clusterById.has(ref);
+  return model.data.findings.filter((f) => f.refs.some(shown) || !f.refs.some(known));
+}
+
+/** What a `?focus=` id points at. */
+export type FocusTarget =
+  | { kind: 'node'; info: NodeInfo }
+  | { kind: 'cluster'; cluster: ClusterSummary }
+  /** An id without (or with another form of) the cluster part that fits several nodes. */
+  | { kind: 'ambiguous'; ids: string[] }
+  | { kind: 'missing' };
+
+/**
+ * Resolves a focus id: exact node and cluster ids first; then a pod or SA id written without the
+ * cluster (`sa:shop/checkout`, as in single-cluster ids and the docs) or with one when the map
+ * has a single cluster, matched against the map's own ids.
+ */
+export function resolveFocus(model: MapModel, id: string): FocusTarget {
+  const info = model.byId.get(id);
+  if (info) return { kind: 'node', info };
+  const cluster = model.clusterById.get(id);
+  if (cluster) return { kind: 'cluster', cluster };
+  const key = unscopedId(id);
+  if (key === undefined) return { kind: 'missing' };
+  const wantedCluster = parseScopedId(id)?.cluster;
+  const ids = (model.byUnscopedId.get(key) ?? []).filter((c) => wantedCluster === undefined || !model.multiCluster || model.byId.get(c)?.cluster === wantedCluster);
+  if (ids.length === 1) return { kind: 'node', info: model.byId.get(ids[0]!)! };
+  if (ids.length > 1) return { kind: 'ambiguous', ids: [...ids].sort() };
+  return { kind: 'missing' };
+}
+
+export type FilterName = 'q' | 'ns' | 'kind' | 'severity' | 'broken';
+
+/** The filters a view state sets, in the order the controls show them. */
+export function activeFilters(search: MapSearch): FilterName[] {
+  const active: FilterName[] = [];
+  if (search.q.trim()) active.push('q');
+  if (search.ns.length) active.push('ns');
+  if (search.kind.length) active.push('kind');
+  if (search.severity.length) active.push('severity');
+  if (search.broken) active.push('broken');
+  return active;
+}
+
+const CLEARED: Record<FilterName, Partial<MapSearch>> = { q: { q: '' }, ns: { ns: [] }, kind: { kind: [] }, severity: { severity: [] }, broken: { broken: false } };
+
+/** The view state without one filter. */
+export function withoutFilter(search: MapSearch, filter: FilterName): MapSearch {
+  return { ...search, ...CLEARED[filter] };
+}
+
+/**
+ * When the filters keep no node: those whose removal alone would show nodes again (the culprits to
+ * name). Empty when only dropping several of them helps, or when the map itself is empty.
+ */
+export function filtersHidingEverything(model: MapModel, search: MapSearch): FilterName[] {
+  if (!isFiltered(search) || model.infos.length === 0) return [];
+  return activeFilters(search).filter((f) => visibleNodeIds(model, withoutFilter(search, f)).size > 0);
+}
+
+/**
+ * The kind filter after a checkbox changes. All kinds checked is no filter (`[]`: a shorter URL,
+ * and new kinds are not hidden); the last checked kind cannot be unchecked, since an empty list
+ * means "every kind" in the URL and unchecking it would show everything instead of nothing.
+ */
+export function toggleKind(kinds: readonly NodeKind[], kind: NodeKind, on: boolean): NodeKind[] {
+  const current = kinds.length === 0 ? NODE_KINDS : kinds;
+  const next = NODE_KINDS.filter((k) => (k === kind ? on : current.includes(k)));
+  if (next.length === 0) return [...kinds];
+  return next.length === NODE_KINDS.length ? [] : next;
+}
+
+/** True for the one kind still checked: its checkbox cannot be unchecked. */
+export function isLastKind(kinds: readonly NodeKind[], kind: NodeKind): boolean {
+  return kinds.length === 1 && kinds[0] === kind;
+}
+
+const SOURCE_LABELS = { cluster: 'cluster', azure: 'Azure' } as const;
+
+/** The sources that failed to read, as users name them (`cluster`, `Azure`). */
+export function failedSources(sources: IdentityMapData['sources']): Array<(typeof SOURCE_LABELS)[keyof typeof SOURCE_LABELS]> {
+  return (Object.keys(SOURCE_LABELS) as Array<keyof typeof SOURCE_LABELS>).filter((k) => sources[k]?.error).map((k) => SOURCE_LABELS[k]);
+}
+
+/** A message that may lack its full stop (an upstream error ending in a command), ready for more sentences. */
+export function asSentence(text: string): string {
+  const t = text.trim();
+  return t === '' || /[.!?…]$/.test(t) ? t : `${t}.`;
 }
 
 /** A service name for the traces page: the app label, else the object's name. */
@@ -293,7 +473,10 @@ function findingsScore(info: NodeInfo): number {
 
 export function sortInfos(infos: NodeInfo[], sort: SortState): NodeInfo[] {
   const dir = sort.descending ? -1 : 1;
-  const cmpText = (a: string | undefined, b: string | undefined) => (a ?? '\uffff').localeCompare(b ?? '\uffff');
+  // Empty values (Azure objects have no namespace or cluster) go last in both directions: the
+  // direction only reverses the values, so `dir` is undone for a comparison with an empty one.
+  const cmpText = (a: string | undefined, b: string | undefined) =>
+    a === undefined || b === undefined ? (a === b ? 0 : a === undefined ? dir : -dir) : a.localeCompare(b);
   const byLabel = (a: NodeInfo, b: NodeInfo) => a.node.label.localeCompare(b.node.label) || a.node.id.localeCompare(b.node.id);
   const primary: (a: NodeInfo, b: NodeInfo) => number =
     sort.column === 'kind'

@@ -9,10 +9,21 @@ import { exportFileName } from './export-file-name';
 import { FindingsList } from './findings-list';
 import { MapFilters } from './map-filters';
 import { type GraphHandle, MapGraph } from './map-graph';
-import { type MapModel, buildMapModel, credentialComparisons, namespaceScope, visibleFindings, visibleNodeIds } from './map-model';
+import {
+  type MapModel,
+  asSentence,
+  buildMapModel,
+  credentialComparisons,
+  failedSources,
+  filtersHidingEverything,
+  namespaceScope,
+  resolveFocus,
+  visibleFindings,
+  visibleNodeIds,
+} from './map-model';
 import { MapSkeleton } from './map-skeleton';
 import { MapTable } from './map-table';
-import { NodeDetails } from './node-details';
+import { ClusterDetails, NodeDetails } from './node-details';
 import { useIdentityMap } from './use-identity-map';
 
 // Container of /map: fetches the map, reads the view state from the URL and hands plain props to
@@ -105,7 +116,9 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
   const visible = useMemo(() => visibleNodeIds(model, filters, scope), [model, filters, scope]);
   const filtered = isFiltered(filters);
   const rows = useMemo(() => (filtered ? model.infos.filter((i) => visible.has(i.node.id)) : model.infos), [model, visible, filtered]);
-  const findings = useMemo(() => visibleFindings(model, visible, filtered), [model, visible, filtered]);
+  const findings = useMemo(() => visibleFindings(model, visible, filtered, filters.q), [model, visible, filtered, filters.q]);
+  // Only computed when nothing is shown: which filter to clear (one more pass per active filter).
+  const hiding = useMemo(() => (visible.size === 0 ? filtersHidingEverything(model, filters) : []), [model, filters, visible]);
 
   // Children's effects (the graph's batch) have run by now: the measure spans input → graph updated.
   useEffect(() => {
@@ -134,12 +147,59 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
   const onChange = (patch: Partial<MapSearch>) => changeFilters({ ...filters, ...patch });
   const onClear = () => changeFilters(EMPTY_MAP_SEARCH);
 
+  // The element that opened the details (a table row, a finding's link, the graph): focus goes
+  // back to it when they close. A selection made from inside the details keeps the first opener.
+  const openerRef = useRef<Element | null>(null);
+  const mainRef = useRef<HTMLDivElement>(null);
+  const detailsOpen = focus !== undefined;
+
   const select = (id: string | undefined, from: 'graph' | 'table' | 'link') => {
+    const active = document.activeElement;
+    if (id && !sidebarRef.current?.querySelector('.map-details')?.contains(active)) openerRef.current = active;
     setFocus(id);
     commit(filters, id);
     if (id && from !== 'graph') setCenterRequest((r) => ({ id, seq: (r?.seq ?? 0) + 1 }));
     if (id && from === 'link') setDetailsFocus((n) => n + 1);
   };
+
+  const closeDetails = () => {
+    const closed = focus;
+    const opener = openerRef.current;
+    openerRef.current = null;
+    select(undefined, 'graph');
+    // After React removed the details: back to the opener if it is still on the page, else to the
+    // closed node's row, else to the table (or the search box when the table is empty).
+    requestAnimationFrame(() => {
+      if (opener instanceof HTMLElement && opener.isConnected && opener !== document.body) {
+        opener.focus();
+        return;
+      }
+      const main = mainRef.current;
+      const row = closed ? main?.querySelector<HTMLElement>(`tr[data-node-id="${CSS.escape(closed)}"] button`) : null;
+      const fallback = row ?? main?.querySelector<HTMLElement>('.map-table-scroll') ?? document.getElementById('map-q');
+      fallback?.focus();
+    });
+  };
+  const closeRef = useRef(closeDetails);
+  useEffect(() => {
+    closeRef.current = closeDetails;
+  });
+
+  // Escape closes the details from anywhere on the page, except in a form field outside them
+  // (Escape clears a search box) or when something else already handled it.
+  useEffect(() => {
+    if (!detailsOpen) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      const target = event.target instanceof Element ? event.target : null;
+      const inDetails = Boolean(target && sidebarRef.current?.querySelector('.map-details')?.contains(target));
+      if (!inDetails && target?.closest('input, select, textarea, [contenteditable="true"]')) return;
+      event.preventDefault();
+      closeRef.current();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [detailsOpen]);
 
   // After following a link in a finding, show and focus the details at the top of the sidebar.
   useEffect(() => {
@@ -148,9 +208,27 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
     headingRef.current?.focus({ preventScroll: false });
   }, [detailsFocus]);
 
-  const selected = focus ? model.byId.get(focus) : undefined;
+  const target = useMemo(() => (focus ? resolveFocus(model, focus) : undefined), [model, focus]);
+  const selected = target?.kind === 'node' ? target.info : undefined;
+  // An id typed without its cluster (`sa:shop/checkout` in a two-cluster map) that fits one node:
+  // the URL takes the node's full id, so what is shared is the stable id.
+  const resolvedId = selected?.node.id;
+  const [rewrittenHref, setRewrittenHref] = useState<string>();
+  if (resolvedId && resolvedId !== focus) {
+    const href = mapHref({ ...filters, focus: resolvedId });
+    setFocus(resolvedId);
+    setWritten((list) => [...list.slice(-31), href]);
+    setRewrittenHref(href);
+  }
+  useEffect(() => {
+    if (rewrittenHref) writeUrl(rewrittenHref);
+  }, [rewrittenHref]);
+  const hiddenByFilters = selected !== undefined && !visible.has(selected.node.id);
   const comparisons = useMemo(() => (selected ? credentialComparisons(model, selected.node.id) : []), [model, selected]);
-  const labelOf = useCallback((id: string) => model.byId.get(id)?.node.label, [model]);
+  const labelOf = useCallback((id: string) => {
+    const cluster = model.clusterById.get(id);
+    return model.byId.get(id)?.node.label ?? (cluster ? `cluster ${cluster.name}` : undefined);
+  }, [model]);
   const hrefFor = useCallback((id: string) => mapHref({ ...filters, focus: id }), [filters]);
   const focusFromLink = (id: string) => select(id, 'link');
 
@@ -168,6 +246,7 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
   }
 
   const empty = model.infos.length === 0;
+  const failed = failedSources(data.sources);
 
   return (
     <div className="stack">
@@ -184,21 +263,27 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
           Reads the cluster and Azure sources again instead of the server&apos;s 30-second cache.
         </span>
         <div className="row" role="group" aria-label="Export">
-          <button type="button" onClick={exportPng} disabled={empty}>
-            Export PNG
+          <button type="button" onClick={exportPng} disabled={empty} title="The graph as drawn now: only the nodes the filters show" aria-describedby="export-visible-note">
+            Visible graph (PNG)
           </button>
-          <button type="button" onClick={exportSvg} disabled={empty}>
-            Export SVG
+          <button type="button" onClick={exportSvg} disabled={empty} title="The graph as drawn now: only the nodes the filters show" aria-describedby="export-visible-note">
+            Visible graph (SVG)
           </button>
-          <button type="button" onClick={exportJson}>
-            Export JSON
+          <button type="button" onClick={exportJson} title="Every node, edge and finding of the map as read, whatever the filters" aria-describedby="export-json-note">
+            Whole map (JSON)
           </button>
+          <span id="export-visible-note" className="visually-hidden">
+            Exports the graph as drawn now: only the nodes the current filters show.
+          </span>
+          <span id="export-json-note" className="visually-hidden">
+            Exports the whole map as read from the sources, with every node, edge and finding, whatever the filters.
+          </span>
         </div>
       </div>
 
       {refreshError && (
         <p role="alert" className="callout callout-error m-0">
-          Refreshing failed: {refreshError} The map below is the one read at {new Date(data.generatedAt).toLocaleTimeString()}.
+          Refreshing failed: {asSentence(refreshError)} The map below is the one read at {new Date(data.generatedAt).toLocaleTimeString()}.
         </p>
       )}
       <SourceCallouts sources={data.sources} />
@@ -213,12 +298,13 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
             namespaces={model.namespaces}
             shown={visible.size}
             total={model.infos.length}
+            hiding={hiding}
             onQuery={onQuery}
             onChange={onChange}
             onClear={onClear}
           />
           <div className="map-layout">
-            <div className="stack map-main">
+            <div className="stack map-main" ref={mainRef}>
               <MapGraph
                 ref={graphRef}
                 model={model}
@@ -238,9 +324,38 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
                   labelOf={labelOf}
                   hrefFor={hrefFor}
                   onFocus={focusFromLink}
-                  onClose={() => select(undefined, 'graph')}
+                  onClose={closeDetails}
                   headingRef={headingRef}
+                  hiddenByFilters={hiddenByFilters}
+                  onClearFilters={() => {
+                    onClear();
+                    setCenterRequest((r) => ({ id: selected.node.id, seq: (r?.seq ?? 0) + 1 }));
+                  }}
                 />
+              ) : target?.kind === 'cluster' ? (
+                <ClusterDetails cluster={target.cluster} labelOf={labelOf} hrefFor={hrefFor} onFocus={focusFromLink} onClose={closeDetails} headingRef={headingRef} />
+              ) : target?.kind === 'ambiguous' ? (
+                <div className="callout callout-warn stack" role="status" data-testid="focus-ambiguous">
+                  <p className="m-0">
+                    <code>{focus}</code> fits {target.ids.length} nodes (ids carry the cluster when the map has several). Pick one:
+                  </p>
+                  <ul className="m-0">
+                    {target.ids.map((id) => (
+                      <li key={id}>
+                        <a
+                          href={hrefFor(id)}
+                          onClick={(event) => {
+                            if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+                            event.preventDefault();
+                            focusFromLink(id);
+                          }}
+                        >
+                          <code>{id}</code>
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
               ) : focus ? (
                 <p className="callout callout-warn" role="status">
                   No node has the id <code>{focus}</code> in this map.
@@ -251,7 +366,7 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
                   service account, and the fix commands.
                 </p>
               )}
-              <FindingsList findings={findings} total={model.data.findings.length} labelOf={labelOf} hrefFor={hrefFor} onFocus={focusFromLink} />
+              <FindingsList findings={findings} total={model.data.findings.length} failedSources={failed} labelOf={labelOf} hrefFor={hrefFor} onFocus={focusFromLink} />
             </aside>
           </div>
         </>
@@ -292,7 +407,7 @@ function SourceCallouts({ sources }: { sources: IdentityMapData['sources'] }) {
           return (
             <div key={key} role="alert" className="callout callout-error" data-source={key}>
               <strong>The {SOURCE_NAMES[key]} source failed</strong> <span className="small muted">({source.mode}, {source.error.code})</span>:{' '}
-              {source.error.message} The {other} part of the map is still shown; findings that need both sides are missing.
+              {asSentence(source.error.message)} The {other} part of the map is still shown; findings that need both sides are missing.
             </div>
           );
         }

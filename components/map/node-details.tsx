@@ -4,7 +4,7 @@ import Link from 'next/link';
 import type { ReactNode, Ref } from 'react';
 import type { MapEdge } from '@/lib/api/identity-map-queries';
 import { FindingBody } from './findings-list';
-import { type CredentialComparison, type FieldStatus, KIND_LABELS, type NodeInfo, serviceNameOf, str, stringList, stringMap } from './map-model';
+import { type ClusterSummary, type CredentialComparison, type FieldStatus, KIND_LABELS, type NodeInfo, serviceNameOf, str, stringList, stringMap } from './map-model';
 
 // Props-only: everything idlens knows about one node — what it is, its annotations and labels, a
 // federated credential's issuer/subject/audience beside what the service account's token carries,
@@ -19,6 +19,9 @@ interface Props {
   onFocus(id: string): void;
   onClose(): void;
   headingRef?: Ref<HTMLHeadingElement>;
+  /** The filters hide this node in the graph and the table: say so, with a way to show it. */
+  hiddenByFilters?: boolean;
+  onClearFilters?(): void;
 }
 
 const STATUS_TEXT: Record<FieldStatus, string> = {
@@ -36,7 +39,7 @@ const EDGE_TEXT: Record<string, [string, string]> = {
   canCall: ['can call', 'can be called by'],
 };
 
-export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocus, onClose, headingRef }: Props) {
+export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocus, onClose, headingRef, hiddenByFilters, onClearFilters }: Props) {
   const { node } = info;
   const annotations = stringMap(node.data, 'annotations');
   const labels = stringMap(node.data, 'labels');
@@ -67,6 +70,16 @@ export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocu
           ×
         </button>
       </div>
+      {hiddenByFilters && (
+        <div className="callout callout-warn row justify-between" role="status" data-testid="focus-hidden">
+          <span>The current filters hide this node: it is not in the graph or the table.</span>
+          {onClearFilters && (
+            <button type="button" onClick={onClearFilters}>
+              Clear filters
+            </button>
+          )}
+        </div>
+      )}
       <dl className="map-facts">
         <dt>Id</dt>
         <dd>
@@ -270,5 +283,79 @@ function ComparisonTable({ comparison, subjectLink }: { comparison: CredentialCo
         </tbody>
       </table>
     </div>
+  );
+}
+
+interface ClusterProps {
+  cluster: ClusterSummary;
+  labelOf(id: string): string | undefined;
+  hrefFor(id: string): string;
+  onFocus(id: string): void;
+  onClose(): void;
+  headingRef?: Ref<HTMLHeadingElement>;
+}
+
+/**
+ * A cluster (`cluster:<name>`, named by findings such as CLUSTER_OIDC_ISSUER_DISABLED): not a node
+ * of the graph, but what a user following that ref wants to know — its issuer and whether Entra ID
+ * can use it, how many of its service accounts and pods the map holds, and the findings about it.
+ */
+export function ClusterDetails({ cluster, labelOf, hrefFor, onFocus, onClose, headingRef }: ClusterProps) {
+  return (
+    <section className="card stack map-details" aria-labelledby="node-details-title" data-testid="cluster-details">
+      <div className="row justify-between items-start">
+        <div>
+          <span className="small muted">Cluster</span>
+          <h2 id="node-details-title" ref={headingRef} tabIndex={-1} className="m-0 break-all">
+            {cluster.name}
+          </h2>
+        </div>
+        <button type="button" onClick={onClose} aria-label="Close details">
+          ×
+        </button>
+      </div>
+      <dl className="map-facts">
+        <dt>Id</dt>
+        <dd>
+          <code data-testid="node-id">{cluster.id}</code>
+        </dd>
+        <dt>OIDC issuer</dt>
+        <dd>{cluster.issuer === undefined ? <span className="muted">not read</span> : <code>{cluster.issuer}</code>}</dd>
+        <dt>Issuer usable</dt>
+        <dd data-testid="issuer-usable">
+          {cluster.issuer === undefined ? (
+            <span className="muted">unknown: the issuer could not be read</span>
+          ) : cluster.issuerProblem ? (
+            <>
+              <span className="badge badge-error">no</span> Entra ID cannot fetch its keys: {cluster.issuerProblem}.
+            </>
+          ) : (
+            <>
+              <span className="badge badge-ok">yes</span> a public https URL Entra ID can fetch keys from.
+            </>
+          )}
+        </dd>
+        <dt>Service accounts</dt>
+        <dd data-testid="cluster-service-accounts">{cluster.serviceAccounts}</dd>
+        <dt>Pods</dt>
+        <dd data-testid="cluster-pods">{cluster.pods}</dd>
+      </dl>
+      <section aria-labelledby="node-findings-title" className="stack">
+        <h3 id="node-findings-title" className="m-0">
+          Findings ({cluster.findings.length})
+        </h3>
+        {cluster.findings.length === 0 ? (
+          <p className="muted small m-0">Nothing wrong found about this cluster itself.</p>
+        ) : (
+          <ul className="map-finding-list">
+            {cluster.findings.map((f, i) => (
+              <li key={`${f.code}:${i}`} className="map-finding" data-code={f.code}>
+                <FindingBody finding={f} labelOf={labelOf} hrefFor={hrefFor} onFocus={onFocus} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </section>
   );
 }

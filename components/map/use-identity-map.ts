@@ -12,7 +12,10 @@ export function useIdentityMap() {
   async function refresh() {
     setRefreshing(true);
     try {
-      await queryClient.fetchQuery({ ...identityMapQueries.all({ refresh: true }), staleTime: 0 });
+      // One attempt, no retries: `refresh` travels in the query's meta, which the mounted observer
+      // resets to the plain options on its next render, so a retry fetched the server's cached map
+      // (200), wiped the refresh's 503 and hid the failure. The user can press Refresh again.
+      await queryClient.fetchQuery({ ...identityMapQueries.all({ refresh: true }), staleTime: 0, retry: false });
     } catch {
       // The query keeps the error; the panel shows it beside the map it still has.
     } finally {

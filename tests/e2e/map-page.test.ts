@@ -2,13 +2,30 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IdentityMapData, MapFinding } from '@/lib/api/identity-map-queries';
+import type { IdentityMapData, MapFinding, MapNode } from '@/lib/api/identity-map-queries';
 import { artifactsDir, type Browser, launchChromium } from '../support/chromium';
 import { type RunningServer, startServer } from '../support/next-server';
 import { MapPage } from '../support/pages/map-page';
 
 // The identity map in Debian's Chromium against the real server and the built-in sample world.
 // Expectations are derived from what /api/identity-map answers, so the test follows the sample.
+
+/** What the search box matches for a node (the spec of NodeInfo.text): ids, names and what users copy from errors. */
+function searchTextOf(n: MapNode): string {
+  const d = n.data as unknown as Record<string, unknown>;
+  const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
+  const extra =
+    n.kind === 'serviceAccount'
+      ? [s('subject'), s('clientId')]
+      : n.kind === 'federatedCredential'
+        ? [s('subject'), s('issuer'), s('ownerClientId')]
+        : n.kind === 'managedIdentity'
+          ? [s('clientId'), s('principalId')]
+          : n.kind === 'application'
+            ? [s('appId'), ...((d.identifierUris as string[] | undefined) ?? [])]
+            : [];
+  return [n.id, n.label, s('namespace'), ...extra].join('\n').toLowerCase();
+}
 
 describe('/map in Chromium', () => {
   let server: RunningServer;
@@ -55,7 +72,7 @@ describe('/map in Chromium', () => {
   it('typing in the search box filters the table and the graph, and writes ?q=', async () => {
     const sa = map.nodes.find((n) => n.kind === 'serviceAccount')!;
     const term = (sa.data as { name: string }).name;
-    const expected = map.nodes.filter((n) => `${n.id}\n${n.label}\n${'namespace' in n.data ? n.data.namespace : ''}`.toLowerCase().includes(term.toLowerCase()));
+    const expected = map.nodes.filter((n) => searchTextOf(n).includes(term.toLowerCase()));
     const m = await openPage();
     await m.waitForGraph();
     await m.search().pressSequentially(term, { delay: 30 });
@@ -151,20 +168,197 @@ describe('/map in Chromium', () => {
   it('exports the map as JSON (valid, the same map), PNG and SVG', async () => {
     const m = await openPage();
     await m.waitForGraph();
-    const json = await m.download('Export JSON');
+    const jsonButton = m.page.getByRole('button', { name: 'Whole map (JSON)' });
+    expect(await jsonButton.getAttribute('title')).toMatch(/whatever the filters/);
+    expect(await m.page.getByRole('button', { name: 'Visible graph (SVG)' }).getAttribute('title')).toMatch(/only the nodes the filters show/);
+    const json = await m.download('Whole map (JSON)');
     expect(json.suggestedFilename()).toMatch(/^identity-map-.*\.json$/);
     const exported = JSON.parse(readFileSync((await json.path())!, 'utf8')) as IdentityMapData;
     expect(exported.nodes.map((n) => n.id).sort()).toEqual(map.nodes.map((n) => n.id).sort());
     expect(exported.findings.length).toBe(map.findings.length);
 
-    const png = readFileSync((await (await m.download('Export PNG')).path())!);
+    const png = readFileSync((await (await m.download('Visible graph (PNG)')).path())!);
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-    const svg = readFileSync((await (await m.download('Export SVG')).path())!, 'utf8');
+    const svg = readFileSync((await (await m.download('Visible graph (SVG)')).path())!, 'utf8');
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     const parsed = await m.page.evaluate((text) => new DOMParser().parseFromString(text, 'image/svg+xml').getElementsByTagName('parsererror').length, svg);
     expect(parsed).toBe(0);
     expect(svg).toContain(`data-id="${map.nodes[0]!.id.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`);
     await m.page.close();
+  });
+
+  it('a failed Refresh says so beside the map it still has', async () => {
+    const m = await openPage();
+    await m.waitForGraph();
+    await m.page.route('**/api/identity-map?refresh=1', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable:azure', message: 'Azure did not answer' } }) }),
+    );
+    await m.page.getByRole('button', { name: 'Refresh' }).click();
+    const alert = m.alerts().filter({ hasText: 'Refreshing failed' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/Refreshing failed: Azure did not answer\. The map below is the one read at /);
+    await expect.poll(() => m.page.getByRole('button', { name: /^Refresh/ }).textContent()).toBe('Refresh');
+    // It stays: nothing quietly refetches the cached map over the failure.
+    await m.page.waitForTimeout(3500);
+    expect(await alert.isVisible()).toBe(true);
+    expect(await m.tableCount().textContent()).toBe(String(map.nodes.length));
+    await m.page.close();
+  });
+
+  it('a finding about a cluster opens the cluster, and follows the filters like any other', async () => {
+    const finding = map.findings.find((f) => f.refs.some((r) => r.startsWith('cluster:')));
+    expect(finding, 'the sample world has a finding about a cluster').toBeTruthy();
+    const clusterRef = finding!.refs.find((r) => r.startsWith('cluster:'))!;
+    const name = clusterRef.slice('cluster:'.length);
+    const ofCluster = map.nodes.filter((n) => (n.data as { cluster?: string }).cluster === name);
+    const m = await openPage();
+    await m.findings().locator(`[data-code="${finding!.code}"]`).first().getByRole('link', { name: `cluster ${name}`, exact: true }).click();
+    const details = m.page.getByTestId('cluster-details');
+    await details.waitFor();
+    expect(await m.detailsTitle().textContent()).toBe(name);
+    expect(await details.textContent()).toContain(map.clusters.find((c) => c.name === name)!.issuer!);
+    expect(await details.getByTestId('issuer-usable').textContent()).toMatch(/^no/);
+    expect(await details.getByTestId('cluster-service-accounts').textContent()).toBe(String(ofCluster.filter((n) => n.kind === 'serviceAccount').length));
+    expect(await details.getByTestId('cluster-pods').textContent()).toBe(String(ofCluster.filter((n) => n.kind === 'pod').length));
+    expect(await details.locator(`[data-code="${finding!.code}"]`).count()).toBe(1);
+    expect(new URL(m.page.url()).searchParams.get('focus')).toBe(clusterRef);
+    await m.page.screenshot({ path: join(artifactsDir, 'map-focus-cluster.png'), fullPage: true });
+    await m.page.close();
+
+    // Filters: hidden when no node of the cluster is in view, shown when one is or the search names it.
+    const inCluster = new Set(ofCluster.map((n) => (n.data as { namespace?: string }).namespace));
+    const otherNs = map.nodes.map((n) => (n.data as { namespace?: string }).namespace).find((ns) => ns && !inCluster.has(ns))!;
+    const ownNs = [...inCluster].find(Boolean)!;
+    for (const [query, shown] of [
+      ['?q=zzzznothing', false],
+      [`?ns=${otherNs}`, false],
+      [`?ns=${ownNs}`, true],
+      [`?q=${name}&kind=managedIdentity`, true],
+    ] as const) {
+      const f = await openPage(query);
+      await f.findings().waitFor();
+      expect(await f.findings().locator(`[data-code="${finding!.code}"]`).count(), query).toBe(shown ? 1 : 0);
+      await f.page.close();
+    }
+  });
+
+  it('the filter controls show the URL\'s state, and an empty result names the filter to clear', async () => {
+    const m = await openPage('?ns=doesnotexist');
+    const ns = m.page.getByRole('combobox', { name: 'Namespace' });
+    await expect.poll(() => ns.evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe('doesnotexist (not in this map)');
+    const empty = m.page.getByTestId('filters-hide-everything');
+    await m.page.screenshot({ path: join(artifactsDir, 'map-filters-hide-everything.png'), fullPage: true });
+    expect(await empty.textContent()).toContain('The namespace filter doesnotexist (not in this map) hides every node.');
+    await empty.getByRole('button', { name: 'Clear the namespace filter' }).click();
+    await expect.poll(() => m.tableCount().textContent()).toBe(String(map.nodes.length));
+    expect(new URL(m.page.url()).searchParams.get('ns')).toBeNull();
+    await m.page.close();
+
+    const s = await openPage('?severity=error,warning&kind=pod');
+    const severity = s.page.getByRole('combobox', { name: 'Findings' });
+    await expect.poll(() => severity.evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe('With an error or a warning');
+    // The one kind left cannot be unchecked: an empty kind list would mean every kind.
+    expect(await s.page.getByRole('checkbox', { name: 'Pod' }).isDisabled()).toBe(true);
+    expect(await s.page.getByRole('checkbox', { name: 'Pod' }).isChecked()).toBe(true);
+    const broken = map.nodes.filter((n) => n.kind === 'pod' && map.findings.some((f) => f.severity !== 'info' && f.refs.includes(n.id)));
+    await expect.poll(() => s.tableCount().textContent()).toBe(`${broken.length} of ${map.nodes.length}`);
+    await s.page.close();
+  });
+
+  it('Escape and × close the details and give focus back to what opened them', async () => {
+    const m = await openPage();
+    await m.waitForGraph();
+    const row = m.rowNames().first();
+    const rowId = await row.locator('xpath=ancestor::tr').getAttribute('data-node-id');
+    await row.click();
+    await m.details().waitFor();
+    await m.page.keyboard.press('Escape');
+    await m.details().waitFor({ state: 'detached' });
+    expect(new URL(m.page.url()).searchParams.get('focus')).toBeNull();
+    await expect.poll(() => m.page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-node-id'))).toBe(rowId);
+
+    const fixable = map.findings.find((f) => map.nodes.some((n) => n.id === f.refs[0]))!;
+    const link = m.findings().locator(`[data-code="${fixable.code}"]`).first().getByRole('link').first();
+    const linkText = await link.textContent();
+    await link.click();
+    await m.details().waitFor();
+    await m.details().getByRole('button', { name: 'Close details' }).click();
+    await m.details().waitFor({ state: 'detached' });
+    await expect.poll(() => m.page.evaluate(() => (document.activeElement?.tagName === 'A' && document.activeElement.closest('.map-findings') ? document.activeElement.textContent : null))).toBe(linkText);
+
+    // Opened by the URL: focus lands on the node's row.
+    const sa = map.nodes.find((n) => n.kind === 'serviceAccount')!;
+    await m.open(`?focus=${sa.id}`);
+    await m.details().waitFor();
+    await m.page.keyboard.press('Escape');
+    await m.details().waitFor({ state: 'detached' });
+    await expect.poll(() => m.page.evaluate(() => document.activeElement?.tagName ?? 'none')).not.toBe('BODY');
+    await m.page.close();
+  });
+
+  it('a focused node the filters hide says so, with a way to show it', async () => {
+    const sa = map.nodes.find((n) => n.kind === 'serviceAccount' && (n.data as { namespace: string }).namespace === 'shop') ?? map.nodes.find((n) => n.kind === 'serviceAccount')!;
+    const saNs = (sa.data as { namespace: string }).namespace;
+    const otherNs = map.nodes.map((n) => (n.data as { namespace?: string }).namespace).find((ns) => ns && ns !== saNs)!;
+    const m = await openPage(`?ns=${otherNs}&focus=${sa.id}`);
+    await expect.poll(() => m.detailsTitle().textContent()).toBe(sa.label);
+    const hidden = m.details().getByTestId('focus-hidden');
+    expect(await hidden.textContent()).toContain('The current filters hide this node');
+    expect(await m.row(sa.id).count()).toBe(0);
+    await hidden.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => m.tableCount().textContent()).toBe(String(map.nodes.length));
+    expect(await hidden.count()).toBe(0);
+    const url = new URL(m.page.url());
+    expect([url.searchParams.get('ns'), url.searchParams.get('focus')]).toEqual([null, sa.id]);
+    await expect.poll(() => m.row(sa.id).getAttribute('aria-current')).toBe('true');
+    await m.page.close();
+  });
+
+  it('?focus= without the cluster resolves to the one node it fits, and lists them when several', async () => {
+    const unscoped = (id: string) => id.replace(/^(sa|pod):[^:/]+:/, '$1:');
+    const groups = new Map<string, string[]>();
+    for (const n of map.nodes) if (n.kind === 'serviceAccount') groups.set(unscoped(n.id), [...(groups.get(unscoped(n.id)) ?? []), n.id]);
+    const unique = [...groups.values()].find((ids) => ids.length === 1 && unscoped(ids[0]!) !== ids[0])?.[0];
+    if (!unique) return; // a single-cluster sample: ids carry no cluster
+    const m = await openPage(`?focus=${unscoped(unique)}`);
+    await expect.poll(() => m.details().getByTestId('node-id').textContent()).toBe(unique);
+    await expect.poll(() => new URL(m.page.url()).searchParams.get('focus')).toBe(unique);
+    const several = [...groups.entries()].find(([, ids]) => ids.length > 1);
+    if (several) {
+      await m.open(`?focus=${several[0]}`);
+      const list = m.page.getByTestId('focus-ambiguous');
+      await list.waitFor();
+      for (const id of several[1]) expect(await list.getByRole('link', { name: id }).count()).toBe(1);
+      await list.getByRole('link', { name: several[1][0]! }).click();
+      await expect.poll(() => m.details().getByTestId('node-id').textContent()).toBe(several[1][0]);
+    }
+    await m.page.close();
+  });
+
+  it('search finds a service account by the subject users copy from errors', async () => {
+    const sa = map.nodes.find((n) => n.kind === 'serviceAccount' && typeof (n.data as { subject?: string }).subject === 'string')!;
+    const subject = (sa.data as { subject: string }).subject;
+    const m = await openPage(`?q=${encodeURIComponent(subject)}`);
+    await expect.poll(() => m.row(sa.id).count()).toBe(1);
+    await m.page.close();
+  });
+
+  it('no all-clear while a source failed: no findings in what was read, the failed side not analysed', async () => {
+    const page = await browser.context.newPage();
+    const partial: IdentityMapData = { ...map, findings: [], sources: { ...map.sources, azure: { mode: 'live', ok: false, error: { code: 'timeout:azure', message: 'ARM did not answer' } } } };
+    await page.route('**/api/identity-map', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(partial) }));
+    const m = new MapPage(page, server.url);
+    await m.open();
+    await m.findings().waitFor();
+    expect(await m.findings().textContent()).not.toContain('every workload identity chain idlens can see is consistent');
+    expect(await page.getByTestId('findings-partial').textContent()).toMatch(/^No findings in what could be read, but this is not an all-clear: the Azure source failed, so the Azure side of every chain is not analysed/);
+    // With both sources read, the all-clear stands.
+    await page.unroute('**/api/identity-map');
+    await page.route('**/api/identity-map', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...map, findings: [] }) }));
+    await m.open();
+    await m.findings().waitFor();
+    expect(await m.findings().textContent()).toContain('No findings: every workload identity chain idlens can see is consistent.');
+    await page.close();
   });
 
   it('dark mode and a narrow window keep the map readable', async () => {
@@ -209,6 +403,14 @@ describe('/map when the Azure source fails', () => {
     const alert = m.alerts().filter({ hasText: 'The Azure source failed' });
     await alert.waitFor();
     expect(await alert.textContent()).toContain('identities.json');
+    // The upstream message ends with a full stop before the callout's own sentence.
+    expect(await alert.textContent()).toMatch(/[.!?…] The cluster part of the map is still shown/);
+    // No all-clear while one side is unread.
+    await m.findings().waitFor();
+    expect(await m.findings().textContent()).not.toContain('every workload identity chain idlens can see is consistent');
+    if ((await m.findings().locator('li.map-finding').count()) === 0) {
+      expect(await m.page.getByTestId('findings-partial').textContent()).toMatch(/No findings in what could be read.*Azure side .*not analysed/);
+    }
     await m.waitForGraph();
     await expect.poll(() => m.paintedCanvases()).toBeGreaterThan(0);
     const rows = await m.nodesTable().locator('tbody tr[data-node-id]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-node-id')));

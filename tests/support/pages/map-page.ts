@@ -85,7 +85,7 @@ export class MapPage {
     return this.page.getByRole('alert');
   }
 
-  async download(button: 'Export JSON' | 'Export PNG' | 'Export SVG'): Promise<Download> {
+  async download(button: 'Whole map (JSON)' | 'Visible graph (PNG)' | 'Visible graph (SVG)'): Promise<Download> {
     const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByRole('button', { name: button }).click()]);
     return download;
   }
