@@ -3,6 +3,8 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { explainMutations } from '@/lib/api/explain-queries';
+import { ApiError } from '@/lib/api/http';
+import { pastedTextTooLarge } from '@/lib/domain/aadsts';
 import { SAMPLE_CANARY, SAMPLE_ISSUER } from '@/lib/sample/world';
 import { ExplanationView } from './explanation-view';
 
@@ -16,11 +18,24 @@ const SAMPLE_ERROR =
 /** Paste an AADSTS error (or the log line holding one) and see which field of which FIC differs. */
 export function ErrorExplainer() {
   const [text, setText] = useState('');
+  const [tooLarge, setTooLarge] = useState<string>();
   const explain = useMutation(explainMutations.explain());
 
   function submit(value: string) {
-    if (value.trim()) explain.mutate(value);
+    if (!value.trim()) return;
+    // Said here in the user's terms; the API's own 413 speaks to API clients ("Send {"text": …}").
+    const refusal = pastedTextTooLarge(value);
+    setTooLarge(refusal);
+    if (refusal) explain.reset();
+    else explain.mutate(value);
   }
+
+  // A 413 the page did not foresee (e.g. a limit lowered on the server) still gets the user's wording.
+  const errorMessage =
+    tooLarge ??
+    (explain.error instanceof ApiError && explain.error.status === 413
+      ? (pastedTextTooLarge(text) ?? 'The pasted text is too large; paste only the line with the AADSTS error.')
+      : explain.error?.message);
 
   return (
     <div className="stack">
@@ -55,12 +70,12 @@ export function ErrorExplainer() {
           </button>
         </div>
       </form>
-      {explain.error && (
+      {errorMessage && (
         <p role="alert" className="callout callout-error">
-          {explain.error.message}
+          {errorMessage}
         </p>
       )}
-      {explain.data && <ExplanationView explanation={explain.data} />}
+      {explain.data && !tooLarge && <ExplanationView explanation={explain.data} />}
     </div>
   );
 }

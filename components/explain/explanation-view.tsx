@@ -11,6 +11,9 @@ const VERDICT_TITLE: Record<ExplainErrorResponse['verdict'], string> = {
   'service-account-name': 'The service account name differs',
   audience: 'The audience differs',
   'missing-fic': 'No federated credential exists for this service account',
+  'partial-assertion': 'The error does not quote the whole assertion',
+  'unknown-issuer': "The token's issuer is not any known cluster's issuer",
+  'application-not-found': 'The client ID names no application in the tenant',
   'not-a-matching-error': 'Not a federated-credential matching error',
   unrecognised: 'No AADSTS error found in the text',
 };
@@ -55,29 +58,66 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
         </div>
       )}
 
+      {e.annotatedServiceAccounts && e.annotatedServiceAccounts.length > 0 && (
+        <div className="card">
+          <h3 className="mt-0">Service accounts annotated with {e.clientId}</h3>
+          <ul>
+            {e.annotatedServiceAccounts.map((sa) => (
+              <li key={sa.id}>
+                <Link href={`/map?focus=${encodeURIComponent(sa.id)}`}>
+                  {sa.namespace}/{sa.name}
+                </Link>{' '}
+                <span className="muted small">in cluster {sa.cluster}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+
       {(e.parsed.issuer || e.parsed.subject || e.parsed.audience) && (
         <div className="card">
           <h3 className="mt-0">What the token presented</h3>
           <table>
             <tbody>
-              {(['issuer', 'subject', 'audience'] as const).map((field) =>
-                e.parsed[field] ? (
-                  <tr key={field}>
-                    <th scope="row">{field}</th>
-                    <td>
+              {(['issuer', 'subject', 'audience'] as const).map((field) => (
+                <tr key={field} data-presented={field}>
+                  <th scope="row">{field}</th>
+                  <td>
+                    {e.parsed[field] ? (
                       <code>{e.parsed[field]}</code>
-                    </td>
-                  </tr>
-                ) : null,
-              )}
+                    ) : field === 'issuer' && e.inferredIssuer ? (
+                      <>
+                        <code>{e.inferredIssuer}</code> <span className="small muted">(not quoted: the issuer of the service account&apos;s cluster)</span>
+                      </>
+                    ) : (
+                      <span className="muted">not quoted in the message</span>
+                    )}
+                    {field === 'issuer' && (e.parsed.issuer ?? e.inferredIssuer) && (
+                      <div className="small muted">
+                        {e.issuerClusters.length > 0 ? `the issuer of cluster ${e.issuerClusters.join(', ')}` : 'the issuer of no known cluster'}
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              ))}
             </tbody>
           </table>
+          {e.unquoted.length > 0 && (
+            <p className="small muted mb-0">
+              The full assertion is in the pod&apos;s token: decode it on <Link href="/tokens">Tokens</Link>.
+            </p>
+          )}
         </div>
       )}
 
       {e.candidates.length > 0 && (
         <div className="card">
           <h3 className="mt-0">Candidate federated credentials, nearest first</h3>
+          {e.candidateCount > e.candidates.length && (
+            <p className="small muted">
+              The {e.candidates.length} nearest of {e.candidateCount}.
+            </p>
+          )}
           <table>
             <thead>
               <tr>
@@ -91,20 +131,22 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
             <tbody>
               {e.candidates.map((c) =>
                 c.diffs.length === 0 ? (
-                  <tr key={c.id}>
+                  <tr key={c.id} data-candidate={c.name}>
                     <td>
-                      <Link href={`/map?focus=${encodeURIComponent(c.id)}`}>{c.name}</Link>
-                      <div className="small muted">{c.ownerName ?? c.ownerClientId}</div>
+                      <CandidateName candidate={c} />
                     </td>
-                    <td colSpan={4}>matches every quoted field</td>
+                    <td colSpan={4}>
+                      {c.unchecked.length === 0
+                        ? 'matches every field'
+                        : `matches the quoted ${(['issuer', 'subject', 'audience'] as const).filter((f) => !c.unchecked.includes(f)).join(' and ')}; ${c.unchecked.join(' and ')} not quoted, so not compared`}
+                    </td>
                   </tr>
                 ) : (
                   c.diffs.map((d, i) => (
-                    <tr key={`${c.id}/${d.field}`} data-field={d.field}>
+                    <tr key={`${c.id}/${d.field}`} data-field={d.field} data-candidate={c.name}>
                       {i === 0 && (
                         <td rowSpan={c.diffs.length}>
-                          <Link href={`/map?focus=${encodeURIComponent(c.id)}`}>{c.name}</Link>
-                          <div className="small muted">{c.ownerName ?? c.ownerClientId}</div>
+                          <CandidateName candidate={c} />
                         </td>
                       )}
                       <th scope="row">{d.field}</th>
@@ -134,5 +176,24 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
         </div>
       )}
     </section>
+  );
+}
+
+function CandidateName({ candidate: c }: { candidate: ExplainErrorResponse['candidates'][number] }) {
+  return (
+    <>
+      <Link href={`/map?focus=${encodeURIComponent(c.id)}`}>{c.name}</Link>
+      <div className="small muted">{c.ownerName ?? c.ownerClientId}</div>
+      {c.serviceAccount && (
+        <div className="small muted">
+          trusts{' '}
+          <Link href={`/map?focus=${encodeURIComponent(c.serviceAccount.id)}`}>
+            {c.serviceAccount.namespace}/{c.serviceAccount.name}
+          </Link>{' '}
+          in cluster {c.serviceAccount.cluster}
+        </div>
+      )}
+      {c.diffs.length > 0 && c.unchecked.length > 0 && <div className="small muted">{c.unchecked.join(' and ')} not quoted, so not compared</div>}
+    </>
   );
 }

@@ -104,3 +104,32 @@ export function ficAcceptsSubject(fic: FederatedCredential, issuer: string, subj
 export function hasTokenExchangeAudience(fic: FederatedCredential): boolean {
   return fic.audiences.includes(WI.tokenExchangeAudience);
 }
+
+/**
+ * Levenshtein distance (insertions, deletions, substitutions, each 1). Ranks near-miss values
+ * against each other (`shop:checkout-v2` is nearer `shop:checkout` than `shop:recommendations`)
+ * when the kind of difference ties; never used to accept a match. O(a·b) time, O(b) memory.
+ */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a.length === 0) return b.length;
+  if (b.length === 0) return a.length;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Length of the longest common prefix: the next tie-breaker after `editDistance`. */
+export function commonPrefixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}

@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { EXPLAIN_MAX_BODY_BYTES } from '@/lib/domain/aadsts';
 import { route } from '@/lib/server/auth/guard';
 import { explainError } from '@/lib/server/explain-error';
-import { jsonResponse, readJsonBody } from '@/lib/server/responses';
+import { jsonResponse, otherMethods, readJsonBody } from '@/lib/server/responses';
 
 // POST { text }: an AADSTS error text or a log line holding one → which field of which FIC differs.
 // The text may quote a token's claims, never the token; it is not logged.
 
-const MAX_BODY_BYTES = 64 * 1024;
+// The /explain page checks the same limit first and words it for a person (pastedTextTooLarge).
+const MAX_BODY_BYTES = EXPLAIN_MAX_BODY_BYTES;
 const body = z.object({ text: z.string().trim().min(1, 'text is empty') });
 
 export const POST = route(async (request) => {
@@ -14,3 +16,5 @@ export const POST = route(async (request) => {
   if (!read.ok) return read.response;
   return jsonResponse(await explainError(read.data.text));
 });
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['POST'], route);

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { AADSTS_CODES, explainEntraError, parseEntraError } from '@/lib/domain/aadsts';
+import { AADSTS_CODES, EXPLAIN_MAX_BODY_BYTES, explainEntraError, parseEntraError, pastedTextTooLarge } from '@/lib/domain/aadsts';
+import { commonPrefixLength, editDistance } from '@/lib/domain/fic-matching';
 import { WI, serviceAccountSubject } from '@/lib/domain/model';
+import { SAMPLE_ISSUER, UNKNOWN_CLIENT_ID, sampleWorld } from '@/lib/sample/world';
 import {
   CLIENT_ID,
   ISSUER,
+  OTHER_CLIENT_ID,
   aClusterSnapshot,
+  aPod,
   aFederatedCredential,
   aHealthyWorld,
   aManagedIdentity,
@@ -144,5 +148,266 @@ describe('explainEntraError', () => {
     expect(expired.verdict).toBe('not-a-matching-error');
     expect(expired.summary).toContain('re-read AZURE_FEDERATED_TOKEN_FILE');
     expect(explainEntraError('connection reset by peer', cluster, azure).verdict).toBe('unrecognised');
+  });
+});
+
+/** Another identity whose client ID sorts before CLIENT_ID, so an id-order tie-break would pick it. */
+const EARLIER_CLIENT_ID = 'a1b2c3d4-0000-4000-8000-000000000000';
+const NO_SLASH = ISSUER.slice(0, -1);
+
+/** The healthy world plus the FICs of other workloads in namespace shop, each on its own identity. */
+function aShopWorld(extra: { serviceAccounts?: ReturnType<typeof aServiceAccount>[]; identities?: ReturnType<typeof aManagedIdentity>[] } = {}) {
+  const { cluster } = aHealthyWorld();
+  return {
+    cluster: { ...cluster, serviceAccounts: [...cluster.serviceAccounts, aServiceAccount({ name: 'recommendations', clientId: EARLIER_CLIENT_ID }), ...(extra.serviceAccounts ?? [])] },
+    azure: anAzureSnapshot({
+      identities: [aManagedIdentity(), aManagedIdentity({ name: 'id-recommendations', clientId: EARLIER_CLIENT_ID }), ...(extra.identities ?? [])],
+      federatedCredentials: [aFederatedCredential(), aFederatedCredential({ ownerClientId: EARLIER_CLIENT_ID, name: 'aks-prod-shop-recommendations', subject: serviceAccountSubject('shop', 'recommendations') })],
+    }),
+  };
+}
+
+const issuerOnlyMessage = (issuer: string) =>
+  `AADSTS700211: No matching federated identity record found for presented assertion issuer '${issuer}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`;
+
+describe('explainEntraError on a message that quotes only part of the assertion', () => {
+  it('never calls an issuer-only match exact: it lists the credentials trusting the issuer, with their SAs and cluster', () => {
+    const { cluster, azure } = aShopWorld();
+    const e = explainEntraError(issuerOnlyMessage(ISSUER), cluster, azure);
+    expect(e.verdict).toBe('partial-assertion');
+    expect(e.unquoted).toEqual(['subject', 'audience']);
+    expect(e.issuerClusters).toEqual(['aks-prod']);
+    expect(e.candidates.map((c) => c.name).sort()).toEqual(['aks-prod-shop-checkout', 'aks-prod-shop-recommendations']);
+    for (const c of e.candidates) {
+      expect(c.diffs).toEqual([]);
+      expect(c.unchecked).toEqual(['subject', 'audience']);
+      expect(c.distance).toBeGreaterThan(0);
+    }
+    expect(e.candidates.find((c) => c.name === 'aks-prod-shop-checkout')!.serviceAccount).toMatchObject({ id: 'sa:shop/checkout', cluster: 'aks-prod' });
+    expect(e.summary).toContain('names no subject and no audience');
+    expect(e.summary).toContain('2 federated credentials trust this issuer exactly, the issuer of cluster aks-prod');
+    expect(e.summary).toContain('/tokens');
+    expect(e.summary).not.toMatch(/matches the assertion exactly|propagat/);
+    expect(e.fix!.commands).toEqual([`kubectl exec -n "$NAMESPACE" "$POD" -- cat /var/run/secrets/azure/tokens/azure-identity-token`]);
+  });
+
+  it("explains the tester's AADSTS700211 against the sample world without claiming a match", () => {
+    const { cluster, azure } = sampleWorld();
+    const e = explainEntraError(issuerOnlyMessage(SAMPLE_ISSUER), cluster, azure);
+    expect(e.verdict).toBe('partial-assertion');
+    expect(e.candidates.every((c) => c.distance > 0 && c.unchecked.includes('subject'))).toBe(true);
+    expect(e.candidateCount).toBeGreaterThan(e.candidates.length);
+    expect(e.summary).toContain('the issuer of cluster sample');
+    expect(e.summary).not.toContain('exactly. A new or changed FIC');
+  });
+
+  it('still says "possibly propagating" when all three fields are quoted and match', () => {
+    const { cluster, azure } = aShopWorld();
+    const e = explainEntraError(entraMessage(), cluster, azure);
+    expect(e.verdict).toBe('possibly-propagating');
+    expect(e.unquoted).toEqual([]);
+    expect(e.candidates[0]).toMatchObject({ name: 'aks-prod-shop-checkout', distance: 0, unchecked: [] });
+  });
+
+  it('does not count an unquoted audience as matching', () => {
+    const { cluster, azure } = aHealthyWorld();
+    const text = `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '${ISSUER}'. Assertion Subject: '${serviceAccountSubject('shop', 'checkout')}'.`;
+    const e = explainEntraError(text, cluster, azure);
+    expect(e.verdict).toBe('partial-assertion');
+    expect(e.candidates[0]).toMatchObject({ name: 'aks-prod-shop-checkout', diffs: [], unchecked: ['audience'], distance: 1 });
+    expect(e.summary).toContain('does not quote the audience');
+    expect(e.fix!.commands[0]).toContain('kubectl exec -n shop "$POD"');
+  });
+
+  it('reports a quoted difference even when another field is not quoted', () => {
+    const { cluster, azure } = withFics(aFederatedCredential({ issuer: NO_SLASH }));
+    const text = `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '${ISSUER}'. Assertion Subject: '${serviceAccountSubject('shop', 'checkout')}'.`;
+    expect(explainEntraError(text, cluster, azure).verdict).toBe('trailing-slash');
+  });
+
+  it('issuer only: rewrites the credentials whose issuer misses the cluster issuer\'s "/"', () => {
+    const { cluster, azure } = withFics(aFederatedCredential({ issuer: NO_SLASH }));
+    const e = explainEntraError(issuerOnlyMessage(ISSUER), cluster, azure);
+    expect(e.verdict).toBe('trailing-slash');
+    expect(e.fix!.commands).toEqual([expect.stringMatching(new RegExp(`^az identity federated-credential update --name aks-prod-shop-checkout .* --issuer ${ISSUER} `))]);
+  });
+
+  it("issuer only: never rewrites a credential that holds a known cluster's exact issuer", () => {
+    const { cluster, azure } = aHealthyWorld();
+    const e = explainEntraError(issuerOnlyMessage(NO_SLASH), cluster, azure);
+    expect(e.verdict).toBe('unknown-issuer');
+    expect(e.issuerClusters).toEqual([]);
+    expect(e.summary).toContain('do not rewrite it');
+    expect(e.fix!.commands.join('\n')).not.toContain('federated-credential update');
+  });
+
+  it('issuer only: says when no credential trusts the issuer', () => {
+    const { cluster, azure } = withFics(aFederatedCredential({ issuer: 'https://token.actions.githubusercontent.com' }));
+    const e = explainEntraError(issuerOnlyMessage(ISSUER), cluster, azure);
+    expect(e.verdict).toBe('missing-fic');
+    expect(e.summary).toContain('No credential trusts this issuer, the issuer of cluster aks-prod');
+  });
+});
+
+describe('explainEntraError choosing the nearest credential and the identity to federate', () => {
+  const checkoutV2 = (extra: Parameters<typeof aShopWorld>[0] = {}) => {
+    const { cluster, azure } = aShopWorld(extra);
+    return explainEntraError(entraMessage({ subject: serviceAccountSubject('shop', 'checkout-v2') }), cluster, azure);
+  };
+
+  it('breaks ties by similarity: shop:checkout is nearer shop:checkout-v2 than shop:recommendations', () => {
+    const e = checkoutV2();
+    expect(e.candidates.map((c) => [c.name, c.distance])).toEqual([
+      ['aks-prod-shop-checkout', 2],
+      ['aks-prod-shop-recommendations', 2],
+    ]);
+  });
+
+  it('never federates the nearest identity silently when the subject names an SA idlens cannot see', () => {
+    const e = checkoutV2();
+    expect(e.verdict).toBe('service-account-name');
+    expect(e.serviceAccount).toBeUndefined();
+    expect(e.summary).toContain('shop/checkout-v2, which idlens does not see in any known cluster (aks-prod)');
+    expect(e.summary).toContain('only a guess');
+    expect(e.fix!.commands).toEqual([
+      `az identity federated-credential create --name shop-checkout-v2 --identity-name "$IDENTITY_NAME" --resource-group "$RESOURCE_GROUP" --issuer ${ISSUER} --subject system:serviceaccount:shop:checkout-v2 --audiences api://AzureADTokenExchange`,
+    ]);
+    expect(e.fix!.description).toContain('only a guess: id-checkout');
+    expect(e.fix!.commands.join('\n')).not.toMatch(/id-recommendations|id-checkout/);
+  });
+
+  it("federates the identity the SA's client-id annotation names, not the nearest credential's owner", () => {
+    const e = checkoutV2({
+      serviceAccounts: [aServiceAccount({ name: 'checkout-v2', clientId: OTHER_CLIENT_ID })],
+      identities: [aManagedIdentity({ name: 'id-checkout-v2', clientId: OTHER_CLIENT_ID })],
+    });
+    expect(e.serviceAccount).toMatchObject({ id: 'sa:shop/checkout-v2', clientId: OTHER_CLIENT_ID });
+    expect(e.candidates[0]!.name).toBe('aks-prod-shop-checkout');
+    expect(e.fix!.commands).toEqual([expect.stringMatching(/^az identity federated-credential create --name aks-prod-shop-checkout-v2 --identity-name id-checkout-v2 --resource-group rg-shop /)]);
+  });
+
+  it('asks for the annotation when the SA exists without a client ID', () => {
+    const e = checkoutV2({ serviceAccounts: [aServiceAccount({ name: 'checkout-v2' })] });
+    expect(e.summary).toContain(`has no ${WI.clientId} annotation`);
+    expect(e.fix!.commands[0]).toBe(`kubectl annotate serviceaccount -n shop checkout-v2 ${WI.clientId}="$CLIENT_ID" --overwrite`);
+    expect(e.fix!.commands[1]).toContain('--identity-name "$IDENTITY_NAME"');
+  });
+
+  it("gives the tester's sample-world checkout-v2 error the checkout credential as nearest, and no identity", () => {
+    const { cluster, azure } = sampleWorld();
+    const e = explainEntraError(entraMessage({ issuer: SAMPLE_ISSUER, subject: serviceAccountSubject('shop', 'checkout-v2') }), cluster, azure);
+    expect(e.candidates[0]).toMatchObject({ name: 'aks-sample-shop-checkout', ownerName: 'id-checkout' });
+    expect(e.fix!.commands.join('\n')).not.toContain('id-recommendations');
+    expect(e.fix!.commands[0]).toContain('--identity-name "$IDENTITY_NAME"');
+  });
+
+  it('ranks by edit distance, then common prefix', () => {
+    expect(editDistance('checkout-v2', 'checkout')).toBe(3);
+    expect(editDistance('checkout-v2', 'recommendations')).toBeGreaterThan(3);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('same', 'same')).toBe(0);
+    expect(commonPrefixLength('shop:checkout-v2', 'shop:checkout')).toBe(13);
+    expect(commonPrefixLength('abc', 'xbc')).toBe(0);
+  });
+});
+
+describe("explainEntraError when the token's issuer is no known cluster's", () => {
+  const noSlash = () => {
+    const { cluster, azure } = aHealthyWorld();
+    return explainEntraError(entraMessage({ issuer: NO_SLASH }), cluster, azure);
+  };
+
+  it("creates a credential for that issuer instead of rewriting the one the cluster's pods use", () => {
+    const e = noSlash();
+    expect(e.verdict).toBe('unknown-issuer');
+    expect(e.issuerClusters).toEqual([]);
+    expect(e.summary).toContain("differs from every known cluster's issuer");
+    expect(e.summary).toContain('do not rewrite it');
+    expect(e.fix!.commands).toEqual([
+      `az identity federated-credential create --name shop-checkout-eastus-5d1c3a9e --identity-name id-checkout --resource-group rg-shop --issuer ${NO_SLASH} --subject system:serviceaccount:shop:checkout --audiences api://AzureADTokenExchange`,
+    ]);
+  });
+
+  it('still rewrites a credential whose issuer is the wrong one (no cluster has it)', () => {
+    const { cluster, azure } = withFics(aFederatedCredential({ issuer: NO_SLASH }));
+    const e = explainEntraError(entraMessage(), cluster, azure);
+    expect(e.verdict).toBe('trailing-slash');
+    expect(e.fix!.commands[0]).toMatch(/^az identity federated-credential update --name aks-prod-shop-checkout /);
+  });
+
+  it('says so when a missing credential is for an issuer no known cluster has', () => {
+    const { cluster, azure } = withFics();
+    const e = explainEntraError(entraMessage({ issuer: 'https://issuer.example.com/' }), cluster, azure);
+    expect(e.verdict).toBe('missing-fic');
+    expect(e.summary).toContain('not the issuer of any known cluster (aks-prod)');
+  });
+});
+
+describe('explainEntraError on AADSTS700016', () => {
+  const UNKNOWN = 'e6c4deba-7c86-47ca-af33-6d033c56468b';
+  const message = (clientId: string) => `AADSTS700016: Application with identifier '${clientId}' was not found in the directory 'contoso'. This can happen if the application has not been installed by the administrator of the tenant.`;
+  const world = () => {
+    const { cluster, azure } = aHealthyWorld();
+    return {
+      cluster: { ...cluster, serviceAccounts: [...cluster.serviceAccounts, aServiceAccount({ namespace: 'catalog', name: 'price-feed', clientId: UNKNOWN })], pods: [...cluster.pods, aPod({ namespace: 'catalog', name: 'price-feed-7b6c5d4e3-z8y7x', serviceAccountName: 'price-feed', labels: { 'pod-template-hash': '7b6c5d4e3' } })] },
+      azure,
+    };
+  };
+
+  it('links the client ID to the annotated SAs and says no identity has it, with the annotate fix', () => {
+    const { cluster, azure } = world();
+    const e = explainEntraError(message(UNKNOWN), cluster, azure);
+    expect(e.verdict).toBe('application-not-found');
+    expect(e.parsed).toMatchObject({ clientId: UNKNOWN, directory: 'contoso' });
+    expect(e.annotatedServiceAccounts).toEqual([{ id: 'sa:catalog/price-feed', cluster: 'aks-prod', namespace: 'catalog', name: 'price-feed', clientId: UNKNOWN }]);
+    expect(e.summary).toContain('Service account catalog/price-feed (cluster aks-prod) is annotated with it');
+    expect(e.summary).toContain('names an identity that does not exist');
+    expect(e.summary).toContain('another tenant');
+    expect(e.fix!.commands).toEqual([
+      `kubectl annotate serviceaccount -n catalog price-feed ${WI.clientId}="$CLIENT_ID" --overwrite`,
+      'kubectl rollout restart deployment/price-feed -n catalog',
+    ]);
+  });
+
+  it('says the tenant is wrong when idlens does see an identity with the client ID', () => {
+    const { cluster, azure } = world();
+    const e = explainEntraError(message(CLIENT_ID), cluster, azure);
+    expect(e.verdict).toBe('application-not-found');
+    expect(e.summary).toContain('idlens sees id-checkout with this client ID');
+    expect(e.annotatedServiceAccounts!.map((s) => s.id)).toEqual(['sa:shop/checkout']);
+    expect(e.fix!.commands[0]).toBe(`kubectl annotate serviceaccount -n shop checkout ${WI.tenantId}=72f988bf-86f1-41af-91ab-2d7cd011db47 --overwrite`);
+  });
+
+  it('finds catalog/price-feed for the client ID the sample world annotates it with', () => {
+    const { cluster, azure } = sampleWorld();
+    const e = explainEntraError(message(UNKNOWN_CLIENT_ID), cluster, azure);
+    expect(e.annotatedServiceAccounts!.map((s) => s.id)).toEqual(['sa:sample:catalog/price-feed']);
+    expect(e.fix!.commands.join('\n')).toContain('kubectl annotate serviceaccount -n catalog price-feed');
+  });
+
+  it('gives the generic advice when the message quotes no client ID', () => {
+    const { cluster, azure } = world();
+    const e = explainEntraError('AADSTS700016: Application was not found in the directory.', cluster, azure);
+    expect(e.verdict).toBe('application-not-found');
+    expect(e.annotatedServiceAccounts).toBeUndefined();
+    expect(e.fix).toBeUndefined();
+  });
+});
+
+describe('pastedTextTooLarge', () => {
+  it('accepts what the API accepts', () => {
+    expect(pastedTextTooLarge(entraMessage())).toBeUndefined();
+    expect(pastedTextTooLarge('x'.repeat(EXPLAIN_MAX_BODY_BYTES - '{"text":""}'.length))).toBeUndefined();
+  });
+
+  it('words a refusal for a person, measured like the API (the JSON body)', () => {
+    expect(pastedTextTooLarge('x'.repeat(EXPLAIN_MAX_BODY_BYTES - '{"text":""}'.length + 1))).toBe(
+      'The pasted text is 64.1 KiB; paste at most 64 KiB — the line with the AADSTS error is enough.',
+    );
+    const message = pastedTextTooLarge('x'.repeat(70 * 1024))!;
+    expect(message).toMatch(/^The pasted text is 70\.1 KiB; paste at most 64 KiB/);
+    expect(message).not.toContain('Send');
+    // Quotes double in JSON: 40 KiB of them is an 80 KiB body.
+    expect(pastedTextTooLarge('"'.repeat(40 * 1024))).toMatch(/is 80\.1 KiB/);
   });
 });
