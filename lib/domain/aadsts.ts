@@ -361,6 +361,9 @@ export function explainEntraError(text: string, cluster: ClusterSnapshot, azure:
   const shown = all.slice(0, MAX_CANDIDATES).map((c) => ({ ...c, serviceAccount: serviceAccountOfFic(index, c) }));
   const issuerClusters = issuer === undefined ? [] : index.cluster.clusters.filter((c) => c.issuer === issuer).map((c) => c.name);
   const presented: Presented = { issuer, subject, audience, clientId, sa, issuerClusters };
+  const verdict = verdictFor(index, all, presented);
+  // The FIC list of that identity was not read (the map's sources say why): what is "missing" may just be unseen.
+  const unread = clientId !== undefined && index.ficsUnread.has(clientId.toLowerCase());
   return {
     ...base,
     candidates: shown,
@@ -369,7 +372,10 @@ export function explainEntraError(text: string, cluster: ClusterSnapshot, azure:
     clientId,
     inferredIssuer,
     issuerClusters,
-    ...verdictFor(index, all, presented),
+    ...verdict,
+    ...(unread
+      ? { summary: `${verdict.summary} Caution: the federated credentials of ${clientId} could not be read (see the Azure source's status), so a credential idlens does not see may exist.` }
+      : {}),
   };
 }
 

@@ -109,6 +109,14 @@ describe('explainEntraError', () => {
     ]);
   });
 
+  it("warns that a credential may exist unseen when the identity's FICs could not be read", () => {
+    const { cluster, azure } = withFics();
+    expect(explainEntraError(entraMessage(), cluster, azure).summary).not.toContain('could not be read');
+    const e = explainEntraError(entraMessage(), cluster, { ...azure, ficsUnreadFor: [CLIENT_ID] });
+    expect(e.verdict).toBe('missing-fic');
+    expect(e.summary).toContain(`Caution: the federated credentials of ${CLIENT_ID} could not be read`);
+  });
+
   it('says "possibly propagating" when a FIC matches exactly', () => {
     const { cluster, azure } = aHealthyWorld();
     const e = explainEntraError(entraMessage(), cluster, azure);
