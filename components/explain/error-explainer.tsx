@@ -4,7 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { explainMutations } from '@/lib/api/explain-queries';
 import { ApiError } from '@/lib/api/http';
-import { pastedTextTooLarge } from '@/lib/domain/aadsts';
+import { pastedTextTooLarge } from '@/lib/domain/error-explanation';
 import { SAMPLE_CANARY, SAMPLE_ISSUER } from '@/lib/sample/world';
 import { ExplanationView } from './explanation-view';
 

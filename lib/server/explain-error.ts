@@ -1,6 +1,6 @@
 import 'server-only';
 import { describeModes, getConfig } from '@/lib/config';
-import { explainEntraError, type EntraErrorExplanation } from '@/lib/domain/aadsts';
+import { explainEntraError, type EntraErrorExplanation } from '@/lib/domain/error-explanation';
 import type { AzureSnapshot, ClusterSnapshot } from '@/lib/domain/model';
 import { azureSnapshot, clusterSnapshot } from './snapshots';
 import { SourceError, type SourceStatus } from '@/lib/sources/source-error';

@@ -1,6 +1,7 @@
 import 'server-only';
 import { getConfig } from '@/lib/config';
-import { explainEntraError, MATCHING_CODES } from '@/lib/domain/aadsts';
+import { MATCHING_CODES } from '@/lib/domain/aadsts';
+import { explainEntraError } from '@/lib/domain/error-explanation';
 import { nodeId } from '@/lib/domain/ids';
 import { getSources } from '@/lib/sources/registry';
 import type { RawLogLine } from '@/lib/sources/logs/log-source';

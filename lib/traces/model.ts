@@ -160,7 +160,7 @@ export interface EntraFailure {
   podId?: string;
   /**
    * The federated credential nearest to the quoted assertion and how it differs (filled in by the
-   * server, which knows the identity map; `verdict` as in lib/domain/aadsts.ts).
+   * server, which knows the identity map; `verdict` as in lib/domain/error-explanation.ts).
    */
   nearestCredential?: { id: string; name: string; owner?: string; verdict: string; summary: string };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EXPLAIN_MAX_BODY_BYTES } from '@/lib/domain/aadsts';
+import { EXPLAIN_MAX_BODY_BYTES } from '@/lib/domain/error-explanation';
 import { route } from '@/lib/server/auth/guard';
 import { explainError } from '@/lib/server/explain-error';
 import { jsonResponse, otherMethods, readJsonBody } from '@/lib/server/responses';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AADSTS_CODES, EXPLAIN_MAX_BODY_BYTES, explainEntraError, parseEntraError, pastedTextTooLarge } from '@/lib/domain/aadsts';
+import { AADSTS_CODES, parseEntraError } from '@/lib/domain/aadsts';
+import { EXPLAIN_MAX_BODY_BYTES, explainEntraError, pastedTextTooLarge } from '@/lib/domain/error-explanation';
 import { commonPrefixLength, editDistance } from '@/lib/domain/fic-matching';
 import { WI, serviceAccountSubject } from '@/lib/domain/model';
 import { SAMPLE_ISSUER, UNKNOWN_CLIENT_ID, sampleWorld } from '@/lib/sample/world';

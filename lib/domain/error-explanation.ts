@@ -1,0 +1,715 @@
+// "Explain an error": paste an AADSTS message (or the log line holding it) and get back which
+// service account and which FICs were candidates, which field differs and how, and the fix.
+// Entra's own text says *that* nothing matched, never *why*: the why is a diff between the
+// values the message quotes and the FICs in the Azure snapshot.
+
+import { AADSTS_CODES, MATCHING_CODES, parseEntraError, type EntraErrorFields } from './aadsts';
+import { parseServiceAccountSubject, WI, type AzureSnapshot, type ClusterSnapshot, type FederatedCredential, type ServiceAccount } from './model';
+import { commonPrefixLength, editDistance, expressionMatchesSubject, looseIssuerKey, subjectDifference, valueDifference, type SubjectDifference, type ValueDifference } from './fic-matching';
+import { annotateServiceAccountCommand, createFicCommands, ficNameFor, ficOwnerOf, restartPodCommands, shellCommand, shellVariable, showFicCommands, TOKEN_EXCHANGE_AUDIENCES, updateFicCommands, type FicOwner, type FicValues } from './fix-commands';
+import { annotatedClientId, displayNameOf, ficIdOf, indexSnapshot, serviceAccountIdOf, serviceAccountKey, type SnapshotIndex } from './snapshot-index';
+
+export type Verdict =
+  | 'possibly-propagating'
+  | 'trailing-slash'
+  | 'case'
+  | 'whitespace'
+  | 'namespace'
+  | 'service-account-name'
+  | 'audience'
+  | 'missing-fic'
+  /**
+   * The message quotes only part of the assertion (e.g. AADSTS700211 quotes the issuer alone) and
+   * no quoted field differs: idlens cannot tell which credential was meant, and never claims a match.
+   */
+  | 'partial-assertion'
+  /**
+   * The token's issuer is no known cluster's issuer, while the nearest FIC trusts a known cluster's
+   * exact issuer (and so works for it): the token came from elsewhere; rewriting the FIC would break it.
+   */
+  | 'unknown-issuer'
+  /** AADSTS700016: the client ID names no application or identity in the tenant the request went to. */
+  | 'application-not-found'
+  /** Not a FIC matching error (e.g. AADSTS700024): the code's own fix applies. */
+  | 'not-a-matching-error'
+  /** Nothing usable found in the text. */
+  | 'unrecognised';
+
+export type AssertionField = 'issuer' | 'subject' | 'audience';
+
+export interface ServiceAccountRef {
+  id: string;
+  cluster: string;
+  namespace: string;
+  name: string;
+  clientId?: string;
+}
+
+export interface FieldDiff {
+  field: AssertionField;
+  /** What the assertion carried (the token). */
+  presented: string;
+  /** What the FIC holds. */
+  configured: string;
+  difference: SubjectDifference;
+}
+
+export interface CandidateFic {
+  id: string;
+  name: string;
+  ownerClientId: string;
+  ownerName?: string;
+  issuer: string;
+  subject?: string;
+  claimsMatchingExpression?: string;
+  audiences: string[];
+  /** Empty when the FIC matches every field the message quotes. */
+  diffs: FieldDiff[];
+  /**
+   * Fields the message neither quotes nor lets idlens infer: not compared, so neither a match nor
+   * a difference. A FIC is an exact match only when `diffs` and `unchecked` are both empty.
+   */
+  unchecked: AssertionField[];
+  /** The service account the FIC's subject names, in a cluster whose issuer is the FIC's exactly. */
+  serviceAccount?: ServiceAccountRef;
+  /**
+   * Lower is nearer; 0 = every field compared and equal. An unchecked field adds 1: a field the
+   * message does not quote never counts as matching.
+   */
+  distance: number;
+}
+
+export interface EntraErrorExplanation {
+  codes: Array<{ code: string; known: boolean; meaning?: string; cause?: string; fix?: string }>;
+  parsed: EntraErrorFields;
+  /** The service account the assertion's subject (and issuer) names, when the snapshot has it. */
+  serviceAccount?: ServiceAccountRef;
+  /** The client ID the analysis assumed (from the message, else the SA's annotation). */
+  clientId?: string;
+  /** Assertion fields the message does not quote (an issuer taken from the SA's cluster is not listed). */
+  unquoted: AssertionField[];
+  /** The issuer assumed when the message quotes none: the one of the cluster holding the SA. */
+  inferredIssuer?: string;
+  /** Known clusters whose issuer equals the token's issuer exactly. */
+  issuerClusters: string[];
+  /** Nearest first, at most MAX_CANDIDATES of `candidateCount`. */
+  candidates: CandidateFic[];
+  candidateCount: number;
+  /** Service accounts annotated with the message's client ID (AADSTS700016). */
+  annotatedServiceAccounts?: ServiceAccountRef[];
+  verdict: Verdict;
+  summary: string;
+  fix?: { description: string; commands: string[] };
+}
+
+const MAX_CANDIDATES = 10;
+
+// ─── the paste limit ────────────────────────────────────────────────────────────────────────
+
+/** The largest body POST /api/explain-error reads: UTF-8 bytes of its JSON `{"text": …}`. */
+export const EXPLAIN_MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * What to tell a person whose paste the API would refuse, or undefined when it fits. Measured as
+ * the API measures it (the JSON body), so the page never sends what the route turns away.
+ */
+export function pastedTextTooLarge(text: string): string | undefined {
+  const bytes = new TextEncoder().encode(JSON.stringify({ text })).byteLength;
+  if (bytes <= EXPLAIN_MAX_BODY_BYTES) return undefined;
+  const kib = Math.ceil((bytes / 1024) * 10) / 10;
+  return `The pasted text is ${kib} KiB; paste at most ${EXPLAIN_MAX_BODY_BYTES / 1024} KiB — the line with the AADSTS error is enough.`;
+}
+
+// ─── explaining ─────────────────────────────────────────────────────────────────────────────
+
+const WEIGHT: Record<SubjectDifference, number> = {
+  whitespace: 1,
+  'trailing-slash': 1,
+  case: 1,
+  namespace: 2,
+  'service-account-name': 2,
+  different: 4,
+};
+
+/** A field the message does not quote: neither a match nor a difference, but never distance 0. */
+const UNCHECKED_WEIGHT = 1;
+const FIELDS: readonly AssertionField[] = ['issuer', 'subject', 'audience'];
+
+/** Where the webhook mounts the token by default (shared DOMAIN.md): the file to decode on /tokens. */
+const DEFAULT_TOKEN_FILE = '/var/run/secrets/azure/tokens/azure-identity-token';
+
+function diffCandidate(fic: FederatedCredential, issuer: string | undefined, subject: string | undefined, audience: string | undefined): FieldDiff[] {
+  const diffs: FieldDiff[] = [];
+  if (issuer !== undefined) {
+    const d = valueDifference(issuer, fic.issuer);
+    if (d) diffs.push({ field: 'issuer', presented: issuer, configured: fic.issuer, difference: d });
+  }
+  if (subject !== undefined) {
+    if (fic.subject !== undefined) {
+      const d = subjectDifference(subject, fic.subject);
+      if (d) diffs.push({ field: 'subject', presented: subject, configured: fic.subject, difference: d });
+    } else if (fic.claimsMatchingExpression !== undefined && expressionMatchesSubject(fic.claimsMatchingExpression, subject) !== true) {
+      diffs.push({ field: 'subject', presented: subject, configured: fic.claimsMatchingExpression, difference: 'different' });
+    }
+  }
+  if (audience !== undefined && !fic.audiences.includes(audience)) {
+    const nearest = fic.audiences
+      .map((a) => ({ a, d: valueDifference(audience, a) as ValueDifference }))
+      .sort((x, y) => WEIGHT[x.d] - WEIGHT[y.d])[0];
+    diffs.push({ field: 'audience', presented: audience, configured: nearest?.a ?? '', difference: nearest?.d ?? 'different' });
+  }
+  return diffs;
+}
+
+const diffWeight = (c: CandidateFic) => c.diffs.reduce((sum, d) => sum + WEIGHT[d.difference], 0);
+
+/**
+ * Explains an AADSTS error against the snapshots: parses the code(s) and the quoted assertion,
+ * finds the service account and the candidate FICs, and says which field differs and how.
+ */
+export function explainEntraError(text: string, cluster: ClusterSnapshot, azure: AzureSnapshot): EntraErrorExplanation {
+  const { codes, parsed } = parseEntraError(text);
+  const codeInfo = codes.map((code) => ({ code, known: code in AADSTS_CODES, ...AADSTS_CODES[code] }));
+  const base = { codes: codeInfo, parsed, candidates: [] as CandidateFic[], candidateCount: 0, unquoted: FIELDS.filter((f) => parsed[f] === undefined), issuerClusters: [] as string[] };
+
+  const isMatchingError = codes.length === 0 ? parsed.subject !== undefined || parsed.issuer !== undefined : codes.some((c) => MATCHING_CODES.has(c));
+  if (!isMatchingError && codes.includes('AADSTS700016')) {
+    return { ...base, ...applicationNotFound(indexSnapshot(cluster, azure), parsed) };
+  }
+  if (!isMatchingError) {
+    const first = codeInfo.find((c) => c.known);
+    if (first) {
+      return { ...base, verdict: 'not-a-matching-error', summary: `${first.code}: ${first.meaning}. Usual cause: ${first.cause}. Fix: ${first.fix}.` };
+    }
+    return {
+      ...base,
+      verdict: 'unrecognised',
+      summary: codes.length
+        ? `${codes.join(', ')} is not one of the workload-identity errors idlens knows; see https://login.microsoftonline.com/error?code=${codes[0]!.replace('AADSTS', '')}.`
+        : 'No AADSTS code and no assertion issuer/subject found in the text.',
+    };
+  }
+
+  const index = indexSnapshot(cluster, azure);
+  const { subject, audience } = parsed;
+  const sa = findServiceAccount(index, parsed.issuer, subject);
+  // AADSTS700213 quotes only the subject: the SA's cluster tells which issuer the token carried.
+  const inferredIssuer = parsed.issuer === undefined && sa ? index.clusterByName.get(sa.cluster)?.issuer : undefined;
+  const issuer = parsed.issuer ?? inferredIssuer;
+  const clientId = parsed.clientId ?? (sa ? annotatedClientId(sa) : undefined);
+  const all = nearestFirst(
+    candidateFics(index, clientId, issuer, subject).map((fic) => toCandidate(index, fic, issuer, subject, audience)),
+    { subject, issuer },
+  );
+  const shown = all.slice(0, MAX_CANDIDATES).map((c) => ({ ...c, serviceAccount: serviceAccountOfFic(index, c) }));
+  const issuerClusters = issuer === undefined ? [] : index.cluster.clusters.filter((c) => c.issuer === issuer).map((c) => c.name);
+  const presented: Presented = { issuer, subject, audience, clientId, sa, issuerClusters };
+  const verdict = verdictFor(index, all, presented);
+  // The FIC list of that identity was not read (the map's sources say why): what is "missing" may just be unseen.
+  const unread = clientId !== undefined && index.ficsUnread.has(clientId.toLowerCase());
+  return {
+    ...base,
+    candidates: shown,
+    candidateCount: all.length,
+    serviceAccount: sa ? serviceAccountRef(index, sa) : undefined,
+    clientId,
+    inferredIssuer,
+    issuerClusters,
+    ...verdict,
+    ...(unread
+      ? { summary: `${verdict.summary} Caution: the federated credentials of ${clientId} could not be read (see the Azure source's status), so a credential idlens does not see may exist.` }
+      : {}),
+  };
+}
+
+/**
+ * Nearest first: by kind of difference, then, among equals, by how alike the values are (edit
+ * distance, then common prefix of the subject, or of the issuer when no subject is quoted), then
+ * by id. Without the similarity step every `shop:*` FIC ties for `shop:checkout-v2`, and id order
+ * would pick an unrelated one. Similarity is only computed for the ties that reach the top.
+ */
+function nearestFirst(candidates: CandidateFic[], presented: { subject?: string; issuer?: string }): CandidateFic[] {
+  candidates.sort((a, b) => a.distance - b.distance || a.id.localeCompare(b.id));
+  const target = presented.subject ?? presented.issuer;
+  if (target === undefined || candidates.length < 2) return candidates;
+  const cutoff = candidates[Math.min(MAX_CANDIDATES, candidates.length) - 1]!.distance;
+  const head = candidates.filter((c) => c.distance <= cutoff);
+  const valueOf = (c: CandidateFic) => (presented.subject !== undefined ? (c.subject ?? c.claimsMatchingExpression ?? '') : c.issuer);
+  const similarity = new Map(head.map((c) => [c, { edits: editDistance(target, valueOf(c)), prefix: commonPrefixLength(target, valueOf(c)) }]));
+  head.sort((a, b) => {
+    const x = similarity.get(a)!;
+    const y = similarity.get(b)!;
+    return a.distance - b.distance || x.edits - y.edits || y.prefix - x.prefix || a.id.localeCompare(b.id);
+  });
+  return [...head, ...candidates.slice(head.length)];
+}
+
+function findServiceAccount(index: SnapshotIndex, issuer: string | undefined, subject: string | undefined): ServiceAccount | undefined {
+  if (!subject) return undefined;
+  const parsed = parseServiceAccountSubject(subject.trim()) ?? parseServiceAccountSubject(subject.trim().toLowerCase());
+  if (!parsed) return undefined;
+  const clusters = index.cluster.clusters;
+  // Prefer the cluster whose issuer the token carried; then near issuers; then any cluster.
+  const ordered = [
+    ...clusters.filter((c) => issuer !== undefined && c.issuer === issuer),
+    ...clusters.filter((c) => issuer !== undefined && c.issuer !== undefined && c.issuer !== issuer && looseIssuerKey(c.issuer) === looseIssuerKey(issuer)),
+    ...clusters,
+  ];
+  const names = [...new Set([...ordered.map((c) => c.name), ...index.cluster.serviceAccounts.map((s) => s.cluster)])];
+  for (const name of names) {
+    const sa = index.serviceAccountByKey.get(serviceAccountKey(name, parsed.namespace, parsed.name));
+    if (sa) return sa;
+  }
+  return undefined;
+}
+
+function serviceAccountRef(index: SnapshotIndex, sa: ServiceAccount): ServiceAccountRef {
+  return { id: serviceAccountIdOf(index, sa), cluster: sa.cluster, namespace: sa.namespace, name: sa.name, clientId: annotatedClientId(sa) };
+}
+
+/** The SA a FIC trusts: its subject, in a cluster whose issuer is exactly the FIC's. */
+function serviceAccountOfFic(index: SnapshotIndex, fic: CandidateFic): ServiceAccountRef | undefined {
+  const parsed = fic.subject !== undefined ? parseServiceAccountSubject(fic.subject) : undefined;
+  if (!parsed) return undefined;
+  for (const c of index.cluster.clusters) {
+    if (c.issuer !== fic.issuer) continue;
+    const sa = index.serviceAccountByKey.get(serviceAccountKey(c.name, parsed.namespace, parsed.name));
+    if (sa) return serviceAccountRef(index, sa);
+  }
+  return undefined;
+}
+
+function candidateFics(index: SnapshotIndex, clientId: string | undefined, issuer: string | undefined, subject: string | undefined): FederatedCredential[] {
+  const own = clientId ? (index.ficsByOwner.get(clientId.toLowerCase()) ?? []) : [];
+  if (own.length > 0) return own;
+  // The identity is unknown or has no FICs: every FIC with that subject or that issuer (loosely) is a candidate.
+  const subjectKey = subject?.trim().toLowerCase();
+  const issuerKey = issuer !== undefined ? looseIssuerKey(issuer) : undefined;
+  return index.azure.federatedCredentials.filter(
+    (f) => (subjectKey !== undefined && f.subject?.trim().toLowerCase() === subjectKey) || (issuerKey !== undefined && looseIssuerKey(f.issuer) === issuerKey),
+  );
+}
+
+function toCandidate(index: SnapshotIndex, fic: FederatedCredential, issuer?: string, subject?: string, audience?: string): CandidateFic {
+  const diffs = diffCandidate(fic, issuer, subject, audience);
+  const presented = { issuer, subject, audience };
+  const unchecked = FIELDS.filter((f) => presented[f] === undefined);
+  const owner = index.identityByClientId.get(fic.ownerClientId.toLowerCase());
+  return {
+    id: ficIdOf(fic),
+    name: fic.name,
+    ownerClientId: fic.ownerClientId,
+    ownerName: owner ? displayNameOf(owner) : undefined,
+    issuer: fic.issuer,
+    subject: fic.subject,
+    claimsMatchingExpression: fic.claimsMatchingExpression,
+    audiences: fic.audiences,
+    diffs,
+    unchecked,
+    distance: diffs.reduce((sum, d) => sum + WEIGHT[d.difference], 0) + unchecked.length * UNCHECKED_WEIGHT,
+  };
+}
+
+interface Presented {
+  /** Quoted, or inferred from the SA's cluster. */
+  issuer?: string;
+  subject?: string;
+  audience?: string;
+  clientId?: string;
+  sa?: ServiceAccount;
+  /** Known clusters whose issuer is exactly `issuer`. */
+  issuerClusters: string[];
+}
+
+type VerdictPart = Pick<EntraErrorExplanation, 'verdict' | 'summary' | 'fix'>;
+
+const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
+const listOf = (items: string[]) => (items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+const ownerLabel = (c: CandidateFic) => c.ownerName ?? c.ownerClientId;
+
+/** Is this exactly the issuer of a cluster idlens knows (so FICs with it work for that cluster's pods)? */
+const clustersWithExactIssuer = (index: SnapshotIndex, issuer: string) => index.cluster.clusters.filter((c) => c.issuer === issuer).map((c) => c.name);
+
+/** Not a fix but the next step when the message hides what is wrong: read the pod's own token. */
+function readTokenStep(sa: ServiceAccount | undefined): NonNullable<EntraErrorExplanation['fix']> {
+  return {
+    description:
+      `Read the token the pod presents and decode it on /tokens: its iss, sub and aud are the full assertion. ` +
+      `Set POD to a pod of the failing workload${sa ? '' : ' and NAMESPACE to its namespace'}; the path is AZURE_FEDERATED_TOKEN_FILE's default.`,
+    commands: [shellCommand(['kubectl', 'exec', '-n', sa ? sa.namespace : shellVariable('NAMESPACE'), shellVariable('POD'), '--', 'cat', DEFAULT_TOKEN_FILE])],
+  };
+}
+
+function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Presented): VerdictPart {
+  const identity = p.clientId ? index.identityByClientId.get(p.clientId.toLowerCase()) : undefined;
+  const nearest = candidates[0];
+  const owner = (clientId: string) => ficOwnerOf(index.identityByClientId.get(clientId.toLowerCase()), clientId);
+
+  // The token's audience is wrong for every FIC: the app presented another token.
+  if (p.audience !== undefined && p.audience !== WI.tokenExchangeAudience && (!nearest || nearest.diffs.some((d) => d.field === 'audience'))) {
+    // Only a FIC that matches every other field, all of them quoted, may be given the audience.
+    const fixableByFic = nearest && nearest.diffs.length === 1 && nearest.unchecked.length === 0;
+    return {
+      verdict: 'audience',
+      summary:
+        `The assertion's audience is ${p.audience}, not ${WI.tokenExchangeAudience}: the app presented another token ` +
+        `(e.g. the default service-account token at /var/run/secrets/kubernetes.io/serviceaccount/token). Read the token from AZURE_FEDERATED_TOKEN_FILE instead.`,
+      fix: fixableByFic
+        ? {
+            description: `Use the projected token; only if this audience is intended, add it to FIC ${nearest.name}.`,
+            commands: updateFicCommands(owner(nearest.ownerClientId), { name: nearest.name, issuer: nearest.issuer, subject: nearest.subject, audiences: [p.audience] }),
+          }
+        : undefined,
+    };
+  }
+
+  // AADSTS700211 quotes the issuer alone: which FIC was meant is unknowable from the text.
+  if (p.subject === undefined && p.issuer !== undefined) return issuerOnly(index, candidates, { ...p, issuer: p.issuer });
+
+  if (nearest && nearest.diffs.length === 0) {
+    if (nearest.unchecked.length > 0) return partialMatch(nearest, p);
+    return {
+      verdict: 'possibly-propagating',
+      summary:
+        `FIC ${nearest.name} of ${ownerLabel(nearest)} matches the assertion exactly. A new or changed FIC takes a few minutes to propagate: ` +
+        `retry shortly. If it persists, check that the request's client ID is ${nearest.ownerClientId}` +
+        (p.clientId && p.clientId.toLowerCase() !== nearest.ownerClientId.toLowerCase() ? ` (the message names ${p.clientId})` : '') +
+        ` and that the FIC still exists.`,
+      fix: { description: `Check the FIC as Entra sees it now.`, commands: showFicCommands(owner(nearest.ownerClientId), nearest.name) },
+    };
+  }
+
+  const issuer = p.issuer;
+  const subject = p.subject;
+  if (nearest && diffWeight(nearest) < WEIGHT.different && issuer !== undefined) {
+    // A FIC for another SA is reported as such even when its issuer differs a little too.
+    const d = nearest.diffs.find((x) => x.difference === 'namespace' || x.difference === 'service-account-name') ?? nearest.diffs[0]!;
+    const verdict: Verdict = d.field === 'audience' ? 'audience' : d.difference === 'different' ? 'missing-fic' : d.difference;
+    const fieldText = `${d.field} ${JSON.stringify(d.configured)} (the token carries ${JSON.stringify(d.presented)})`;
+    if ((verdict === 'namespace' || verdict === 'service-account-name') && subject !== undefined) {
+      // The nearest FIC trusts another SA, which may still be in use: add one, do not rewrite it;
+      // and add it to the identity this SA uses, which the nearest FIC's owner need not be.
+      const target = federationTarget(index, p, nearest);
+      return {
+        verdict,
+        summary:
+          `The nearest FIC, ${nearest.name} of ${ownerLabel(nearest)}, differs in the subject's ${verdict === 'namespace' ? 'namespace' : 'service-account name'}: ${fieldText}. ` +
+          target.why +
+          `Create a FIC for ${subject}${target.owner ? ` on ${target.ownerName}` : ''}, or run the pod as the service account the FIC names.`,
+        fix: createFix(index, target, ficFor(index, target.ownerClientId, issuer, subject, p.sa)),
+      };
+    }
+    const issuerDiff = nearest.diffs.find((x) => x.field === 'issuer');
+    const inUseBy = issuerDiff ? clustersWithExactIssuer(index, nearest.issuer) : [];
+    if (issuerDiff && inUseBy.length > 0) return tokenFromElsewhere(index, nearest, inUseBy, { ...p, issuer });
+    // Rewriting is right only for a FIC of the identity the request used (or when that is unknown).
+    const foreign = p.clientId !== undefined && nearest.ownerClientId.toLowerCase() !== p.clientId.toLowerCase();
+    if (!foreign) {
+      const fixedIssuer = issuerDiff ? issuer : nearest.issuer;
+      const fixedSubject = nearest.diffs.some((x) => x.field === 'subject') && subject !== undefined ? subject : nearest.subject;
+      return {
+        verdict,
+        summary:
+          `The nearest FIC, ${nearest.name}, ${nearest.diffs.map((x) => `has ${x.field} ${JSON.stringify(x.configured)}, which ${describe(x.difference)} the token's ${JSON.stringify(x.presented)}`).join('; ')}. ` +
+          `Entra compares issuer, subject and audience exactly. Rewrite the FIC with the token's values.`,
+        fix: {
+          description: `Rewrite FIC ${nearest.name} with the values the token carries.`,
+          commands: updateFicCommands(owner(nearest.ownerClientId), {
+            name: nearest.name,
+            issuer: fixedIssuer,
+            subject: fixedSubject,
+            audiences: nearest.diffs.some((x) => x.field === 'audience') ? TOKEN_EXCHANGE_AUDIENCES : nearest.audiences,
+          }),
+        },
+      };
+    }
+  }
+
+  // Nothing near: the FIC is missing.
+  const target = federationTarget(index, p, nearest);
+  const who = identity ? displayNameOf(identity) : p.clientId;
+  return {
+    verdict: 'missing-fic',
+    summary:
+      `No FIC ${who ? `of ${who} ` : ''}has issuer ${issuer ?? '(not quoted)'} and subject ${subject ?? '(not quoted)'}` +
+      (nearest ? `; the nearest, ${nearest.name} of ${ownerLabel(nearest)}, differs in ${nearest.diffs.map((d) => d.field).join(' and ')}` : '') +
+      `. ${unknownIssuerNote(index, p)}${target.why}Create one (a new FIC can take a few minutes to propagate).`,
+    fix: issuer && subject ? createFix(index, target, ficFor(index, target.ownerClientId, issuer, subject, p.sa)) : undefined,
+  };
+}
+
+/** Says so when the token's issuer is no known cluster's (and clusters are known). */
+function unknownIssuerNote(index: SnapshotIndex, p: Presented): string {
+  if (p.issuer === undefined || p.issuerClusters.length > 0) return '';
+  const known = index.cluster.clusters.filter((c) => c.issuer);
+  if (known.length === 0) return '';
+  return `The token's issuer is not the issuer of any known cluster (${listOf(known.map((c) => c.name))}): it came from another cluster or from a client that builds its own assertion. `;
+}
+
+/** The message quotes the issuer and maybe the audience, never the subject. */
+function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Presented & { issuer: string }): VerdictPart {
+  const issuer = p.issuer;
+  const owner = (clientId: string) => ficOwnerOf(index.identityByClientId.get(clientId.toLowerCase()), clientId);
+  const head =
+    `The message quotes only the assertion's issuer${p.audience !== undefined ? ' and audience' : ''}: it names no subject${p.audience !== undefined ? '' : ' and no audience'}, ` +
+    `so idlens cannot tell which credential was meant and claims no match. `;
+  const scope = p.clientId ? ` of ${index.identityByClientId.get(p.clientId.toLowerCase()) ? displayNameOf(index.identityByClientId.get(p.clientId.toLowerCase())!) : p.clientId}` : '';
+  const clusters = p.issuerClusters.length ? `, the issuer of cluster ${listOf(p.issuerClusters)}` : '';
+  const check =
+    `Check the failing pod's service account: the identity its ${WI.clientId} annotation names needs a FIC with exactly this issuer, ` +
+    `the subject system:serviceaccount:<namespace>:<service-account> of that service account, and the audience ${WI.tokenExchangeAudience}. ` +
+    `To see the full assertion (iss, sub, aud), decode the pod's token on /tokens.`;
+  const exact = candidates.filter((c) => !c.diffs.some((d) => d.field === 'issuer'));
+  if (exact.length > 0) {
+    return {
+      verdict: 'partial-assertion',
+      summary:
+        head +
+        `${exact.length} federated ${plural(exact.length, 'credential', 'credentials')}${scope} ${plural(exact.length, 'trusts', 'trust')} this issuer exactly${clusters}` +
+        `${exact.length > MAX_CANDIDATES ? ` (the first ${MAX_CANDIDATES} are listed below` : ' (listed below'} with the service accounts they name); ` +
+        `Entra found none for the identity and subject the request presented. ${check}`,
+      fix: readTokenStep(undefined),
+    };
+  }
+  const near = candidates.filter((c) => c.diffs.some((d) => d.field === 'issuer' && d.difference !== 'different'));
+  const working = near.filter((c) => clustersWithExactIssuer(index, c.issuer).length > 0);
+  if (near.length > 0 && p.issuerClusters.length === 0 && working.length > 0) {
+    const inUseBy = [...new Set(working.flatMap((c) => clustersWithExactIssuer(index, c.issuer)))];
+    return {
+      verdict: 'unknown-issuer',
+      summary:
+        head +
+        `No credential${scope} trusts this issuer, and no known cluster has it. ${working.length} ${plural(working.length, 'credential trusts', 'credentials trust')} ` +
+        `a near variant, the exact issuer of cluster ${listOf(inUseBy)}, and ${plural(working.length, 'works', 'work')} for that cluster's pods: do not rewrite ${plural(working.length, 'it', 'them')}. ` +
+        `The token came from elsewhere: another cluster, a client that builds its own assertion, or a cluster with a misconfigured --service-account-issuer. ` +
+        `If this issuer is legitimate, create a FIC for it on the identity the workload uses. ${check}`,
+      fix: readTokenStep(undefined),
+    };
+  }
+  if (near.length > 0) {
+    const first = near[0]!.diffs.find((d) => d.field === 'issuer')!;
+    const rewritable = near.filter((c) => clustersWithExactIssuer(index, c.issuer).length === 0).slice(0, MAX_CANDIDATES);
+    const known = p.issuerClusters.length > 0;
+    return {
+      verdict: first.difference === 'namespace' || first.difference === 'service-account-name' || first.difference === 'different' ? 'missing-fic' : first.difference,
+      summary:
+        head +
+        `No credential${scope} trusts this issuer exactly; ${near.length} ${plural(near.length, 'trusts', 'trust')} ${JSON.stringify(first.configured)}, which ${describe(first.difference)} it. ` +
+        `Entra compares the issuer exactly. ` +
+        (known
+          ? `${issuer} is the issuer of cluster ${listOf(p.issuerClusters)}: set the issuer of the ${plural(near.length, 'credential', 'credentials')} meant for it to exactly that. `
+          : `If ${issuer} is the issuer of the pod's cluster, set the credential's issuer to exactly that. `) +
+        check,
+      fix:
+        known && rewritable.length > 0
+          ? {
+              description: `Set the issuer of the ${plural(rewritable.length, 'credential', 'credentials')} meant for cluster ${listOf(p.issuerClusters)} to its exact issuer.`,
+              commands: rewritable.flatMap((c) => updateFicCommands(owner(c.ownerClientId), { name: c.name, issuer, subject: c.subject, audiences: c.audiences })),
+            }
+          : readTokenStep(undefined),
+    };
+  }
+  return {
+    verdict: 'missing-fic',
+    summary: head + `No credential${scope} trusts this issuer${clusters}. ${unknownIssuerNote(index, p)}${check}`,
+    fix: readTokenStep(undefined),
+  };
+}
+
+/** Every quoted field matches the nearest FIC, but some field is not quoted: no exact match is claimed. */
+function partialMatch(nearest: CandidateFic, p: Presented): VerdictPart {
+  const compared = FIELDS.filter((f) => !nearest.unchecked.includes(f));
+  const checks = nearest.unchecked.map((f) =>
+    f === 'audience'
+      ? `that the token's audience is ${WI.tokenExchangeAudience} and the FIC lists it (it lists ${nearest.audiences.join(', ') || 'none'})`
+      : f === 'issuer'
+        ? `that the FIC's issuer ${nearest.issuer} is exactly the issuer of the pod's cluster`
+        : `that the token's subject is the one the FIC names`,
+  );
+  return {
+    verdict: 'partial-assertion',
+    summary:
+      `FIC ${nearest.name} of ${ownerLabel(nearest)} matches the quoted ${listOf(compared)}, but the message does not quote the ${listOf(nearest.unchecked)}, ` +
+      `so idlens cannot tell whether it matches exactly. Check ${listOf(checks)}: decode the pod's token on /tokens to see the full assertion. ` +
+      `Only if every field matches may the FIC still be propagating (a few minutes after it was created or changed).`,
+    fix: readTokenStep(p.sa),
+  };
+}
+
+/**
+ * The nearest FIC differs in the issuer, and its issuer is exactly a known cluster's: it works for
+ * that cluster's pods, so rewriting it would break them. The token's issuer is another one.
+ */
+function tokenFromElsewhere(index: SnapshotIndex, nearest: CandidateFic, inUseBy: string[], p: Presented & { issuer: string }): VerdictPart {
+  const subject = p.subject ?? nearest.subject;
+  const target = federationTarget(index, p, nearest);
+  const parsedSubject = subject !== undefined ? parseServiceAccountSubject(subject) : undefined;
+  const name = parsedSubject ? ficNameFor(parsedSubject.namespace, parsedSubject.name, issuerTag(p.issuer)) : ficNameFor('workload', issuerTag(p.issuer));
+  const fix = subject !== undefined ? createFix(index, target, ficFor(index, target.ownerClientId, p.issuer, subject, p.sa, name)) : undefined;
+  const keep = `FIC ${nearest.name} of ${ownerLabel(nearest)} trusts ${JSON.stringify(nearest.issuer)}, the exact issuer of cluster ${listOf(inUseBy)}, so it works for that cluster's pods: do not rewrite it. `;
+  if (p.issuerClusters.length > 0) {
+    return {
+      verdict: 'missing-fic',
+      summary:
+        `The token comes from cluster ${listOf(p.issuerClusters)} (issuer ${JSON.stringify(p.issuer)}). ${keep}` +
+        `${target.why}Create a second FIC for ${listOf(p.issuerClusters)}'s issuer (a new FIC can take a few minutes to propagate).`,
+      fix,
+    };
+  }
+  const d = nearest.diffs.find((x) => x.field === 'issuer')!;
+  return {
+    verdict: 'unknown-issuer',
+    summary:
+      `The token's issuer ${JSON.stringify(p.issuer)} differs from every known cluster's issuer (it ${describe(d.difference)} cluster ${listOf(inUseBy)}'s). ${keep}` +
+      `The token came from elsewhere: another cluster, a client that builds its own assertion, or a cluster whose --service-account-issuer is misconfigured` +
+      `${d.difference === 'trailing-slash' ? ' (an issuer URL must keep its exact trailing "/")' : ''}. ` +
+      `${target.why}If that issuer is legitimate, create a new FIC for it; otherwise fix whatever mints the token.`,
+    fix: fix && { ...fix, description: `Only if ${p.issuer} is a legitimate issuer: ${fix.description[0]!.toLowerCase()}${fix.description.slice(1)}` },
+  };
+}
+
+/** A short, name-safe tag of an issuer (`westeurope-243e8435`) so a FIC name tells which issuer it trusts. */
+function issuerTag(issuer: string): string {
+  const m = /^https?:\/\/([^./]+)[^/]*(?:\/(.*))?$/i.exec(issuer.trim());
+  if (!m) return 'issuer';
+  const last = (m[2] ?? '').split('/').filter(Boolean).pop() ?? '';
+  return [m[1], last.slice(0, 8)].filter(Boolean).join('-');
+}
+
+interface FederationTarget {
+  /** The identity to federate, when idlens knows it; otherwise the command leaves it to the user. */
+  owner?: FicOwner;
+  ownerClientId?: string;
+  ownerName?: string;
+  /** Why the owner is (not) known, as sentences ending in a space; '' when plain. */
+  why: string;
+  /** Commands that come first (annotating an SA that has no client ID). */
+  before: string[];
+  /** The nearest FIC's owner, offered only as a labelled guess when the identity is unknown. */
+  guess?: string;
+}
+
+/**
+ * The identity a new FIC belongs on: the one the request named, else the one the SA's client-id
+ * annotation names. Never the nearest FIC's owner just for being nearest: that would grant this
+ * workload another workload's identity.
+ */
+function federationTarget(index: SnapshotIndex, p: Presented, nearest: CandidateFic | undefined): FederationTarget {
+  if (p.clientId) {
+    const identity = index.identityByClientId.get(p.clientId.toLowerCase());
+    return { owner: ficOwnerOf(identity, p.clientId), ownerClientId: p.clientId, ownerName: identity ? displayNameOf(identity) : p.clientId, why: '', before: [] };
+  }
+  const guess = nearest ? `${nearest.ownerName ?? nearest.ownerClientId}` : undefined;
+  const guessText = nearest ? `${guess} owns the nearest FIC (${nearest.name}), but federating it would be only a guess: confirm it first. ` : '';
+  if (p.sa) {
+    return {
+      why:
+        `Service account ${p.sa.namespace}/${p.sa.name} (cluster ${p.sa.cluster}) has no ${WI.clientId} annotation, so idlens cannot tell which identity it should use: ` +
+        `annotate it with that identity's client ID and create the FIC on that identity. ${guessText}`,
+      before: [annotateServiceAccountCommand(p.sa.namespace, p.sa.name, WI.clientId, shellVariable('CLIENT_ID'))],
+      guess,
+    };
+  }
+  const parsed = p.subject !== undefined ? parseServiceAccountSubject(p.subject.trim()) : undefined;
+  const clusters = index.cluster.clusters.map((c) => c.name);
+  return {
+    why: parsed
+      ? `The subject names service account ${parsed.namespace}/${parsed.name}, which idlens does not see in ${clusters.length ? `any known cluster (${listOf(clusters)})` : 'any cluster (none was read)'}, ` +
+        `so it cannot tell which identity that workload should use. ${guessText}`
+      : `idlens cannot tell which identity the workload should use. ${guessText}`,
+    before: [],
+    guess,
+  };
+}
+
+function createFix(index: SnapshotIndex, target: FederationTarget, fic: FicValues): NonNullable<EntraErrorExplanation['fix']> {
+  if (target.owner) return { description: `Create the FIC the token needs on ${target.ownerName}.`, commands: [...target.before, ...createFicCommands(target.owner, fic)] };
+  // The identity is the user's to choose: the command names it by shell variables, never a guess.
+  const command = shellCommand([
+    'az', 'identity', 'federated-credential', 'create', '--name', fic.name,
+    '--identity-name', shellVariable('IDENTITY_NAME'), '--resource-group', shellVariable('RESOURCE_GROUP'),
+    '--issuer', fic.issuer, '--subject', fic.subject, '--audiences', ...fic.audiences,
+  ]);
+  return {
+    description:
+      `${target.before.length ? 'Set CLIENT_ID, ' : 'Set '}IDENTITY_NAME and RESOURCE_GROUP to the identity this workload should use` +
+      `${target.guess ? ` (only a guess: ${target.guess}, which owns the nearest FIC; confirm it first)` : ''}, then create the FIC.`,
+    commands: [...target.before, command],
+  };
+}
+
+function ficFor(index: SnapshotIndex, ownerClientId: string | undefined, issuer: string, subject: string, sa: ServiceAccount | undefined, preferredName?: string): FicValues {
+  const parsed = parseServiceAccountSubject(subject);
+  const taken = new Set((ownerClientId ? (index.ficsByOwner.get(ownerClientId.toLowerCase()) ?? []) : []).map((f) => f.name.toLowerCase()));
+  const base = preferredName ?? (sa ? ficNameFor(sa.cluster, sa.namespace, sa.name) : parsed ? ficNameFor(parsed.namespace, parsed.name) : ficNameFor('workload'));
+  let name = base;
+  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base.slice(0, 116)}-${n}`;
+  return { name, issuer, subject, audiences: TOKEN_EXCHANGE_AUDIENCES };
+}
+
+/**
+ * AADSTS700016 quoting a client ID: link it to the SAs annotated with it and say whether idlens
+ * sees an identity with it (then the tenant is wrong) or none (the annotation names nothing).
+ */
+function applicationNotFound(index: SnapshotIndex, parsed: EntraErrorExplanation['parsed']): VerdictPart & Pick<EntraErrorExplanation, 'clientId' | 'annotatedServiceAccounts' | 'serviceAccount'> {
+  const where = parsed.directory ? ` in the directory ${JSON.stringify(parsed.directory)}` : parsed.tenantId ? ` in tenant ${parsed.tenantId}` : '';
+  const clientId = parsed.clientId;
+  if (!clientId) {
+    return {
+      verdict: 'application-not-found',
+      summary: `AADSTS700016: Entra found no application with the client ID the request named${where}; the message quotes no client ID. Check the ${WI.clientId} and ${WI.tenantId} annotations of the pod's service account.`,
+    };
+  }
+  const key = clientId.toLowerCase();
+  const sas = index.cluster.serviceAccounts.filter((sa) => annotatedClientId(sa)?.toLowerCase() === key);
+  const refs = sas.map((sa) => serviceAccountRef(index, sa));
+  const names = listOf(sas.map((sa) => `${sa.namespace}/${sa.name} (cluster ${sa.cluster})`));
+  const annotated = sas.length
+    ? `Service ${plural(sas.length, 'account', 'accounts')} ${names} ${plural(sas.length, 'is', 'are')} annotated with it (${WI.clientId}). `
+    : `No service account idlens sees is annotated with it: look for AZURE_CLIENT_ID in the pod's environment or the app's configuration. `;
+  const restarts = [...new Set(sas.flatMap((sa) => (index.podsByServiceAccount.get(sa) ?? []).flatMap((pod) => restartPodCommands(pod).commands)))];
+  const identity = index.identityByClientId.get(key);
+  const result = { clientId, annotatedServiceAccounts: refs, serviceAccount: refs.length === 1 ? refs[0] : undefined };
+  if (!identity) {
+    return {
+      ...result,
+      verdict: 'application-not-found',
+      summary:
+        `AADSTS700016: Entra found no application with client ID ${clientId}${where}. ${annotated}` +
+        `idlens sees no managed identity or app registration with this client ID either: the ${sas.length ? 'annotation' : 'client ID'} names an identity that does not exist ` +
+        `(deleted, or a copy-paste slip) or one in another tenant.` +
+        (sas.length ? ` Annotate the service ${plural(sas.length, 'account', 'accounts')} with the client ID of the identity ${plural(sas.length, 'it', 'they')} should use, then restart the pods: the webhook injects AZURE_CLIENT_ID only when a pod is created.` : ''),
+      fix: sas.length
+        ? {
+            description: `Set CLIENT_ID to the client ID of the identity the workload should use, annotate, then restart the pods.`,
+            commands: [...sas.map((sa) => annotateServiceAccountCommand(sa.namespace, sa.name, WI.clientId, shellVariable('CLIENT_ID'))), ...restarts],
+          }
+        : undefined,
+    };
+  }
+  const tenant = identity.tenantId ?? index.azure.tenantId;
+  return {
+    ...result,
+    verdict: 'application-not-found',
+    summary:
+      `AADSTS700016: Entra found no application with client ID ${clientId}${where}, but idlens sees ${displayNameOf(identity)} with this client ID` +
+      `${tenant ? ` in tenant ${tenant}` : ''}: the request went to another tenant. ${annotated}Check the ${WI.tenantId} annotation and AZURE_TENANT_ID of the pods.`,
+    fix:
+      tenant && sas.length
+        ? {
+            description: `Point the service ${plural(sas.length, 'account', 'accounts')} at ${displayNameOf(identity)}'s tenant, then restart the pods.`,
+            commands: [...sas.map((sa) => annotateServiceAccountCommand(sa.namespace, sa.name, WI.tenantId, tenant)), ...restarts],
+          }
+        : undefined,
+  };
+}
+
+const describe = (d: SubjectDifference) =>
+  ({
+    'trailing-slash': 'differs by a trailing "/" from',
+    case: 'differs in case from',
+    whitespace: 'differs by whitespace from',
+    namespace: 'names another namespace than',
+    'service-account-name': 'names another service account than',
+    different: 'differs from',
+  })[d];
