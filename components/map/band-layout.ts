@@ -43,8 +43,11 @@ const POD_GAP = 150;
 const PODS_PER_COLUMN = 4;
 const POD_COLUMNS = 3;
 const COLUMN_GAP = 260;
-const BAND_GAP = 90;
-const CLUSTER_GAP = 160;
+// The gaps leave room for the group labels drawn above each box (see groupBoxes): a namespace
+// label between two namespace boxes, a cluster label between two cluster boxes, both up to
+// GROUP_LABEL_MAX_PX tall (labels grow as the view zooms out, so they stay readable on screen).
+const BAND_GAP = 110;
+const CLUSTER_GAP = 210;
 const SECTION_GAP = 260;
 const AZURE_COLUMNS = ['federatedCredential', 'managedIdentity', 'application'];
 
@@ -227,6 +230,140 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     }
   }
   return { positions, sections };
+}
+
+export type GroupKind = 'namespace' | 'cluster' | 'azure';
+
+/** A box drawn behind the nodes: one per namespace, one per cluster and section, one Azure box per section. */
+export interface Group {
+  id: string;
+  label: string;
+  kind: GroupKind;
+  /** The layout section (0-based, left to right) the group is drawn in. */
+  section: number;
+}
+
+export interface GroupBox extends Group {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+export interface Bounds {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/** A placed node and the groups it sits in, innermost first (from groupsOf). */
+export interface GroupMember {
+  id: string;
+  x: number;
+  y: number;
+  groups: readonly Group[];
+}
+
+/** Room a node and its label take around its position (label below, up to 140 px wide). */
+export const NODE_BOX = { left: 78, right: 78, top: 20, bottom: 36 };
+const GROUP_PADDING = 18;
+/** Extra room at the top of a cluster box, where its first namespace's label sits. */
+const GROUP_LABEL = 56;
+/** The tallest a group label gets, in layout units (the gaps above are sized for it). */
+export const GROUP_LABEL_MAX_PX = 56;
+
+/**
+ * The groups a node sits in, innermost first: its namespace and its cluster's box in its section,
+ * or the Azure box of its section. `groupCache` shares one object per group between nodes.
+ */
+export function groupsOf(place: { cluster?: string; namespace?: string; section: number }, groupCache: Map<string, Group[]> = new Map()): readonly Group[] {
+  const key = place.namespace === undefined ? `azure#${place.section}` : `${place.cluster ?? ''}\u0000${place.namespace}#${place.section}`;
+  const cached = groupCache.get(key);
+  if (cached) return cached;
+  let groups: Group[];
+  if (place.namespace === undefined) {
+    groups = [{ id: `group:azure#${place.section}`, label: 'Azure', kind: 'azure', section: place.section }];
+  } else {
+    const cluster = place.cluster ?? '';
+    groups = [
+      // The namespace's name alone: the box sits inside its cluster's box, which says "cluster".
+      { id: `group:ns:${cluster}/${place.namespace}`, label: place.namespace, kind: 'namespace', section: place.section },
+      { id: `group:cluster:${cluster}#${place.section}`, label: `cluster ${cluster}`, kind: 'cluster', section: place.section },
+    ];
+  }
+  groupCache.set(key, groups);
+  return groups;
+}
+
+/**
+ * The group boxes around the shown members (all members when `shown` is undefined): a group with no
+ * shown member has no box, and a box encloses only its shown members, so a filter leaves no empty
+ * or oversized boxes behind. O(members).
+ */
+export function groupBoxes(members: readonly GroupMember[], shown?: ReadonlySet<string>): Map<string, GroupBox> {
+  const boxes = new Map<string, GroupBox>();
+  const grow = (group: Group, x1: number, y1: number, x2: number, y2: number) => {
+    const box = boxes.get(group.id);
+    if (!box) boxes.set(group.id, { ...group, x1, y1, x2, y2 });
+    else {
+      if (x1 < box.x1) box.x1 = x1;
+      if (y1 < box.y1) box.y1 = y1;
+      if (x2 > box.x2) box.x2 = x2;
+      if (y2 > box.y2) box.y2 = y2;
+    }
+  };
+  for (const m of members) {
+    if (shown && !shown.has(m.id)) continue;
+    const x1 = m.x - NODE_BOX.left - GROUP_PADDING;
+    const x2 = m.x + NODE_BOX.right + GROUP_PADDING;
+    const y1 = m.y - NODE_BOX.top - GROUP_PADDING;
+    const y2 = m.y + NODE_BOX.bottom + GROUP_PADDING;
+    for (const group of m.groups) {
+      // An outer box (a cluster) encloses its namespaces with padding, and room for their labels.
+      if (group.kind === 'cluster') grow(group, x1 - GROUP_PADDING, y1 - GROUP_LABEL - GROUP_PADDING, x2 + GROUP_PADDING, y2 + GROUP_PADDING);
+      else grow(group, x1, y1, x2, y2);
+    }
+  }
+  return boxes;
+}
+
+/** Space kept between a group label and the Azure box beside it. */
+const LABEL_CLEARANCE = 24;
+
+/** The farthest a label runs past its box's left edge where nothing is beside it (within one section). */
+const FREE_LABEL_WIDTH = 1200;
+
+/**
+ * How wide a group's label (drawn above the box, from its left edge) may run before it is cut
+ * with "…": well past a narrow box where nothing is beside it, but a namespace or cluster label
+ * stops short of its section's Azure box when that box reaches the label's height (its nodes and
+ * its own label are there).
+ */
+export function groupLabelWidth(box: GroupBox, boxes: ReadonlyMap<string, GroupBox>): number {
+  const width = box.x2 - box.x1;
+  if (box.kind === 'azure') return width;
+  const free = Math.max(width, FREE_LABEL_WIDTH);
+  const azure = boxes.get(`group:azure#${box.section}`);
+  if (!azure || azure.x1 <= box.x1) return free;
+  const labelRoom = GROUP_LABEL_MAX_PX * 1.25 + LABEL_CLEARANCE;
+  const besideAzure = box.y1 - labelRoom < azure.y2 && box.y1 > azure.y1 - labelRoom;
+  return besideAzure ? Math.max(width, azure.x1 - box.x1 - LABEL_CLEARANCE) : free;
+}
+
+/** The box around all `boxes` (undefined when there are none). */
+export function boundsOf(boxes: Iterable<Bounds>): Bounds | undefined {
+  let bounds: Bounds | undefined;
+  for (const b of boxes) {
+    if (!bounds) bounds = { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 };
+    else {
+      bounds.x1 = Math.min(bounds.x1, b.x1);
+      bounds.y1 = Math.min(bounds.y1, b.y1);
+      bounds.x2 = Math.max(bounds.x2, b.x2);
+      bounds.y2 = Math.max(bounds.y2, b.y2);
+    }
+  }
+  return bounds;
 }
 
 /** FNV-1a over the node and edge ids: the layout cache key (same graph → same layout). */

@@ -3,14 +3,16 @@
 import type { Core, ElementDefinition, NodeSingular, StylesheetJson } from 'cytoscape';
 import { useEffect, useEffectEvent, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { NodeKind } from '@/lib/api/identity-map-queries';
-import { type LayoutInput, type LayoutResult, graphHash } from './band-layout';
-import { graphToSvg, type SvgGroup, type SvgNode } from './graph-export';
+import { type Group, type GroupBox, type GroupMember, type LayoutInput, type LayoutResult, boundsOf, graphHash, groupBoxes, groupLabelWidth, groupsOf } from './band-layout';
+import { graphToSvg, pngScale, type SvgGroup, type SvgNode } from './graph-export';
+import { GROUP_FONT_PX, type ZoomStyle, fitViewport, sameZoomStyle, zoomStyle } from './graph-view';
 import { KIND_LABELS, type MapModel } from './map-model';
 
 // The trust graph on a canvas (cytoscape), never as DOM nodes: it stays smooth with thousands of
 // nodes. cytoscape is imported here only, so it loads on /map alone; the layout is computed in a
 // Web Worker and cached per graph for this browser session, and cytoscape only draws the preset
-// positions. Filters toggle a class in one batch instead of rebuilding the graph.
+// positions. Filters toggle a class in one batch instead of rebuilding the graph, and resize the
+// group boxes to what they still hold (empty ones are hidden), then frame what is shown.
 
 export interface GraphHandle {
   png(background: string): Promise<Blob | undefined>;
@@ -39,6 +41,9 @@ const NODE_FONT_PX = 11;
 const BIG_MIN_FONT_PX = 9;
 /** Large graphs get node labels from this zoom on: a little before they become big enough to be drawn. */
 const LABEL_ZOOM = (BIG_MIN_FONT_PX / NODE_FONT_PX) * 0.9;
+/** Fitting never zooms in further than this: one or two nodes stay at a natural size. */
+const FIT_MAX_ZOOM = 1.2;
+const FIT_PADDING_PX = 24;
 
 const KIND_VARS: Record<NodeKind, string> = {
   pod: '--map-pod',
@@ -120,8 +125,30 @@ function stylesheet(t: ThemeColors, big: boolean): StylesheetJson {
     })),
     { selector: 'node.labelled', style: { label: 'data(label)' } },
     { selector: 'node.kind-application', style: { width: 32, height: 22 } },
-    { selector: 'node.sev-warning', style: { 'border-width': 4, 'border-color': t.warn } },
-    { selector: 'node.sev-error', style: { 'border-width': 4, 'border-color': t.error } },
+    // Findings: a gap in the background colour, then a thick ring outside the node (readable on any
+    // fill, widened as the view zooms out: see zoomStyle), and a badge at the top right whose shape
+    // says which (circle: error, triangle: warning; the warning's ring is dashed) — not colour alone.
+    {
+      selector: 'node.sev-error, node.sev-warning',
+      style: {
+        'border-width': 2,
+        'border-color': t.surface,
+        'outline-width': zoomStyle(1).severityRing,
+        'outline-offset': 0,
+        'outline-opacity': 1,
+        'background-width': BADGE_PX,
+        'background-height': BADGE_PX,
+        'background-position-x': '100%',
+        'background-position-y': '0%',
+        'background-offset-x': BADGE_PX / 2,
+        'background-offset-y': -BADGE_PX / 2,
+        'background-clip': 'none',
+        'background-image-containment': 'over',
+        'bounds-expansion': BADGE_PX,
+      },
+    },
+    { selector: 'node.sev-warning', style: { 'outline-color': t.warn, 'outline-style': 'dashed', 'background-image': badgeImage('warning', t.warn, t.surface) } },
+    { selector: 'node.sev-error', style: { 'outline-color': t.error, 'outline-style': 'solid', 'background-image': badgeImage('error', t.error, t.surface) } },
     {
       selector: 'node.group',
       style: {
@@ -136,18 +163,24 @@ function stylesheet(t: ThemeColors, big: boolean): StylesheetJson {
         'border-color': t.border,
         'border-width': 1,
         label: 'data(label)',
-        color: t.muted,
-        'font-size': 13,
+        // The text colour, not the muted one: these labels are how the map is read when zoomed out.
+        color: t.text,
+        'font-size': GROUP_FONT_PX.namespace,
         'font-weight': 600,
+        // Above the box, from its left edge ('right' starts the label at the right edge, the margin
+        // moves it back by the box's width), so a long label runs on to the right, not off the map.
         'text-valign': 'top',
-        'text-halign': 'center',
+        'text-halign': 'right',
+        'text-margin-x': 'data(lx)',
         'text-margin-y': -6,
-        'text-max-width': '400px',
-        'min-zoomed-font-size': 4,
+        'text-wrap': 'ellipsis',
+        'text-max-width': 'data(lw)',
+        // The font grows as the view zooms out (zoomStyle) up to a cap; below that it shrinks and vanishes.
+        'min-zoomed-font-size': 7,
       },
     },
-    { selector: 'node.group-cluster', style: { 'z-index': -1, 'border-style': 'dashed', 'background-opacity': 0.2, 'font-size': 15 } },
-    { selector: 'node.group-azure', style: { 'background-opacity': 0.25, 'border-style': 'dashed', 'font-size': 15 } },
+    { selector: 'node.group-cluster', style: { 'z-index': -1, 'border-style': 'dashed', 'background-opacity': 0.2, 'font-size': GROUP_FONT_PX.cluster } },
+    { selector: 'node.group-azure', style: { 'background-opacity': 0.25, 'border-style': 'dashed', 'font-size': GROUP_FONT_PX.cluster } },
     {
       selector: 'node:selected',
       style: { 'underlay-color': t.accent, 'underlay-opacity': 0.45, 'underlay-padding': 9, 'underlay-shape': 'ellipse', 'font-weight': 700 },
@@ -172,9 +205,25 @@ function stylesheet(t: ThemeColors, big: boolean): StylesheetJson {
   ] as StylesheetJson;
 }
 
+const BADGE_PX = 14;
+
+/**
+ * The finding badge as an SVG data URL (cytoscape draws it as the node's background image, outside
+ * the shape): a circle for an error, a triangle for a warning, with a "!" drawn as shapes (no font).
+ */
+function badgeImage(severity: 'error' | 'warning', fill: string, glyph: string): string {
+  const mark = `<rect x="7" y="${severity === 'error' ? 3.5 : 5.5}" width="2" height="5.5" rx="1" fill="${glyph}"/><circle cx="8" cy="${severity === 'error' ? 11.6 : 12.4}" r="1.2" fill="${glyph}"/>`;
+  const body =
+    severity === 'error'
+      ? `<circle cx="8" cy="8" r="7" fill="${fill}" stroke="${glyph}" stroke-width="1.2"/>`
+      : `<path d="M8 1 L15.2 14.6 L0.8 14.6 Z" fill="${fill}" stroke="${glyph}" stroke-width="1.2" stroke-linejoin="round"/>`;
+  return `data:image/svg+xml;utf8,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">${body}${mark}</svg>`)}`;
+}
+
 interface Built {
   input: LayoutInput;
-  groupOf: Map<string, string>;
+  members: GroupMember[];
+  big: boolean;
 }
 
 /** What the layout needs: ids, kinds and the cluster/namespace band of each node. */
@@ -232,115 +281,102 @@ async function computeLayout(input: LayoutInput, signal: { cancelled: boolean; c
   return result;
 }
 
-/** Room a node and its label take around its position (label below, up to 140 px wide). */
-const NODE_BOX = { left: 78, right: 78, top: 20, bottom: 36 };
-const GROUP_PADDING = 18;
-/** Space above a group's box for its label (drawn above the box). */
-const GROUP_LABEL = 30;
-
-interface Box {
-  id: string;
-  label: string;
-  className: string;
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-}
-
 /**
- * Nodes and edges with preset positions, plus one plain rectangle per cluster (per section) and per
- * namespace, sized from the layout. Plain rectangles, not cytoscape compound nodes: compound bounds
- * are recomputed for every change and cost about a second on 5,000 nodes.
+ * Nodes and edges with preset positions, plus one plain rectangle per cluster (per section), per
+ * namespace and per Azure section, sized from the layout (and resized by the filters, see
+ * applyGroups). Plain rectangles, not cytoscape compound nodes: compound bounds are recomputed for
+ * every change and cost about a second on 5,000 nodes.
  */
-function elementsFor(model: MapModel, layout: LayoutResult): { elements: ElementDefinition[]; groupOf: Map<string, string> } {
+function elementsFor(model: MapModel, layout: LayoutResult, visible: ReadonlySet<string>): { elements: ElementDefinition[]; members: GroupMember[]; boxes: Map<string, GroupBox> } {
   const nodes: ElementDefinition[] = [];
-  const boxes = new Map<string, Box>();
-  const groupOf = new Map<string, string>();
-  const grow = (id: string, label: string, className: string, x1: number, y1: number, x2: number, y2: number) => {
-    const box = boxes.get(id);
-    if (!box) boxes.set(id, { id, label, className, x1, y1, x2, y2 });
-    else {
-      box.x1 = Math.min(box.x1, x1);
-      box.y1 = Math.min(box.y1, y1);
-      box.x2 = Math.max(box.x2, x2);
-      box.y2 = Math.max(box.y2, y2);
-    }
-  };
+  const members: GroupMember[] = [];
+  const groupCache = new Map<string, Group[]>();
   for (const info of model.infos) {
     const id = info.node.id;
-    const section = layout.sections[id] ?? 0;
     const position = layout.positions[id] ?? { x: 0, y: 0 };
-    const x1 = position.x - NODE_BOX.left - GROUP_PADDING;
-    const x2 = position.x + NODE_BOX.right + GROUP_PADDING;
-    const y1 = position.y - NODE_BOX.top - GROUP_PADDING;
-    const y2 = position.y + NODE_BOX.bottom + GROUP_PADDING;
-    if (info.namespace !== undefined) {
-      const cluster = info.cluster ?? '';
-      const clusterGroup = `group:cluster:${cluster}#${section}`;
-      const nsGroup = `group:ns:${cluster}/${info.namespace}`;
-      grow(nsGroup, `namespace ${info.namespace}`, 'group-namespace', x1, y1, x2, y2);
-      grow(clusterGroup, `cluster ${cluster}`, 'group-cluster', x1 - GROUP_PADDING, y1 - GROUP_LABEL - GROUP_PADDING, x2 + GROUP_PADDING, y2 + GROUP_PADDING);
-      groupOf.set(id, nsGroup);
-      groupOf.set(nsGroup, clusterGroup);
-    } else {
-      const azureGroup = `group:azure#${section}`;
-      grow(azureGroup, 'Azure', 'group-azure', x1, y1, x2, y2);
-      groupOf.set(id, azureGroup);
-    }
+    const groups = groupsOf({ cluster: info.cluster, namespace: info.namespace, section: layout.sections[id] ?? 0 }, groupCache);
+    members.push({ id, x: position.x, y: position.y, groups });
     const classes = [`kind-${info.node.kind}`];
     if (info.worst) classes.push(`sev-${info.worst}`);
+    if (!visible.has(id)) classes.push('hidden');
     nodes.push({ group: 'nodes', data: { id, label: info.node.label }, position, classes: classes.join(' '), grabbable: false });
   }
-  const groups: ElementDefinition[] = [...boxes.values()].map((b) => ({
-    group: 'nodes',
-    data: { id: b.id, label: b.label, w: b.x2 - b.x1, h: b.y2 - b.y1 },
-    position: { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 },
-    classes: `group ${b.className}`,
-    selectable: false,
-    grabbable: false,
-  }));
+  // Every group gets an element (a filter may show it later); those with nothing shown start hidden.
+  const all = groupBoxes(members);
+  const boxes = groupBoxes(members, visible);
+  const groups: ElementDefinition[] = [...all.values()].map((full) => {
+    const b = boxes.get(full.id) ?? full;
+    return {
+      group: 'nodes',
+      data: { id: b.id, label: b.label, ...groupData(b, boxes.has(b.id) ? boxes : all) },
+      position: { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 },
+      classes: `group group-${b.kind}${boxes.has(b.id) ? '' : ' hidden'}`,
+      selectable: false,
+      grabbable: false,
+    };
+  });
   const edges: ElementDefinition[] = [];
   model.data.edges.forEach((e, i) => {
     if (!model.byId.has(e.from) || !model.byId.has(e.to)) return;
     edges.push({ group: 'edges', data: { id: `edge:${i}`, source: e.from, target: e.to, kind: e.kind }, classes: `kind-${e.kind}` });
   });
-  return { elements: [...groups, ...nodes, ...edges], groupOf };
+  return { elements: [...groups, ...nodes, ...edges], members, boxes };
 }
 
-/**
- * Fits the viewport to the layout's group rectangles (they enclose every node with its label room):
- * what `cy.fit()` does, without computing the bounding box of every element first.
- */
-function fitToLayout(cy: Core, elements: ElementDefinition[], padding: number) {
-  let x1 = Infinity;
-  let y1 = Infinity;
-  let x2 = -Infinity;
-  let y2 = -Infinity;
-  for (const e of elements) {
-    if (e.group !== 'nodes' || !e.position) continue;
-    const w = typeof e.data.w === 'number' ? e.data.w / 2 : 0;
-    const h = typeof e.data.h === 'number' ? e.data.h / 2 : 0;
-    x1 = Math.min(x1, e.position.x - w);
-    x2 = Math.max(x2, e.position.x + w);
-    y1 = Math.min(y1, e.position.y - h);
-    y2 = Math.max(y2, e.position.y + h);
-  }
-  if (!Number.isFinite(x1)) return;
-  const zoom = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), Math.min((cy.width() - 2 * padding) / (x2 - x1 || 1), (cy.height() - 2 * padding) / (y2 - y1 || 1))));
-  cy.viewport({ zoom, pan: { x: cy.width() / 2 - zoom * ((x1 + x2) / 2), y: cy.height() / 2 - zoom * ((y1 + y2) / 2) } });
+/** A group element's size data: its box, how wide its label may get, and the shift that starts the label at the box's left edge. */
+function groupData(b: GroupBox, boxes: ReadonlyMap<string, GroupBox>): { w: number; h: number; lw: number; lx: number } {
+  const w = b.x2 - b.x1;
+  return { w, h: b.y2 - b.y1, lw: groupLabelWidth(b, boxes), lx: -w };
+}
+
+/** Shows the groups that hold a shown node, each sized to its shown nodes, and hides the others (call inside a batch). */
+function applyGroups(cy: Core, members: readonly GroupMember[], visible: ReadonlySet<string>): Map<string, GroupBox> {
+  const boxes = groupBoxes(members, visible);
+  cy.nodes('.group').forEach((g) => {
+    const box = boxes.get(g.id());
+    if (g.hasClass('hidden') === Boolean(box)) g.toggleClass('hidden', !box);
+    if (!box) return;
+    const data = groupData(box, boxes);
+    if (g.data('w') !== data.w || g.data('h') !== data.h || g.data('lw') !== data.lw) g.data(data);
+    const x = (box.x1 + box.x2) / 2;
+    const y = (box.y1 + box.y2) / 2;
+    const p = g.position();
+    if (p.x !== x || p.y !== y) g.position({ x, y });
+  });
+  return boxes;
+}
+
+/** Frames the shown group boxes (they enclose every shown node with its label room). */
+function fitToBoxes(cy: Core, boxes: Map<string, GroupBox>, padding = FIT_PADDING_PX) {
+  const bounds = boundsOf(boxes.values());
+  if (!bounds) return;
+  cy.viewport(fitViewport(bounds, { width: cy.width(), height: cy.height() }, { padding, minZoom: cy.minZoom(), maxZoom: Math.min(cy.maxZoom(), FIT_MAX_ZOOM) }));
+}
+
+/** Sizes group labels and severity rings for `zoom` (only the elements they concern: a few hundred at most). */
+function applyZoomStyle(cy: Core, style: ZoomStyle) {
+  cy.batch(() => {
+    cy.nodes('.group-namespace').style('font-size', style.namespaceFont);
+    cy.nodes('.group-cluster, .group-azure').style('font-size', style.clusterFont);
+    cy.nodes('.sev-error, .sev-warning').style('outline-width', style.severityRing);
+  });
 }
 
 export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, ref }: Props) {
   const containerRef = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const builtRef = useRef<Built | null>(null);
+  /** The group boxes the current filter shows: what Fit, the filters' framing and the PNG export frame. */
+  const boxesRef = useRef<Map<string, GroupBox>>(new Map());
+  /** Applies the zoom-dependent styles for the current zoom now (`reset`: even if they look applied, after a theme change). */
+  const forZoomRef = useRef<((reset?: boolean) => void) | null>(null);
   const [status, setStatus] = useState<Status>({ state: 'loading', message: 'Loading the graph renderer…' });
   const nodeCount = model.infos.length;
   const edgeCount = model.data.edges.length;
 
   const select = useEffectEvent((id: string) => onSelect(id));
   const initialFocus = useEffectEvent(() => selectedId);
+  const initialVisible = useEffectEvent(() => visible);
 
   // Build the graph once per map (a refetch with a new map rebuilds it).
   useEffect(() => {
@@ -360,7 +396,8 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         })(),
       ]);
       if (signal.cancelled) return;
-      const { elements, groupOf } = elementsFor(model, layout);
+      // The filters of the URL apply from the first frame: no full-size view that jumps a moment later.
+      const { elements, members, boxes } = elementsFor(model, layout, initialVisible());
       const big = input.nodes.length > BIG_GRAPH;
       // Nodes and edges in one pass (one style pass, one first frame that has both).
       cy = cytoscape({
@@ -379,7 +416,8 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         motionBlur: false,
       });
       cyRef.current = cy;
-      builtRef.current = { input, groupOf };
+      builtRef.current = { input, members, big };
+      boxesRef.current = boxes;
       cy.on('tap', 'node', (event) => {
         const node = event.target as NodeSingular;
         if (!node.hasClass('group')) select(node.id());
@@ -390,25 +428,47 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         focused.select();
         cy.zoom(1);
         cy.center(focused);
-      } else if (big) {
-        fitToLayout(cy, elements, 24);
       } else {
-        cy.fit(undefined, 24);
+        fitToBoxes(cy, boxes);
       }
-      if (big) {
-        // Node labels exist only where they are readable: measuring 5,000 labels (ellipsis and all)
-        // for a first frame too small to show any cost more than drawing every node and edge.
-        const core = cy;
-        let labelled: boolean | undefined;
-        const onZoom = () => {
-          const want = core.zoom() >= LABEL_ZOOM;
-          if (want === labelled) return;
-          labelled = want;
-          core.batch(() => core.nodes().not('.group').toggleClass('labelled', want));
-        };
-        onZoom();
-        core.on('zoom', onZoom);
-      }
+      const core = cy;
+      let labelled: boolean | undefined;
+      let styled: ZoomStyle | undefined;
+      let restyleTimer: ReturnType<typeof setTimeout> | undefined;
+      // Group labels and severity rings keep a readable size on screen as the view zooms out.
+      const restyle = () => {
+        const style = zoomStyle(core.zoom());
+        if (sameZoomStyle(styled, style)) return;
+        styled = style;
+        applyZoomStyle(core, style);
+      };
+      const relabel = () => {
+        if (!big) return;
+        // Large graphs: node labels exist only where they are readable: measuring 5,000 labels
+        // (ellipsis and all) for a first frame too small to show any cost more than drawing every
+        // node and edge.
+        const want = core.zoom() >= LABEL_ZOOM;
+        if (want === labelled) return;
+        labelled = want;
+        core.batch(() => core.nodes().not('.group').toggleClass('labelled', want));
+      };
+      restyle();
+      relabel();
+      core.on('zoom', () => {
+        relabel();
+        // Restyled once the zoom settles: a restyle mid-gesture would redraw the whole graph per step.
+        clearTimeout(restyleTimer);
+        restyleTimer = setTimeout(restyle, 150);
+      });
+      core.on('destroy', () => clearTimeout(restyleTimer));
+      forZoomRef.current = (reset) => {
+        if (reset) {
+          styled = undefined;
+          labelled = undefined;
+        }
+        restyle();
+        relabel();
+      };
       const hasDataMark = performance.getEntriesByName('idlens:map-data').length > 0;
       cy.one('render', () => {
         performance.mark('idlens:map-graph-painted');
@@ -418,7 +478,10 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         performance.measure('idlens:map-edges-painted', 'idlens:map-data', 'idlens:map-graph-painted');
       });
       media = window.matchMedia('(prefers-color-scheme: dark)');
-      onScheme = () => cy?.style(stylesheet(readTheme(container), big));
+      onScheme = () => {
+        cy?.style(stylesheet(readTheme(container), big));
+        forZoomRef.current?.(true);
+      };
       media.addEventListener('change', onScheme);
       setStatus({ state: 'ready' });
     })().catch((error: unknown) => {
@@ -431,31 +494,26 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       cy?.destroy();
       cyRef.current = null;
       builtRef.current = null;
+      forZoomRef.current = null;
     };
   }, [model]);
 
   const ready = status.state === 'ready';
 
-  // Filters: show/hide with one class toggle per changed node, in a single batch.
+  // Filters: show/hide with one class toggle per changed node, and the group boxes resized to what
+  // they still show (empty ones hidden), in a single batch.
   useEffect(() => {
     const cy = cyRef.current;
     const built = builtRef.current;
     if (!ready || !cy || !built) return;
     cy.batch(() => {
-      const visibleGroups = new Set<string>();
       for (const info of model.infos) {
         const id = info.node.id;
         const show = visible.has(id);
         const el = cy.getElementById(id);
         if (el.hasClass('hidden') === show) el.toggleClass('hidden', !show);
-        if (show) {
-          for (let g = built.groupOf.get(id); g && !visibleGroups.has(g); g = built.groupOf.get(g)) visibleGroups.add(g);
-        }
       }
-      cy.nodes('.group').forEach((g) => {
-        const show = visibleGroups.has(g.id());
-        if (g.hasClass('hidden') === show) g.toggleClass('hidden', !show);
-      });
+      boxesRef.current = applyGroups(cy, built.members, visible);
     });
   }, [ready, visible, model]);
 
@@ -468,13 +526,8 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       firstFilter.current = false;
       return;
     }
-    const timer = setTimeout(() => {
-      const shown = cy.elements(':visible');
-      if (shown.empty()) return;
-      cy.fit(shown, 40);
-      // One or two nodes would be blown up to maxZoom: keep labels at a natural size instead.
-      if (cy.zoom() > 1.2) cy.zoom({ level: 1.2, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
-    }, 300);
+    // One or two nodes are not blown up to maxZoom: fitting stops at FIT_MAX_ZOOM.
+    const timer = setTimeout(() => fitToBoxes(cy, boxesRef.current, 40), 300);
     return () => clearTimeout(timer);
   }, [ready, visible]);
 
@@ -505,8 +558,24 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
     () => ({
       async png(background: string) {
         const cy = cyRef.current;
-        if (!cy) return undefined;
-        return cy.png({ full: true, output: 'blob-promise', bg: background, maxWidth: 8000, maxHeight: 8000 });
+        const content = boundsOf(boxesRef.current.values());
+        if (!cy || !content) return undefined;
+        // What is shown (hidden nodes and empty groups take no room), at PNG_SCALE unless that would
+        // be too big. cytoscape decides which labels are big enough to draw from the view's zoom, so
+        // the view zooms to the export's scale while it draws (labels sized for it), and back before
+        // the next frame.
+        const saved = { zoom: cy.zoom(), pan: { ...cy.pan() } };
+        cy.zoom(pngScale(content.x2 - content.x1, content.y2 - content.y1));
+        forZoomRef.current?.();
+        try {
+          const drawn = cy.elements(':visible').boundingBox();
+          // cytoscape multiplies the scale by the device pixel ratio.
+          const scale = pngScale(drawn.w, drawn.h) / (window.devicePixelRatio || 1);
+          return cy.png({ full: true, output: 'blob-promise', bg: background, scale });
+        } finally {
+          cy.viewport(saved);
+          forZoomRef.current?.();
+        }
       },
       svg() {
         const cy = cyRef.current;
@@ -531,7 +600,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
             x: n.position('x'),
             y: n.position('y'),
             fill: theme.kinds[info.node.kind] ?? theme.muted,
-            ...(info.worst === 'error' ? { ring: theme.error } : info.worst === 'warning' ? { ring: theme.warn } : {}),
+            ...(info.worst === 'error' ? { ring: theme.error, severity: 'error' as const } : info.worst === 'warning' ? { ring: theme.warn, severity: 'warning' as const } : {}),
           });
         });
         // Outer groups first so inner ones paint on top.
@@ -545,7 +614,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
           edges,
           groups,
           title: `idlens trust graph, ${model.data.generatedAt}`,
-          colors: { background: theme.surface, text: theme.text, edge: theme.muted, groupFill: theme.surface2, groupBorder: theme.border, font: theme.font },
+          colors: { background: theme.surface, halo: theme.surface, text: theme.text, edge: theme.muted, groupFill: theme.surface2, groupBorder: theme.border, font: theme.font },
         });
       },
     }),
@@ -567,7 +636,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         <button type="button" onClick={() => zoomBy(1 / 1.4)} disabled={!ready} aria-label="Zoom out">
           −
         </button>
-        <button type="button" onClick={() => cyRef.current?.fit(cyRef.current.elements(':visible'), 24)} disabled={!ready}>
+        <button type="button" onClick={() => cyRef.current && fitToBoxes(cyRef.current, boxesRef.current)} disabled={!ready}>
           Fit
         </button>
         <Legend />
@@ -601,13 +670,30 @@ function Legend() {
         </li>
       ))}
       <li>
-        <span className="map-swatch map-ring-error" aria-hidden="true" />
+        <SeverityMarker severity="error" />
         error
       </li>
       <li>
-        <span className="map-swatch map-ring-warning" aria-hidden="true" />
+        <SeverityMarker severity="warning" />
         warning
       </li>
     </ul>
+  );
+}
+
+/** The legend's picture of the graph's finding marker: a ring (dashed for a warning) and its badge. */
+function SeverityMarker({ severity }: { severity: 'error' | 'warning' }) {
+  const color = severity === 'error' ? 'var(--error)' : 'var(--warn)';
+  return (
+    <svg width="18" height="16" viewBox="0 0 18 16" aria-hidden="true" style={{ verticalAlign: 'middle', overflow: 'visible' }}>
+      <circle cx="7" cy="9" r="5" fill="none" stroke={color} strokeWidth="2.5" strokeDasharray={severity === 'warning' ? '3 1.5' : undefined} />
+      {severity === 'error' ? (
+        <circle cx="13" cy="4" r="4" fill={color} stroke="var(--surface)" strokeWidth="1" />
+      ) : (
+        <path d="M13 0 L17.2 7.6 L8.8 7.6 Z" fill={color} stroke="var(--surface)" strokeWidth="1" strokeLinejoin="round" />
+      )}
+      <rect x="12.4" y={severity === 'error' ? 1.6 : 2.4} width="1.2" height="3" fill="var(--surface)" />
+      <circle cx="13" cy={severity === 'error' ? 6.1 : 6.7} r="0.65" fill="var(--surface)" />
+    </svg>
   );
 }

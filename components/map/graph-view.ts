@@ -1,0 +1,59 @@
+// Pure view arithmetic of the trust graph (map-graph.tsx applies it to cytoscape): where to look
+// to frame a set of boxes, and how big group labels and severity rings are drawn at a zoom so that
+// they stay readable on screen when the whole map is in view.
+import { type Bounds, GROUP_LABEL_MAX_PX } from './band-layout';
+
+export interface Viewport {
+  zoom: number;
+  pan: { x: number; y: number };
+}
+
+/**
+ * The zoom and pan that frame `bounds` (layout units) in a `width`×`height` px view with `padding`
+ * px around, within [minZoom, maxZoom]: what `cy.fit()` does, without measuring every element.
+ */
+export function fitViewport(bounds: Bounds, view: { width: number; height: number }, options: { padding: number; minZoom: number; maxZoom: number }): Viewport {
+  const w = Math.max(bounds.x2 - bounds.x1, 1);
+  const h = Math.max(bounds.y2 - bounds.y1, 1);
+  const fitted = Math.min((view.width - 2 * options.padding) / w, (view.height - 2 * options.padding) / h);
+  const zoom = Math.min(options.maxZoom, Math.max(options.minZoom, fitted));
+  return { zoom, pan: { x: view.width / 2 - zoom * ((bounds.x1 + bounds.x2) / 2), y: view.height / 2 - zoom * ((bounds.y1 + bounds.y2) / 2) } };
+}
+
+/** Group label sizes at zoom 1 (layout units = screen px). */
+export const GROUP_FONT_PX = { namespace: 13, cluster: 15 } as const;
+/** What group labels aim at on screen when zoomed out: namespace, cluster (and Azure) labels. */
+const GROUP_SCREEN_PX = { namespace: 11, cluster: 13 } as const;
+/** Severity rings at zoom 1, and the least they take on screen when zoomed out. */
+const SEVERITY_RING_PX = 4;
+const SEVERITY_RING_SCREEN_PX = 2.5;
+const SEVERITY_RING_MAX_PX = 14;
+
+export interface ZoomStyle {
+  /** Font size of namespace labels, in layout units. */
+  namespaceFont: number;
+  /** Font size of cluster and Azure labels, in layout units. */
+  clusterFont: number;
+  /** Width of the severity ring around a node with an error or warning, in layout units. */
+  severityRing: number;
+}
+
+/**
+ * Sizes that keep group labels and severity rings readable on screen as the view zooms out: they
+ * grow as 1/zoom (constant size on screen) from their zoom-1 size up to a cap (the layout leaves
+ * room for GROUP_LABEL_MAX_PX), below which they shrink with the view. Rounded to 2 layout units so
+ * that small zoom steps leave the style alone (a restyle costs a redraw).
+ */
+export function zoomStyle(zoom: number): ZoomStyle {
+  const z = Math.max(zoom, 1e-3);
+  const grow = (atZoom1: number, onScreen: number, max: number) => Math.min(max, Math.max(atZoom1, 2 * Math.round(onScreen / z / 2)));
+  return {
+    namespaceFont: grow(GROUP_FONT_PX.namespace, GROUP_SCREEN_PX.namespace, GROUP_LABEL_MAX_PX),
+    clusterFont: grow(GROUP_FONT_PX.cluster, GROUP_SCREEN_PX.cluster, GROUP_LABEL_MAX_PX),
+    severityRing: grow(SEVERITY_RING_PX, SEVERITY_RING_SCREEN_PX, SEVERITY_RING_MAX_PX),
+  };
+}
+
+export function sameZoomStyle(a: ZoomStyle | undefined, b: ZoomStyle): boolean {
+  return a !== undefined && a.namespaceFont === b.namespaceFont && a.clusterFont === b.clusterFont && a.severityRing === b.severityRing;
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { bandLayout, boundsOf, GROUP_LABEL_MAX_PX, type GroupBox, type GroupMember, groupBoxes, groupLabelWidth, groupsOf, type LayoutEdge, type LayoutNode } from '@/components/map/band-layout';
+
+// The group boxes behind the trust graph: one per namespace, per cluster and section, per Azure section.
+
+function aMember(id: string, x: number, y: number, place: { cluster?: string; namespace?: string; section?: number } = {}): GroupMember {
+  return { id, x, y, groups: groupsOf({ section: 0, ...place }) };
+}
+
+const within = (inner: GroupBox, outer: GroupBox) => inner.x1 > outer.x1 && inner.y1 > outer.y1 && inner.x2 < outer.x2 && inner.y2 < outer.y2;
+
+describe('groupsOf', () => {
+  it('puts a namespaced node in its namespace and its cluster, an Azure object in its section’s Azure box', () => {
+    expect(groupsOf({ cluster: 'prod', namespace: 'shop', section: 1 }).map((g) => [g.id, g.kind, g.label])).toEqual([
+      ['group:ns:prod/shop', 'namespace', 'shop'],
+      ['group:cluster:prod#1', 'cluster', 'cluster prod'],
+    ]);
+    expect(groupsOf({ section: 2 }).map((g) => g.id)).toEqual(['group:azure#2']);
+  });
+});
+
+describe('groupBoxes', () => {
+  const members = [
+    aMember('pod:shop/a', 0, 0, { cluster: 'c', namespace: 'shop' }),
+    aMember('sa:shop/a', 150, 0, { cluster: 'c', namespace: 'shop' }),
+    aMember('sa:shop/far', 150, 3000, { cluster: 'c', namespace: 'shop' }),
+    aMember('sa:reports/r', 150, 5000, { cluster: 'c', namespace: 'reports' }),
+    aMember('fic:x/f', 410, 5000),
+  ];
+
+  it('encloses every member, namespaces inside their cluster with room above for their labels', () => {
+    const boxes = groupBoxes(members);
+    expect([...boxes.keys()].sort()).toEqual(['group:azure#0', 'group:cluster:c#0', 'group:ns:c/reports', 'group:ns:c/shop']);
+    const shop = boxes.get('group:ns:c/shop')!;
+    expect(shop.y1).toBeLessThan(0);
+    expect(shop.y2).toBeGreaterThan(3000);
+    expect(within(shop, boxes.get('group:cluster:c#0')!)).toBe(true);
+    expect(shop.y1 - boxes.get('group:cluster:c#0')!.y1).toBeGreaterThanOrEqual(GROUP_LABEL_MAX_PX);
+  });
+
+  it('leaves out groups with nothing shown and shrinks the others to what they still show', () => {
+    const all = groupBoxes(members);
+    const boxes = groupBoxes(members, new Set(['sa:reports/r', 'fic:x/f']));
+    expect([...boxes.keys()].sort()).toEqual(['group:azure#0', 'group:cluster:c#0', 'group:ns:c/reports']);
+    const cluster = boxes.get('group:cluster:c#0')!;
+    // The cluster shrank to the one namespace left (it spanned y 0…5000 with everything shown).
+    expect(cluster.y2 - cluster.y1).toBeLessThan(400);
+    expect(all.get('group:cluster:c#0')!.y2 - all.get('group:cluster:c#0')!.y1).toBeGreaterThan(5000);
+    expect(within(boxes.get('group:ns:c/reports')!, cluster)).toBe(true);
+  });
+
+  it('has no boxes when nothing is shown', () => {
+    expect(groupBoxes(members, new Set()).size).toBe(0);
+    expect(boundsOf(groupBoxes(members, new Set()).values())).toBeUndefined();
+  });
+
+  it('bounds what is shown: the view frames these', () => {
+    const bounds = boundsOf(groupBoxes(members, new Set(['sa:reports/r'])).values())!;
+    expect(bounds.y1).toBeGreaterThan(4500);
+    expect(bounds.x2 - bounds.x1).toBeLessThan(400);
+  });
+});
+
+describe('groupLabelWidth', () => {
+  // A narrow namespace box at the top of its section, its Azure box to the right and lower down.
+  const members = [
+    aMember('sa:top/a', 0, 0, { cluster: 'c', namespace: 'top' }),
+    aMember('sa:level/b', 0, 1000, { cluster: 'c', namespace: 'level' }),
+    aMember('fic:x/f', 260, 1000),
+  ];
+  const boxes = groupBoxes(members);
+
+  it('lets a label run well past a narrow box where nothing is beside it', () => {
+    const top = boxes.get('group:ns:c/top')!;
+    expect(groupLabelWidth(top, boxes)).toBeGreaterThan(3 * (top.x2 - top.x1));
+  });
+
+  it('stops a label short of the Azure box at its height', () => {
+    const level = boxes.get('group:ns:c/level')!;
+    const azure = boxes.get('group:azure#0')!;
+    expect(level.x1 + groupLabelWidth(level, boxes)).toBeLessThan(azure.x1);
+    expect(groupLabelWidth(level, boxes)).toBeGreaterThanOrEqual(level.x2 - level.x1);
+  });
+
+  it('keeps the Azure label within its box', () => {
+    const azure = boxes.get('group:azure#0')!;
+    expect(groupLabelWidth(azure, boxes)).toBe(azure.x2 - azure.x1);
+  });
+});
+
+describe('bandLayout leaves room for the group labels', () => {
+  it('keeps namespace boxes, and cluster boxes, far enough apart for a label at its largest', () => {
+    const nodes: LayoutNode[] = [];
+    const edges: LayoutEdge[] = [];
+    for (const cluster of ['c1', 'c2']) {
+      for (const ns of ['a', 'b', 'c']) {
+        for (let i = 0; i < 3; i++) {
+          nodes.push({ id: `sa:${cluster}/${ns}/s${i}`, kind: 'serviceAccount', band: `${cluster}\u0000${ns}` });
+          nodes.push({ id: `pod:${cluster}/${ns}/p${i}`, kind: 'pod', band: `${cluster}\u0000${ns}` });
+          edges.push({ from: `pod:${cluster}/${ns}/p${i}`, to: `sa:${cluster}/${ns}/s${i}` });
+        }
+      }
+    }
+    const layout = bandLayout({ nodes, edges });
+    const members = nodes.map((n) => {
+      const [cluster, namespace] = n.band!.split('\u0000');
+      return aMember(n.id, layout.positions[n.id]!.x, layout.positions[n.id]!.y, { cluster, namespace, section: layout.sections[n.id]! });
+    });
+    const boxes = [...groupBoxes(members).values()];
+    // A label of GROUP_LABEL_MAX_PX takes about 1.25 lines of it, plus its 6 px margin.
+    const labelRoom = GROUP_LABEL_MAX_PX * 1.25 + 6;
+    for (const kind of ['namespace', 'cluster'] as const) {
+      const same = boxes.filter((b) => b.kind === kind).sort((a, b) => a.y1 - b.y1);
+      expect(same.length).toBeGreaterThan(1);
+      for (let i = 1; i < same.length; i++) {
+        if (same[i]!.x1 > same[i - 1]!.x2 || same[i]!.x2 < same[i - 1]!.x1) continue; // another section
+        expect(same[i]!.y1 - same[i - 1]!.y2).toBeGreaterThanOrEqual(labelRoom);
+      }
+    }
+  });
+});
