@@ -509,22 +509,23 @@ function podFindings(index: SnapshotIndex, out: FindingList) {
     if (tokenExpirationProblem(podExpiration)) group('SA_TOKEN_EXPIRATION_INVALID', pod, undefined, podExpiration);
 
     const sa = index.serviceAccountOfPod[i];
-    if (!sa) continue; // SA not read (or deleted): nothing reliable to say about the pod's identity.
-    const clientId = annotatedClientId(sa);
     const labelled = pod.labels[WI.useLabel] === 'true';
     const hasEnv = (name: string) => pod.containers.some((c) => c.env[name] !== undefined);
+    // Labelled, yet neither the token file variable nor the projected token is there: the webhook
+    // never mutated this pod (it adds the volume even when every container is skipped). Needs no SA.
+    const notInjected = labelled && !hasEnv('AZURE_FEDERATED_TOKEN_FILE') && !pod.projectedTokens.some((t) => t.audience === WI.tokenExchangeAudience);
+    if (notInjected) group('POD_NOT_INJECTED', pod, sa, sa && !annotatedClientId(sa) ? 'unannotated' : '');
+
+    if (!sa) continue; // SA not read (or deleted): nothing reliable to say about the pod's identity.
+    const clientId = annotatedClientId(sa);
 
     // Wired by hand (token file env present): works without the webhook, so no label needed.
     if (clientId && !labelled && !isSystemNamespace(pod.namespace) && !hasEnv('AZURE_FEDERATED_TOKEN_FILE')) {
       group('POD_MISSING_USE_LABEL', pod, sa, pod.labels[WI.useLabel] ?? '');
     }
-    // A container that sets AZURE_CLIENT_ID itself does not need the annotation.
-    if (labelled && !clientId && !hasEnv('AZURE_CLIENT_ID')) group('POD_LABEL_SA_NOT_ANNOTATED', pod, sa);
-    // Labelled, yet neither the token file variable nor the projected token is there: the webhook
-    // never mutated this pod (it adds the volume even when every container is skipped).
-    if (labelled && !hasEnv('AZURE_FEDERATED_TOKEN_FILE') && !pod.projectedTokens.some((t) => t.audience === WI.tokenExchangeAudience)) {
-      group('POD_NOT_INJECTED', pod, sa);
-    }
+    // A container that sets AZURE_CLIENT_ID itself does not need the annotation. A pod the webhook
+    // never mutated is POD_NOT_INJECTED, which names the missing annotation too.
+    if (labelled && !notInjected && !clientId && !hasEnv('AZURE_CLIENT_ID')) group('POD_LABEL_SA_NOT_ANNOTATED', pod, sa);
 
     if (clientId) {
       const stale = pod.containers.filter((c) => {
@@ -595,7 +596,10 @@ function podFinding(index: SnapshotIndex, code: FindingCode, pods: Pod[], sa: Se
           `service account token with audience ${WI.tokenExchangeAudience}. The webhook did not mutate it when it was created: it was not installed or not answering then ` +
           `(a webhook with failurePolicy Ignore lets pods through unchanged), or the label was added to the running pod afterwards (the webhook acts on pod creation only). ` +
           `The SDK finds no federated token, so no exchange with Entra ID ever starts (DefaultAzureCredential may fall back to another credential, such as the node's identity). ` +
-          `Check that the webhook's mutating configuration exists and its pods run, then recreate these pods.`,
+          `Check that the webhook's mutating configuration exists and its pods run, then recreate these pods.` +
+          (detail === 'unannotated' && sa
+            ? ` Its service account ${sa.namespace}/${sa.name} has no ${WI.clientId} annotation either: annotate it first, or the recreated pods get no AZURE_CLIENT_ID.`
+            : ''),
         refs,
         fix: {
           description: `Check that the workload identity webhook is installed (azure-wi-webhook-mutating-webhook-configuration) and its pods run, then ${restart.how}.`,

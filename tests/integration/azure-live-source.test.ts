@@ -355,6 +355,20 @@ describe('LiveAzureSource against loopback ARM and Microsoft Graph', () => {
     expect(snapshot.missing![0]).toContain('ARM: federated credentials of identity shipping (client-shipping)');
   });
 
+  it("marks an application whose FIC list Graph cannot read as unread, keeping the other applications' FICs", async () => {
+    const entra = await started(startEntraStub(TENANT));
+    const arm = await started(startArmStub(anArmWorld()));
+    const graph = await started(startGraphStub(aGraphWorld({ vanishedApplications: ['obj-provider'] })));
+    const source = new LiveAzureSource({ tenantId: TENANT, clientId: CLIENT, credential: await workloadIdentity(entra), armUrl: arm.url, graphUrl: graph.url, subscriptions: [SUB_B] });
+
+    const snapshot = await source.list();
+    expect(snapshot.applications.map((a) => a.appId).sort()).toEqual(['app-deployer', 'app-plain', 'app-provider']);
+    expect(snapshot.federatedCredentials.filter((f) => f.ownerClientId === 'app-deployer').map((f) => f.name)).toEqual(['github-main']);
+    expect(snapshot.ficsUnreadFor).toEqual(['app-provider']);
+    expect(snapshot.missing).toHaveLength(1);
+    expect(snapshot.missing![0]).toMatch(/^Microsoft Graph: application provider-api \(app-provider\) \(.*404/);
+  });
+
   it('fails loudly, naming the URL and JSON path, when ARM changes its shape; fails whole when Graph fails too', async () => {
     const entra = await started(startEntraStub(TENANT));
     const changed = (pathname: string) =>

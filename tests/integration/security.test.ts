@@ -26,16 +26,14 @@ function files(dir: string, name: string): string[] {
   });
 }
 
-/** Every route handler under app/api: its URL (dynamic segments filled in) and exported methods. */
-function apiRoutes(): Array<{ file: string; url: string; methods: string[] }> {
+/** Every route handler under app/api: its URL (dynamic segments filled in) and its source. */
+function apiRoutes(): Array<{ file: string; url: string; source: string }> {
   return files(join(repoRoot, 'app', 'api'), 'route.ts').map((file) => {
     const segments = relative(join(repoRoot, 'app'), file).split('/').slice(0, -1);
     const url = `/${segments
       .map((s) => (s.startsWith('[...') ? 'no/such/thing' : s === '[correlationId]' ? SAMPLE_TRACE : s.startsWith('[') ? 'x' : s))
       .join('/')}`;
-    const source = readFileSync(file, 'utf8');
-    const methods = [...source.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]!);
-    return { file: relative(repoRoot, file), url, methods };
+    return { file: relative(repoRoot, file), url, source: readFileSync(file, 'utf8') };
   });
 }
 
@@ -92,11 +90,12 @@ describe('without a session (server mode, Entra sign-in)', () => {
     }
   });
 
-  it('every route handler under app/api answers 401 and no data, also with x-middleware-subrequest replayed', async () => {
+  it('every route handler under app/api answers 401 and no data, whatever the method, also with x-middleware-subrequest replayed', async () => {
     const checked: string[] = [];
-    for (const { url, methods } of apiRoutes()) {
+    for (const { url } of apiRoutes()) {
       if (PUBLIC_ROUTES.has(url)) continue;
-      for (const method of methods) {
+      // Every method, not only what the file serves: the 405 and OPTIONS answers are guarded too.
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
         for (const extra of [{}, ...SUBREQUEST_HEADERS, { cookie: '__Host-idlens-session=forged.value.that.is.bogus' }] as Array<Record<string, string>>) {
           const response = await fetch(`${server.url}${url}`, {
             method,
@@ -113,7 +112,14 @@ describe('without a session (server mode, Entra sign-in)', () => {
         checked.push(`${method} ${url}`);
       }
     }
-    expect(checked.length).toBeGreaterThanOrEqual(10);
+    expect(checked.length).toBeGreaterThanOrEqual(60);
+  });
+
+  it('a private route never builds its other-method answers with the public guard', () => {
+    for (const { file, url, source } of apiRoutes()) {
+      if (PUBLIC_ROUTES.has(url)) continue;
+      expect(source, file).not.toMatch(/publicRoute/);
+    }
   });
 
   it('the health probe says only that the server is up', async () => {

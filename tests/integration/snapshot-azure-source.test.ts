@@ -64,6 +64,25 @@ describe('SnapshotAzureSource: federated-credentials/ files', () => {
     expect(result.missing![1]).toContain('at $.0.issuer');
   });
 
+  it("keeps an application's FICs unread, not empty, when its file under application-federated-credentials/ is unusable", async () => {
+    const source = snapshot({
+      'identities.json': [identity('orders', 'rg-a', 1)],
+      'federated-credentials/orders.json': [],
+      'applications.json': [
+        { appId: 'app-1', id: 'obj-1', displayName: 'api', identifierUris: [], appRoles: [] },
+        { appId: 'app-2', id: 'obj-2', displayName: 'deployer', identifierUris: [], appRoles: [] },
+      ],
+      'application-federated-credentials/app-2.json': [fic('deploy', 'repo:contoso/shop:ref:refs/heads/main')],
+    });
+    writeFileSync(join(dirs.at(-1)!, 'application-federated-credentials/app-1.json'), '{"not": "a list"}');
+    const result = await source.list();
+    expect(owners(result.federatedCredentials)).toEqual(['2:deploy']);
+    expect(result.ficsUnreadFor).toEqual(['app-1']);
+    expect(result.missing).toHaveLength(1);
+    expect(result.missing![0]).toContain('a usable application-federated-credentials/app-1.json: Snapshot file');
+    expect(result.missing![0]).toContain('az ad app federated-credential list --id app-1 -o json');
+  });
+
   it('marks the FICs of an identity without a file as unread', async () => {
     const result = await snapshot({
       'identities.json': [identity('orders', 'rg-a', 1), identity('billing', 'rg-b', 2)],

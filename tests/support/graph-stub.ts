@@ -20,6 +20,8 @@ export interface GraphStubOptions {
   forbidden?: boolean;
   /** Accept every request and never answer (a hung Microsoft Graph). */
   hang?: boolean;
+  /** Application object ids whose FIC list answers 404 Request_ResourceNotFound (deleted while listed). */
+  vanishedApplications?: string[];
 }
 
 const graphError = (code: string, message: string) => ({
@@ -58,6 +60,9 @@ export async function startGraphStub(options: GraphStubOptions): Promise<StubSer
     if (path === '/v1.0/applications') return page(res, url, 'applications', options.applications);
     const fics = /^\/v1\.0\/applications\/([^/]+)\/federatedIdentityCredentials$/.exec(path);
     if (fics) {
+      if (options.vanishedApplications?.includes(fics[1]!)) {
+        return sendJson(res, 404, graphError('Request_ResourceNotFound', `Resource '${fics[1]}' does not exist or one of its queried reference-property objects are not present.`));
+      }
       const items = options.federatedCredentials[fics[1]!];
       return page(res, url, `applications('${fics[1]}')/federatedIdentityCredentials`, items ?? []);
     }

@@ -300,9 +300,17 @@ describe('FIC_SUBJECT_MALFORMED', () => {
   });
 });
 
+/** A pod the webhook mutated although its SA has no client-id annotation: token file and projected token, no AZURE_CLIENT_ID. */
+const injectedWithoutClientId = (overrides: Parameters<typeof aPod>[0] = {}) =>
+  aPod({
+    containers: [{ name: 'app', env: { AZURE_TENANT_ID: TENANT, AZURE_FEDERATED_TOKEN_FILE: '/var/run/secrets/azure/tokens/azure-identity-token' } }],
+    projectedTokens: [{ volumeName: 'azure-identity-token', audience: WI.tokenExchangeAudience, expirationSeconds: 3600 }],
+    ...overrides,
+  });
+
 describe('POD_LABEL_SA_NOT_ANNOTATED', () => {
   it('reports a labelled pod whose SA has no client-id annotation', () => {
-    const { cluster, azure } = world({ cluster: { serviceAccounts: [aServiceAccount()], pods: [aPod()] } });
+    const { cluster, azure } = world({ cluster: { serviceAccounts: [aServiceAccount()], pods: [injectedWithoutClientId()] } });
     const found = only(run(cluster, azure), 'POD_LABEL_SA_NOT_ANNOTATED');
     expect(found).toHaveLength(1);
     // The FIC for exactly this SA names the identity to use.
@@ -341,11 +349,24 @@ describe('POD_NOT_INJECTED', () => {
     const pods = [
       aPod({ clientId: CLIENT_ID }),
       aPod({ name: 'skipped-7d9f8b6c5d-aaaaa', annotations: { [WI.skipContainers]: 'app' }, projectedTokens: [exchangeToken] }),
-      aPod({ name: 'by-hand-7d9f8b6c5d-bbbbb', labels: {}, containers: [{ name: 'app', env: { AZURE_FEDERATED_TOKEN_FILE: '/token' } }] }),
+      aPod({ name: 'by-hand-7d9f8b6c5d-bbbbb', containers: [{ name: 'app', env: { AZURE_FEDERATED_TOKEN_FILE: '/token' } }] }),
       aPod({ name: 'plain-7d9f8b6c5d-ccccc', labels: {} }),
     ];
     const { cluster, azure } = world({ cluster: { serviceAccounts: [annotated], pods } });
     expect(only(run(cluster, azure), 'POD_NOT_INJECTED')).toEqual([]);
+  });
+
+  it('is reported without the SA (not read) and, when the SA lacks its annotation, instead of POD_LABEL_SA_NOT_ANNOTATED, saying to annotate first', () => {
+    const orphan = aPod({ name: 'orphan-7d9f8b6c5d-ddddd', serviceAccountName: 'gone' });
+    const { cluster, azure } = world({ cluster: { serviceAccounts: [aServiceAccount()], pods: [aPod(), orphan] } });
+    const found = run(cluster, azure);
+    expect(codesOf(found)).not.toContain('POD_LABEL_SA_NOT_ANNOTATED');
+    const notInjected = only(found, 'POD_NOT_INJECTED');
+    expect(notInjected.map((f) => f.refs)).toEqual(
+      expect.arrayContaining([['pod:shop/checkout-7d9f8b6c5d-x2x4z', 'sa:shop/checkout'], ['pod:shop/orphan-7d9f8b6c5d-ddddd']]),
+    );
+    const withSa = notInjected.find((f) => f.refs.includes('sa:shop/checkout'))!;
+    expect(withSa.message).toContain('Its service account shop/checkout has no azure.workload.identity/client-id annotation either: annotate it first');
   });
 
   it('is not fooled by a projected token for another audience (the default kube-api-access one)', () => {
