@@ -11,12 +11,27 @@ const VERDICT_TITLE: Record<ExplainErrorResponse['verdict'], string> = {
   'service-account-name': 'The service account name differs',
   audience: 'The audience differs',
   'missing-fic': 'No federated credential exists for this service account',
+  'fics-unread': "No credential idlens sees matches, and the identity's credentials could not be read",
   'partial-assertion': 'The error does not quote the whole assertion',
   'unknown-issuer': "The token's issuer is not any known cluster's issuer",
   'application-not-found': 'The client ID names no application in the tenant',
   'not-a-matching-error': 'Not a federated-credential matching error',
   unrecognised: 'No AADSTS error found in the text',
 };
+
+const FIELDS = ['issuer', 'subject', 'audience'] as const;
+type Field = (typeof FIELDS)[number];
+
+/** An issuer the message does not quote, said as what it is (never as quoted). */
+const inferredIssuerLabel = (e: ExplainErrorResponse) => `the issuer of cluster ${e.issuerClusters.join(', ')} (not quoted)`;
+
+/** "matches the quoted subject and the issuer of cluster aks-prod (not quoted)". */
+function comparedText(e: ExplainErrorResponse, unchecked: Field[]): string {
+  const compared = FIELDS.filter((f) => !unchecked.includes(f));
+  const quoted = compared.filter((f) => e.parsed[f] !== undefined);
+  const inferred = compared.includes('issuer') && e.parsed.issuer === undefined && e.inferredIssuer !== undefined;
+  return [...(quoted.length ? [`the quoted ${quoted.join(' and ')}`] : []), ...(inferred ? [inferredIssuerLabel(e)] : [])].join(' and ');
+}
 
 /** Props-only view of an explained Entra error. */
 export function ExplanationView({ explanation: e }: { explanation: ExplainErrorResponse }) {
@@ -79,7 +94,7 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
           <h3 className="mt-0">What the token presented</h3>
           <table>
             <tbody>
-              {(['issuer', 'subject', 'audience'] as const).map((field) => (
+              {FIELDS.map((field) => (
                 <tr key={field} data-presented={field}>
                   <th scope="row">{field}</th>
                   <td>
@@ -87,12 +102,14 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
                       <code>{e.parsed[field]}</code>
                     ) : field === 'issuer' && e.inferredIssuer ? (
                       <>
-                        <code>{e.inferredIssuer}</code> <span className="small muted">(not quoted: the issuer of the service account&apos;s cluster)</span>
+                        <code>{e.inferredIssuer}</code> <span className="small muted">{inferredIssuerLabel(e)}: the only cluster holding the service account</span>
                       </>
+                    ) : field === 'issuer' && e.clusterChecks ? (
+                      <span className="muted">not quoted; the service account is in clusters with different issuers, each checked below</span>
                     ) : (
                       <span className="muted">not quoted in the message</span>
                     )}
-                    {field === 'issuer' && (e.parsed.issuer ?? e.inferredIssuer) && (
+                    {field === 'issuer' && e.parsed.issuer && (
                       <div className="small muted">
                         {e.issuerClusters.length > 0 ? `the issuer of cluster ${e.issuerClusters.join(', ')}` : 'the issuer of no known cluster'}
                       </div>
@@ -107,6 +124,34 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
               The full assertion is in the pod&apos;s token: decode it on <Link href="/tokens">Tokens</Link>.
             </p>
           )}
+        </div>
+      )}
+
+      {e.clusterChecks && (
+        <div className="card">
+          <h3 className="mt-0">Each cluster holding the service account</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Cluster</th>
+                <th scope="col">Issuer</th>
+                <th scope="col">Credential for this issuer and subject</th>
+              </tr>
+            </thead>
+            <tbody>
+              {e.clusterChecks.map((c) => (
+                <tr key={c.cluster} data-cluster={c.cluster}>
+                  <th scope="row">
+                    <Link href={`/map?focus=${encodeURIComponent(c.serviceAccount.id)}`}>{c.cluster}</Link>
+                  </th>
+                  <td>
+                    <code>{c.issuer}</code>
+                  </td>
+                  <td>{c.matchingFics.length > 0 ? c.matchingFics.join(', ') : c.ficsUnread ? 'unknown: the credentials could not be read' : 'none: this cluster’s pods fail'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       )}
 
@@ -136,9 +181,9 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
                       <CandidateName candidate={c} />
                     </td>
                     <td colSpan={4}>
-                      {c.unchecked.length === 0
+                      {c.unchecked.length === 0 && e.unquoted.length === 0
                         ? 'matches every field'
-                        : `matches the quoted ${(['issuer', 'subject', 'audience'] as const).filter((f) => !c.unchecked.includes(f)).join(' and ')}; ${c.unchecked.join(' and ')} not quoted, so not compared`}
+                        : `matches ${comparedText(e, c.unchecked)}${c.unchecked.length ? `; ${c.unchecked.join(' and ')} not quoted, so not compared` : ''}`}
                     </td>
                   </tr>
                 ) : (
@@ -152,6 +197,7 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
                       <th scope="row">{d.field}</th>
                       <td>
                         <code className="diff">{d.presented}</code>
+                        {d.field === 'issuer' && e.parsed.issuer === undefined && <div className="small muted">{inferredIssuerLabel(e)}</div>}
                       </td>
                       <td>
                         <code className="diff">{d.configured}</code>

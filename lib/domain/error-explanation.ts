@@ -4,7 +4,7 @@
 // values the message quotes and the FICs in the Azure snapshot.
 
 import { AADSTS_CODES, MATCHING_CODES, parseEntraError, type EntraErrorFields } from './aadsts';
-import { parseServiceAccountSubject, WI, type AzureSnapshot, type ClusterSnapshot, type FederatedCredential, type ServiceAccount } from './model';
+import { parseServiceAccountSubject, WI, type AzureSnapshot, type ClusterSnapshot, type FederatedCredential, type Pod, type ServiceAccount } from './model';
 import { commonPrefixLength, editDistance, expressionMatchesSubject, looseIssuerKey, subjectDifference, valueDifference, type SubjectDifference, type ValueDifference } from './fic-matching';
 import { annotateServiceAccountCommand, createFicCommands, ficNameFor, ficOwnerOf, restartPodCommands, shellCommand, shellVariable, showFicCommands, TOKEN_EXCHANGE_AUDIENCES, updateFicCommands, type FicOwner, type FicValues } from './fix-commands';
 import { annotatedClientId, displayNameOf, ficIdOf, indexSnapshot, serviceAccountIdOf, serviceAccountKey, type SnapshotIndex } from './snapshot-index';
@@ -18,6 +18,11 @@ export type Verdict =
   | 'service-account-name'
   | 'audience'
   | 'missing-fic'
+  /**
+   * No FIC idlens sees fits, but the identity's FICs could not be read (AzureSnapshot.ficsUnreadFor):
+   * the one the token needs may exist unseen, so idlens does not call it missing.
+   */
+  | 'fics-unread'
   /**
    * The message quotes only part of the assertion (e.g. AADSTS700211 quotes the issuer alone) and
    * no quoted field differs: idlens cannot tell which credential was meant, and never claims a match.
@@ -86,12 +91,20 @@ export interface EntraErrorExplanation {
   serviceAccount?: ServiceAccountRef;
   /** The client ID the analysis assumed (from the message, else the SA's annotation). */
   clientId?: string;
-  /** Assertion fields the message does not quote (an issuer taken from the SA's cluster is not listed). */
+  /** Assertion fields the message does not quote (an issuer taken from the SA's cluster is listed too). */
   unquoted: AssertionField[];
-  /** The issuer assumed when the message quotes none: the one of the cluster holding the SA. */
+  /**
+   * The issuer assumed when the message quotes none: the one of the cluster(s) holding the SA, only
+   * when they all share it. Never a quoted value: the text says "the issuer of cluster X (not quoted)".
+   */
   inferredIssuer?: string;
-  /** Known clusters whose issuer equals the token's issuer exactly. */
+  /** Known clusters whose issuer equals the token's issuer (quoted or inferred) exactly. */
   issuerClusters: string[];
+  /**
+   * The message quotes no issuer and the SA exists in clusters with different issuers: idlens does
+   * not guess one but checks each cluster's issuer against the identity's FICs for the subject.
+   */
+  clusterChecks?: ClusterCheck[];
   /** Nearest first, at most MAX_CANDIDATES of `candidateCount`. */
   candidates: CandidateFic[];
   candidateCount: number;
@@ -100,6 +113,18 @@ export interface EntraErrorExplanation {
   verdict: Verdict;
   summary: string;
   fix?: { description: string; commands: string[] };
+}
+
+export interface ClusterCheck {
+  cluster: string;
+  issuer: string;
+  serviceAccount: ServiceAccountRef;
+  /** The identity checked: the message's client ID, else this cluster's SA annotation. */
+  clientId?: string;
+  /** Names of that identity's FICs trusting this cluster's issuer exactly with the quoted subject. */
+  matchingFics: string[];
+  /** The identity's FICs were not read: no match seen is not proof of none. */
+  ficsUnread: boolean;
 }
 
 const MAX_CANDIDATES = 10;
@@ -134,9 +159,6 @@ const WEIGHT: Record<SubjectDifference, number> = {
 /** A field the message does not quote: neither a match nor a difference, but never distance 0. */
 const UNCHECKED_WEIGHT = 1;
 const FIELDS: readonly AssertionField[] = ['issuer', 'subject', 'audience'];
-
-/** Where the webhook mounts the token by default (shared DOMAIN.md): the file to decode on /tokens. */
-const DEFAULT_TOKEN_FILE = '/var/run/secrets/azure/tokens/azure-identity-token';
 
 function diffCandidate(fic: FederatedCredential, issuer: string | undefined, subject: string | undefined, audience: string | undefined): FieldDiff[] {
   const diffs: FieldDiff[] = [];
@@ -192,8 +214,14 @@ export function explainEntraError(text: string, cluster: ClusterSnapshot, azure:
 
   const index = indexSnapshot(cluster, azure);
   const { subject, audience } = parsed;
+  if (parsed.issuer === undefined) {
+    // AADSTS700213 quotes only the subject. An SA of that name in clusters with different issuers
+    // leaves the issuer unknown: each cluster is checked, none is guessed.
+    const holders = serviceAccountsWithIssuer(index, subject);
+    if (new Set(holders.map((h) => h.issuer)).size > 1) return { ...base, ...subjectInSeveralClusters(index, parsed, holders) };
+  }
   const sa = findServiceAccount(index, parsed.issuer, subject);
-  // AADSTS700213 quotes only the subject: the SA's cluster tells which issuer the token carried.
+  // Only one issuer holds the SA (checked above): its cluster tells which issuer the token carried.
   const inferredIssuer = parsed.issuer === undefined && sa ? index.clusterByName.get(sa.cluster)?.issuer : undefined;
   const issuer = parsed.issuer ?? inferredIssuer;
   const clientId = parsed.clientId ?? (sa ? annotatedClientId(sa) : undefined);
@@ -202,11 +230,11 @@ export function explainEntraError(text: string, cluster: ClusterSnapshot, azure:
     { subject, issuer },
   );
   const shown = all.slice(0, MAX_CANDIDATES).map((c) => ({ ...c, serviceAccount: serviceAccountOfFic(index, c) }));
-  const issuerClusters = issuer === undefined ? [] : index.cluster.clusters.filter((c) => c.issuer === issuer).map((c) => c.name);
-  const presented: Presented = { issuer, subject, audience, clientId, sa, issuerClusters };
-  const verdict = verdictFor(index, all, presented);
+  const issuerClusters = issuer === undefined ? [] : clustersWithExactIssuer(index, issuer);
   // The FIC list of that identity was not read (the map's sources say why): what is "missing" may just be unseen.
-  const unread = clientId !== undefined && index.ficsUnread.has(clientId.toLowerCase());
+  const ficsUnread = clientId !== undefined && index.ficsUnread.has(clientId.toLowerCase());
+  const presented: Presented = { issuer, issuerInferred: inferredIssuer !== undefined, subject, audience, clientId, sa, issuerClusters, ficsUnread };
+  const verdict = ficsUnread ? withUnreadFics(index, verdictFor(index, all, presented), clientId) : verdictFor(index, all, presented);
   return {
     ...base,
     candidates: shown,
@@ -216,9 +244,44 @@ export function explainEntraError(text: string, cluster: ClusterSnapshot, azure:
     inferredIssuer,
     issuerClusters,
     ...verdict,
-    ...(unread
-      ? { summary: `${verdict.summary} Caution: the federated credentials of ${clientId} could not be read (see the Azure source's status), so a credential idlens does not see may exist.` }
-      : {}),
+  };
+}
+
+const unreadSentence = (who: string) =>
+  `idlens could not read the federated credentials of ${who} (see the Azure source's status), so the one the token needs may exist unseen.`;
+
+/**
+ * The identity's FICs were not read. A verdict about a FIC idlens does see stands, with a caution;
+ * "missing" becomes "unseen". Any create command is preceded by a listing: `create` is an ARM PUT
+ * that silently replaces a FIC of the same name, one idlens could not see.
+ */
+function withUnreadFics(index: SnapshotIndex, part: VerdictPart, clientId: string): VerdictPart {
+  const identity = index.identityByClientId.get(clientId.toLowerCase());
+  const who = identity ? displayNameOf(identity) : clientId;
+  const fix = part.fix && listBeforeCreate(part.fix, ficOwnerOf(identity, clientId));
+  if (part.verdict === 'fics-unread') return { ...part, fix };
+  if (part.verdict === 'missing-fic') {
+    return { verdict: 'fics-unread', summary: `${unreadSentence(who)} Of the credentials idlens does see: ${part.summary}`, fix };
+  }
+  return { ...part, summary: `${part.summary} Caution: ${unreadSentence(who)}`, fix };
+}
+
+/** `az` listing an identity's FICs (table for a UAMI; the app's come as JSON, audiences included). */
+function listFicsCommand(owner: FicOwner): string {
+  if (owner.kind === 'application') return shellCommand(['az', 'ad', 'app', 'federated-credential', 'list', '--id', owner.appId]);
+  const [name, group] = owner.kind === 'managedIdentity' ? [owner.name, owner.resourceGroup ?? shellVariable('RESOURCE_GROUP')] : [shellVariable('IDENTITY_NAME'), shellVariable('RESOURCE_GROUP')];
+  return shellCommand(['az', 'identity', 'federated-credential', 'list', '-g', group, '--identity-name', name, '-o', 'table']);
+}
+
+/** Puts the listing right before the first create (after any look-up of the identity's name). */
+function listBeforeCreate(fix: NonNullable<EntraErrorExplanation['fix']>, owner: FicOwner): NonNullable<EntraErrorExplanation['fix']> {
+  const at = fix.commands.findIndex((c) => c.includes(' federated-credential create '));
+  if (at < 0) return fix;
+  return {
+    description:
+      `First list the identity's federated credentials (idlens could not read them): if one already has this issuer and subject, nothing needs creating. ` +
+      `Otherwise create one under a name not in the list: "create" replaces a credential of the same name without asking. ${fix.description}`,
+    commands: [...fix.commands.slice(0, at), listFicsCommand(owner), ...fix.commands.slice(at)],
   };
 }
 
@@ -244,15 +307,20 @@ function nearestFirst(candidates: CandidateFic[], presented: { subject?: string;
   return [...head, ...candidates.slice(head.length)];
 }
 
+/** The SA a subject names, read as leniently as Entra's message may quote it (case). */
+const parseSubjectLoosely = (subject: string | undefined) =>
+  subject ? (parseServiceAccountSubject(subject.trim()) ?? parseServiceAccountSubject(subject.trim().toLowerCase())) : undefined;
+
 function findServiceAccount(index: SnapshotIndex, issuer: string | undefined, subject: string | undefined): ServiceAccount | undefined {
-  if (!subject) return undefined;
-  const parsed = parseServiceAccountSubject(subject.trim()) ?? parseServiceAccountSubject(subject.trim().toLowerCase());
+  const parsed = parseSubjectLoosely(subject);
   if (!parsed) return undefined;
   const clusters = index.cluster.clusters;
-  // Prefer the cluster whose issuer the token carried; then near issuers; then any cluster.
+  // Prefer the cluster whose issuer the token carried; then near issuers; then (no issuer quoted)
+  // a cluster whose issuer is known; then any cluster.
   const ordered = [
     ...clusters.filter((c) => issuer !== undefined && c.issuer === issuer),
     ...clusters.filter((c) => issuer !== undefined && c.issuer !== undefined && c.issuer !== issuer && looseIssuerKey(c.issuer) === looseIssuerKey(issuer)),
+    ...clusters.filter((c) => issuer === undefined && c.issuer),
     ...clusters,
   ];
   const names = [...new Set([...ordered.map((c) => c.name), ...index.cluster.serviceAccounts.map((s) => s.cluster)])];
@@ -261,6 +329,109 @@ function findServiceAccount(index: SnapshotIndex, issuer: string | undefined, su
     if (sa) return sa;
   }
   return undefined;
+}
+
+interface IssuerHolder {
+  sa: ServiceAccount;
+  issuer: string;
+}
+
+/** Every SA the subject names in a cluster whose issuer is known, in cluster order. */
+function serviceAccountsWithIssuer(index: SnapshotIndex, subject: string | undefined): IssuerHolder[] {
+  const parsed = parseSubjectLoosely(subject);
+  if (!parsed) return [];
+  return index.cluster.clusters.flatMap((c) => {
+    const sa = c.issuer ? index.serviceAccountByKey.get(serviceAccountKey(c.name, parsed.namespace, parsed.name)) : undefined;
+    return sa && c.issuer ? [{ sa, issuer: c.issuer }] : [];
+  });
+}
+
+/**
+ * The message quotes the subject, not the issuer, and the SA is in clusters with different issuers:
+ * the token came from one of them, which one is unknowable from the text. Each cluster's issuer is
+ * checked against the FICs of the identity its SA uses; a cluster with no match is one that fails.
+ */
+function subjectInSeveralClusters(
+  index: SnapshotIndex,
+  parsed: EntraErrorFields,
+  holders: IssuerHolder[],
+): VerdictPart & Pick<EntraErrorExplanation, 'clusterChecks' | 'candidates' | 'candidateCount' | 'serviceAccount' | 'clientId'> {
+  const subject = parsed.subject!;
+  const { audience } = parsed;
+  const checks: ClusterCheck[] = holders.map(({ sa, issuer }) => {
+    const clientId = parsed.clientId ?? annotatedClientId(sa);
+    const own = clientId ? (index.ficsByOwner.get(clientId.toLowerCase()) ?? []) : [];
+    return {
+      cluster: sa.cluster,
+      issuer,
+      serviceAccount: serviceAccountRef(index, sa),
+      clientId,
+      matchingFics: own.filter((f) => diffCandidate(f, issuer, subject, audience).length === 0).map((f) => f.name),
+      ficsUnread: clientId !== undefined && index.ficsUnread.has(clientId.toLowerCase()),
+    };
+  });
+  // Candidates are compared on what the message quotes: the issuer is not, so it stays unchecked.
+  const clientIds = [...new Set(checks.flatMap((c) => (c.clientId ? [c.clientId.toLowerCase()] : [])))];
+  const fics = new Map((clientIds.length ? clientIds : [undefined]).flatMap((id) => candidateFics(index, id, undefined, subject)).map((f) => [ficIdOf(f), f]));
+  const all = nearestFirst([...fics.values()].map((f) => toCandidate(index, f, undefined, subject, audience)), { subject });
+  const candidates = all.slice(0, MAX_CANDIDATES).map((c) => ({ ...c, serviceAccount: serviceAccountOfFic(index, c) }));
+  const who = (c: ClusterCheck) => {
+    const identity = c.clientId ? index.identityByClientId.get(c.clientId.toLowerCase()) : undefined;
+    return identity ? displayNameOf(identity) : (c.clientId ?? 'the identity it should use');
+  };
+  const name = `${holders[0]!.sa.namespace}/${holders[0]!.sa.name}`;
+  const failing = checks.filter((c) => c.matchingFics.length === 0);
+  const head =
+    `The message quotes the subject ${subject} but not the issuer, and service account ${name} exists in clusters ${listOf(checks.map((c) => c.cluster))}, ` +
+    `whose issuers differ: idlens does not guess which cluster the token came from; it checks each cluster's issuer. `;
+  const perCluster = checks
+    .map((c) =>
+      c.matchingFics.length > 0
+        ? `FIC ${listOf(c.matchingFics)} of ${who(c)} trusts the issuer of cluster ${c.cluster} with this subject, so ${name} there is federated. `
+        : c.ficsUnread
+          ? `idlens could not read the federated credentials of ${who(c)} (see the Azure source's status), so it cannot tell whether one trusts the issuer of cluster ${c.cluster} with this subject. `
+          : `No FIC of ${who(c)} trusts the issuer of cluster ${c.cluster} (${c.issuer}) with this subject: pods of ${name} in cluster ${c.cluster} fail. `,
+    )
+    .join('');
+  const clientId = parsed.clientId ?? (clientIds.length === 1 ? checks.find((c) => c.clientId)!.clientId : undefined);
+  const base = { clusterChecks: checks, candidates, candidateCount: all.length, clientId };
+  if (failing.length === 0) {
+    return {
+      ...base,
+      verdict: 'partial-assertion',
+      summary:
+        head +
+        perCluster +
+        `Whichever cluster the token came from, a FIC matches the quoted subject and that cluster's issuer: it may still be propagating (a few minutes after it was created or changed), ` +
+        `the request may have named another client ID, or the token came from elsewhere. Decode the pod's token on /tokens to see its issuer.`,
+      fix: readTokenStep(index, undefined),
+    };
+  }
+  const fixes = failing.map((c) => {
+    const sa = index.serviceAccountByKey.get(serviceAccountKey(c.cluster, c.serviceAccount.namespace, c.serviceAccount.name))!;
+    const p: Presented = { issuer: c.issuer, issuerInferred: false, subject, audience, clientId: c.clientId, sa, issuerClusters: [c.cluster], ficsUnread: c.ficsUnread };
+    const target = federationTarget(index, p, all[0]);
+    const fix = createFix(index, target, ficFor(index, target.ownerClientId, c.issuer, subject, sa));
+    const listed = c.ficsUnread && c.clientId ? listBeforeCreate(fix, ficOwnerOf(index.identityByClientId.get(c.clientId.toLowerCase()), c.clientId)) : fix;
+    return { check: c, why: target.why, fix: listed };
+  });
+  const unseen = failing.every((c) => c.ficsUnread);
+  return {
+    ...base,
+    serviceAccount: failing.length === 1 ? failing[0]!.serviceAccount : undefined,
+    verdict: unseen ? 'fics-unread' : 'missing-fic',
+    summary:
+      head +
+      perCluster +
+      [...new Set(fixes.map((f) => f.why))].join('') +
+      `${unseen ? 'If none does, create' : 'Create'} a FIC for the issuer of cluster ${listOf(failing.map((c) => c.cluster))} (a new FIC can take a few minutes to propagate).`,
+    fix: {
+      description: fixes
+        .map((f) => `For cluster ${f.check.cluster}${f.fix.commands.some((c) => c.startsWith('kubectl ')) ? ' (kubectl pointed at it)' : ''}: ${f.fix.description}`)
+        .join(' '),
+      commands: [...new Set(fixes.flatMap((f) => f.fix.commands))],
+    },
+  };
 }
 
 function serviceAccountRef(index: SnapshotIndex, sa: ServiceAccount): ServiceAccountRef {
@@ -311,14 +482,33 @@ function toCandidate(index: SnapshotIndex, fic: FederatedCredential, issuer?: st
 }
 
 interface Presented {
-  /** Quoted, or inferred from the SA's cluster. */
+  /** Quoted, or inferred from the SA's cluster (`issuerInferred`). */
   issuer?: string;
+  /** The message quotes no issuer: `issuer` is that of the cluster(s) `issuerClusters` holding the SA. */
+  issuerInferred: boolean;
   subject?: string;
   audience?: string;
   clientId?: string;
   sa?: ServiceAccount;
   /** Known clusters whose issuer is exactly `issuer`. */
   issuerClusters: string[];
+  /** The FICs of `clientId` were not read: none seen is not none. */
+  ficsUnread: boolean;
+}
+
+/** An inferred issuer, said as what it is: never passed off as quoted. */
+const inferredIssuerText = (p: Presented) => `the issuer of cluster ${listOf(p.issuerClusters)} (not quoted)`;
+
+/** A presented value as the text shows it: quoted values in quotes, an inferred issuer labelled. */
+function presentedText(field: AssertionField, value: string, p: Presented): string {
+  return field === 'issuer' && p.issuerInferred ? `${JSON.stringify(value)}, ${inferredIssuerText(p)}` : JSON.stringify(value);
+}
+
+/** "the quoted subject and audience" / "the issuer of cluster X (not quoted) and the quoted subject". */
+function comparedText(fields: readonly AssertionField[], p: Presented): string {
+  const quoted = fields.filter((f) => !(f === 'issuer' && p.issuerInferred));
+  const parts = [...(quoted.length ? [`the quoted ${listOf(quoted)}`] : []), ...(quoted.length < fields.length ? [inferredIssuerText(p)] : [])];
+  return parts.join(' and ');
 }
 
 type VerdictPart = Pick<EntraErrorExplanation, 'verdict' | 'summary' | 'fix'>;
@@ -330,13 +520,32 @@ const ownerLabel = (c: CandidateFic) => c.ownerName ?? c.ownerClientId;
 /** Is this exactly the issuer of a cluster idlens knows (so FICs with it work for that cluster's pods)? */
 const clustersWithExactIssuer = (index: SnapshotIndex, issuer: string) => index.cluster.clusters.filter((c) => c.issuer === issuer).map((c) => c.name);
 
-/** Not a fix but the next step when the message hides what is wrong: read the pod's own token. */
-function readTokenStep(sa: ServiceAccount | undefined): NonNullable<EntraErrorExplanation['fix']> {
+/**
+ * Not a fix but the next step when the message hides what is wrong: read the pod's own token. The
+ * webhook's mount path differs between versions (v1.5 `/var/run/secrets/azure/tokens/…`, v1.6
+ * `/var/run/secrets/azure/wi/token/…`), so it comes from the pod's spec, or from the pod's own
+ * AZURE_FEDERATED_TOKEN_FILE; never assumed. `kubectl create token` needs no exec (distroless images).
+ */
+function readTokenStep(index: SnapshotIndex, sa: ServiceAccount | undefined): NonNullable<EntraErrorExplanation['fix']> {
+  const pods = sa ? (index.podsByServiceAccount.get(sa) ?? []) : [];
+  const tokenFileOf = (pod: Pod) => pod.projectedTokens.find((t) => t.audience === WI.tokenExchangeAudience && t.mountPath)?.mountPath;
+  const pod = pods.find((p) => p.phase === 'Running' && tokenFileOf(p)) ?? pods.find((p) => tokenFileOf(p)) ?? pods.find((p) => p.phase === 'Running') ?? pods[0];
+  const tokenFile = pod ? tokenFileOf(pod) : undefined;
+  const namespace = sa ? sa.namespace : shellVariable('NAMESPACE');
+  const exec = ['kubectl', 'exec', '-n', namespace, pod ? pod.name : shellVariable('POD'), '--'];
+  const read = tokenFile ? shellCommand([...exec, 'cat', tokenFile]) : shellCommand([...exec, 'sh', '-c', 'cat "$AZURE_FEDERATED_TOKEN_FILE"']);
+  const mint = shellCommand(['kubectl', 'create', 'token', sa ? sa.name : shellVariable('SERVICE_ACCOUNT'), '-n', namespace, '--audience', WI.tokenExchangeAudience]);
+  const where = pod
+    ? tokenFile
+      ? `Pod ${pod.name} mounts it at ${tokenFile} (from its spec).`
+      : `The path is the pod's own AZURE_FEDERATED_TOKEN_FILE (its spec names no token mount idlens could read).`
+    : `Set POD to a pod of the failing workload${sa ? '' : ', NAMESPACE to its namespace and SERVICE_ACCOUNT to its service account'}; the path is the pod's own AZURE_FEDERATED_TOKEN_FILE.`;
   return {
     description:
-      `Read the token the pod presents and decode it on /tokens: its iss, sub and aud are the full assertion. ` +
-      `Set POD to a pod of the failing workload${sa ? '' : ' and NAMESPACE to its namespace'}; the path is AZURE_FEDERATED_TOKEN_FILE's default.`,
-    commands: [shellCommand(['kubectl', 'exec', '-n', sa ? sa.namespace : shellVariable('NAMESPACE'), shellVariable('POD'), '--', 'cat', DEFAULT_TOKEN_FILE])],
+      `Read the token the pod presents and decode it on /tokens: its iss, sub and aud are the full assertion. ${where} ` +
+      `If the image has no shell or cat (distroless), kubectl create token mints a new token for the service account with the same issuer, subject and audience (not the pod's own file; kubectl 1.24 or later).` +
+      (index.scope.multiCluster ? ` Point kubectl at the pod's cluster${sa ? ` (${sa.cluster})` : ''} first.` : ''),
+    commands: [read, mint],
   };
 }
 
@@ -367,11 +576,11 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
   if (p.subject === undefined && p.issuer !== undefined) return issuerOnly(index, candidates, { ...p, issuer: p.issuer });
 
   if (nearest && nearest.diffs.length === 0) {
-    if (nearest.unchecked.length > 0) return partialMatch(nearest, p);
+    if (nearest.unchecked.length > 0) return partialMatch(index, nearest, p);
     return {
       verdict: 'possibly-propagating',
       summary:
-        `FIC ${nearest.name} of ${ownerLabel(nearest)} matches the assertion exactly. A new or changed FIC takes a few minutes to propagate: ` +
+        `FIC ${nearest.name} of ${ownerLabel(nearest)} matches ${p.issuerInferred ? comparedText(FIELDS, p) : 'the assertion exactly'}. A new or changed FIC takes a few minutes to propagate: ` +
         `retry shortly. If it persists, check that the request's client ID is ${nearest.ownerClientId}` +
         (p.clientId && p.clientId.toLowerCase() !== nearest.ownerClientId.toLowerCase() ? ` (the message names ${p.clientId})` : '') +
         ` and that the FIC still exists.`,
@@ -385,7 +594,7 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
     // A FIC for another SA is reported as such even when its issuer differs a little too.
     const d = nearest.diffs.find((x) => x.difference === 'namespace' || x.difference === 'service-account-name') ?? nearest.diffs[0]!;
     const verdict: Verdict = d.field === 'audience' ? 'audience' : d.difference === 'different' ? 'missing-fic' : d.difference;
-    const fieldText = `${d.field} ${JSON.stringify(d.configured)} (the token carries ${JSON.stringify(d.presented)})`;
+    const fieldText = `${d.field} ${JSON.stringify(d.configured)} (the token carries ${presentedText(d.field, d.presented, p)})`;
     if ((verdict === 'namespace' || verdict === 'service-account-name') && subject !== undefined) {
       // The nearest FIC trusts another SA, which may still be in use: add one, do not rewrite it;
       // and add it to the identity this SA uses, which the nearest FIC's owner need not be.
@@ -410,7 +619,7 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
       return {
         verdict,
         summary:
-          `The nearest FIC, ${nearest.name}, ${nearest.diffs.map((x) => `has ${x.field} ${JSON.stringify(x.configured)}, which ${describe(x.difference)} the token's ${JSON.stringify(x.presented)}`).join('; ')}. ` +
+          `The nearest FIC, ${nearest.name}, ${nearest.diffs.map((x) => `has ${x.field} ${JSON.stringify(x.configured)}, which ${describe(x.difference)} the token's ${presentedText(x.field, x.presented, p)}`).join('; ')}. ` +
           `Entra compares issuer, subject and audience exactly. Rewrite the FIC with the token's values.`,
         fix: {
           description: `Rewrite FIC ${nearest.name} with the values the token carries.`,
@@ -425,16 +634,30 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
     }
   }
 
-  // Nothing near: the FIC is missing.
+  // Nothing near: the FIC is missing, or (its identity's FICs unread) not seen.
   const target = federationTarget(index, p, nearest);
   const who = identity ? displayNameOf(identity) : p.clientId;
+  const issuerText = issuer === undefined ? '(not quoted)' : p.issuerInferred ? `${issuer} (${inferredIssuerText(p)})` : issuer;
+  const wanted = `issuer ${issuerText} and subject ${subject ?? '(not quoted)'}`;
+  const nearestText = nearest ? `the nearest, ${nearest.name} of ${ownerLabel(nearest)}, differs in ${nearest.diffs.map((d) => d.field).join(' and ')}` : '';
+  const fix = issuer && subject ? createFix(index, target, ficFor(index, target.ownerClientId, issuer, subject, p.sa)) : undefined;
+  if (p.ficsUnread && who) {
+    return {
+      verdict: 'fics-unread',
+      summary:
+        `idlens could not read the federated credentials of ${who} (see the Azure source's status), so it cannot tell whether one has ${wanted}` +
+        (nearest ? `; of the credentials it does see, ${nearestText}` : '') +
+        `. ${unknownIssuerNote(index, p)}${target.why}List them first; only if none matches, create one (a new FIC can take a few minutes to propagate).`,
+      fix,
+    };
+  }
   return {
     verdict: 'missing-fic',
     summary:
-      `No FIC ${who ? `of ${who} ` : ''}has issuer ${issuer ?? '(not quoted)'} and subject ${subject ?? '(not quoted)'}` +
-      (nearest ? `; the nearest, ${nearest.name} of ${ownerLabel(nearest)}, differs in ${nearest.diffs.map((d) => d.field).join(' and ')}` : '') +
+      `No FIC ${who ? `of ${who} ` : ''}has ${wanted}` +
+      (nearest ? `; ${nearestText}` : '') +
       `. ${unknownIssuerNote(index, p)}${target.why}Create one (a new FIC can take a few minutes to propagate).`,
-    fix: issuer && subject ? createFix(index, target, ficFor(index, target.ownerClientId, issuer, subject, p.sa)) : undefined,
+    fix,
   };
 }
 
@@ -468,7 +691,7 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
         `${exact.length} federated ${plural(exact.length, 'credential', 'credentials')}${scope} ${plural(exact.length, 'trusts', 'trust')} this issuer exactly${clusters}` +
         `${exact.length > MAX_CANDIDATES ? ` (the first ${MAX_CANDIDATES} are listed below` : ' (listed below'} with the service accounts they name); ` +
         `Entra found none for the identity and subject the request presented. ${check}`,
-      fix: readTokenStep(undefined),
+      fix: readTokenStep(index, undefined),
     };
   }
   const near = candidates.filter((c) => c.diffs.some((d) => d.field === 'issuer' && d.difference !== 'different'));
@@ -483,7 +706,7 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
         `a near variant, the exact issuer of cluster ${listOf(inUseBy)}, and ${plural(working.length, 'works', 'work')} for that cluster's pods: do not rewrite ${plural(working.length, 'it', 'them')}. ` +
         `The token came from elsewhere: another cluster, a client that builds its own assertion, or a cluster with a misconfigured --service-account-issuer. ` +
         `If this issuer is legitimate, create a FIC for it on the identity the workload uses. ${check}`,
-      fix: readTokenStep(undefined),
+      fix: readTokenStep(index, undefined),
     };
   }
   if (near.length > 0) {
@@ -506,33 +729,34 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
               description: `Set the issuer of the ${plural(rewritable.length, 'credential', 'credentials')} meant for cluster ${listOf(p.issuerClusters)} to its exact issuer.`,
               commands: rewritable.flatMap((c) => updateFicCommands(owner(c.ownerClientId), { name: c.name, issuer, subject: c.subject, audiences: c.audiences })),
             }
-          : readTokenStep(undefined),
+          : readTokenStep(index, undefined),
     };
   }
   return {
     verdict: 'missing-fic',
     summary: head + `No credential${scope} trusts this issuer${clusters}. ${unknownIssuerNote(index, p)}${check}`,
-    fix: readTokenStep(undefined),
+    fix: readTokenStep(index, undefined),
   };
 }
 
 /** Every quoted field matches the nearest FIC, but some field is not quoted: no exact match is claimed. */
-function partialMatch(nearest: CandidateFic, p: Presented): VerdictPart {
+function partialMatch(index: SnapshotIndex, nearest: CandidateFic, p: Presented): VerdictPart {
   const compared = FIELDS.filter((f) => !nearest.unchecked.includes(f));
-  const checks = nearest.unchecked.map((f) =>
+  const inferred = p.issuerInferred ? [`that the pod runs in cluster ${listOf(p.issuerClusters)} (the message quotes no issuer; idlens took that cluster's)`] : [];
+  const checks = [...inferred, ...nearest.unchecked.map((f) =>
     f === 'audience'
       ? `that the token's audience is ${WI.tokenExchangeAudience} and the FIC lists it (it lists ${nearest.audiences.join(', ') || 'none'})`
       : f === 'issuer'
         ? `that the FIC's issuer ${nearest.issuer} is exactly the issuer of the pod's cluster`
         : `that the token's subject is the one the FIC names`,
-  );
+  )];
   return {
     verdict: 'partial-assertion',
     summary:
-      `FIC ${nearest.name} of ${ownerLabel(nearest)} matches the quoted ${listOf(compared)}, but the message does not quote the ${listOf(nearest.unchecked)}, ` +
+      `FIC ${nearest.name} of ${ownerLabel(nearest)} matches ${comparedText(compared, p)}, but the message does not quote the ${listOf([...(p.issuerInferred ? ['issuer'] : []), ...nearest.unchecked])}, ` +
       `so idlens cannot tell whether it matches exactly. Check ${listOf(checks)}: decode the pod's token on /tokens to see the full assertion. ` +
       `Only if every field matches may the FIC still be propagating (a few minutes after it was created or changed).`,
-    fix: readTokenStep(p.sa),
+    fix: readTokenStep(index, p.sa),
   };
 }
 
@@ -551,7 +775,9 @@ function tokenFromElsewhere(index: SnapshotIndex, nearest: CandidateFic, inUseBy
     return {
       verdict: 'missing-fic',
       summary:
-        `The token comes from cluster ${listOf(p.issuerClusters)} (issuer ${JSON.stringify(p.issuer)}). ${keep}` +
+        (p.issuerInferred && p.sa
+          ? `The message quotes no issuer; service account ${p.sa.namespace}/${p.sa.name} is only in cluster ${listOf(p.issuerClusters)}, so the token presumably comes from there (${inferredIssuerText(p)}: ${JSON.stringify(p.issuer)}). ${keep}`
+          : `The token comes from cluster ${listOf(p.issuerClusters)} (issuer ${JSON.stringify(p.issuer)}). ${keep}`) +
         `${target.why}Create a second FIC for ${listOf(p.issuerClusters)}'s issuer (a new FIC can take a few minutes to propagate).`,
       fix,
     };
@@ -688,21 +914,57 @@ function applicationNotFound(index: SnapshotIndex, parsed: EntraErrorExplanation
     };
   }
   const tenant = identity.tenantId ?? index.azure.tenantId;
+  const name = displayNameOf(identity);
+  // The tenant the request went to, when the message names it by GUID (a name like `contoso` cannot be compared).
+  const quotedTenant = parsed.directory !== undefined && GUID.test(parsed.directory.trim()) ? parsed.directory.trim() : parsed.tenantId;
+  if (tenant && quotedTenant && quotedTenant.toLowerCase() === tenant.toLowerCase()) {
+    // The right tenant: annotating it again would change nothing. What differs is the identity itself.
+    const app = identity.kind === 'application';
+    return {
+      ...result,
+      verdict: 'application-not-found',
+      summary:
+        `AADSTS700016: Entra found no application with client ID ${clientId} in tenant ${tenant}, which is the tenant where idlens saw ${name} with this client ID: ` +
+        `the request went to the right tenant. ${annotated}Either ${name} was deleted or recreated since the Azure snapshot was read (a recreated ${app ? 'app registration' : 'identity'} gets a new client ID: ` +
+        `refresh the map and annotate with the new one), or it was created moments ago and is still replicating in Entra (retry in a few minutes)` +
+        (app ? `, or the app registration has no service principal in this tenant (az ad sp create --id ${clientId} creates it)` : '') +
+        '.',
+      fix: app
+        ? {
+            description: `Check that the app registration still exists and has a service principal in the tenant; only if the second command finds none, run the third.`,
+            commands: [
+              shellCommand(['az', 'ad', 'app', 'show', '--id', clientId, '--query', '{appId:appId,displayName:displayName}']),
+              shellCommand(['az', 'ad', 'sp', 'show', '--id', clientId, '--query', '{id:id,appId:appId}']),
+              shellCommand(['az', 'ad', 'sp', 'create', '--id', clientId]),
+            ],
+          }
+        : {
+            description: `Check that ${name} still exists with this client ID: "not found" means it was deleted; another client ID means it was recreated.`,
+            commands: [shellCommand(['az', 'identity', 'show', '--ids', identity.resourceId, '--query', 'clientId', '-o', 'tsv'])],
+          },
+    };
+  }
+  // Annotating an SA that already names the identity's tenant would change nothing: only restart its pods.
+  const toAnnotate = tenant ? sas.filter((sa) => sa.annotations[WI.tenantId]?.trim().toLowerCase() !== tenant.toLowerCase()) : [];
   return {
     ...result,
     verdict: 'application-not-found',
     summary:
-      `AADSTS700016: Entra found no application with client ID ${clientId}${where}, but idlens sees ${displayNameOf(identity)} with this client ID` +
+      `AADSTS700016: Entra found no application with client ID ${clientId}${where}, but idlens sees ${name} with this client ID` +
       `${tenant ? ` in tenant ${tenant}` : ''}: the request went to another tenant. ${annotated}Check the ${WI.tenantId} annotation and AZURE_TENANT_ID of the pods.`,
     fix:
       tenant && sas.length
         ? {
-            description: `Point the service ${plural(sas.length, 'account', 'accounts')} at ${displayNameOf(identity)}'s tenant, then restart the pods.`,
-            commands: [...sas.map((sa) => annotateServiceAccountCommand(sa.namespace, sa.name, WI.tenantId, tenant)), ...restarts],
+            description: toAnnotate.length
+              ? `Point the service ${plural(toAnnotate.length, 'account', 'accounts')} at ${name}'s tenant, then restart the pods.`
+              : `The service ${plural(sas.length, 'account', 'accounts')} already name ${name}'s tenant: restart the pods (the webhook injects AZURE_TENANT_ID only when a pod is created), and check that no AZURE_TENANT_ID set in the pod spec overrides it.`,
+            commands: [...toAnnotate.map((sa) => annotateServiceAccountCommand(sa.namespace, sa.name, WI.tenantId, tenant)), ...restarts],
           }
         : undefined,
   };
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const describe = (d: SubjectDifference) =>
   ({

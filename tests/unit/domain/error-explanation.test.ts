@@ -8,12 +8,18 @@ import {
   CLIENT_ID,
   ISSUER,
   OTHER_CLIENT_ID,
+  OTHER_CLUSTER,
+  OTHER_ISSUER,
+  OTHER_TENANT,
+  TENANT,
   aClusterSnapshot,
   aPod,
   aFederatedCredential,
   aHealthyWorld,
   aManagedIdentity,
   aServiceAccount,
+  aTwoClusterWorld,
+  anApplication,
   anAzureSnapshot,
 } from './domain-factories';
 
@@ -110,12 +116,35 @@ describe('explainEntraError', () => {
     ]);
   });
 
-  it("warns that a credential may exist unseen when the identity's FICs could not be read", () => {
+  it("never calls a FIC missing when the identity's FICs could not be read, and lists them before creating one", () => {
     const { cluster, azure } = withFics();
     expect(explainEntraError(entraMessage(), cluster, azure).summary).not.toContain('could not be read');
     const e = explainEntraError(entraMessage(), cluster, { ...azure, ficsUnreadFor: [CLIENT_ID] });
-    expect(e.verdict).toBe('missing-fic');
-    expect(e.summary).toContain(`Caution: the federated credentials of ${CLIENT_ID} could not be read`);
+    expect(e.verdict).toBe('fics-unread');
+    expect(e.summary).toMatch(/^idlens could not read the federated credentials of id-checkout .*so it cannot tell whether one has issuer /);
+    expect(e.summary).not.toMatch(/No FIC|Caution/);
+    // `create` is an ARM PUT: a FIC of that name, unseen, would be replaced without a word.
+    expect(e.fix!.commands).toEqual([
+      'az identity federated-credential list -g rg-shop --identity-name id-checkout -o table',
+      expect.stringMatching(/^az identity federated-credential create --name aks-prod-shop-checkout /),
+    ]);
+    expect(e.fix!.description).toMatch(/^First list the identity's federated credentials .* "create" replaces a credential of the same name/);
+  });
+
+  it("lists an app registration's FICs with az ad app when they could not be read", () => {
+    const app = anApplication({ appId: CLIENT_ID, displayName: 'checkout-app' });
+    const { cluster } = aHealthyWorld();
+    const e = explainEntraError(entraMessage(), cluster, anAzureSnapshot({ applications: [app], ficsUnreadFor: [CLIENT_ID] }));
+    expect(e.verdict).toBe('fics-unread');
+    expect(e.fix!.commands[0]).toBe(`az ad app federated-credential list --id ${CLIENT_ID}`);
+    expect(e.fix!.commands[1]).toMatch(/^az ad app federated-credential create --id /);
+  });
+
+  it('keeps a verdict about a FIC idlens does see when the FICs were only partly readable, with a caution', () => {
+    const { cluster, azure } = withFics(aFederatedCredential({ issuer: ISSUER.slice(0, -1) }));
+    const e = explainEntraError(entraMessage(), cluster, { ...azure, ficsUnreadFor: [CLIENT_ID] });
+    expect(e.verdict).toBe('trailing-slash');
+    expect(e.summary).toContain('Caution: idlens could not read the federated credentials of id-checkout');
   });
 
   it('says "possibly propagating" when a FIC matches exactly', () => {
@@ -146,7 +175,7 @@ describe('explainEntraError', () => {
 
   it('uses the SA cluster issuer when the message quotes only the subject', () => {
     const { cluster, azure } = withFics(aFederatedCredential({ subject: serviceAccountSubject('shop', 'checkout-v2') }));
-    const e = explainEntraError(`AADSTS700213: No matching federated identity record found for presented assertion subject '${serviceAccountSubject('shop', 'checkout')}'.`, cluster, azure);
+    const e = explainEntraError(subjectOnlyMessage('shop', 'checkout'), cluster, azure);
     expect(e.verdict).toBe('service-account-name');
     expect(e.candidates[0]!.diffs.map((d) => d.field)).toEqual(['subject']);
   });
@@ -176,6 +205,9 @@ function aShopWorld(extra: { serviceAccounts?: ReturnType<typeof aServiceAccount
   };
 }
 
+const subjectOnlyMessage = (namespace: string, name: string) =>
+  `AADSTS700213: No matching federated identity record found for presented assertion subject '${serviceAccountSubject(namespace, name)}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`;
+
 const issuerOnlyMessage = (issuer: string) =>
   `AADSTS700211: No matching federated identity record found for presented assertion issuer '${issuer}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`;
 
@@ -197,7 +229,10 @@ describe('explainEntraError on a message that quotes only part of the assertion'
     expect(e.summary).toContain('2 federated credentials trust this issuer exactly, the issuer of cluster aks-prod');
     expect(e.summary).toContain('/tokens');
     expect(e.summary).not.toMatch(/matches the assertion exactly|propagat/);
-    expect(e.fix!.commands).toEqual([`kubectl exec -n "$NAMESPACE" "$POD" -- cat /var/run/secrets/azure/tokens/azure-identity-token`]);
+    expect(e.fix!.commands).toEqual([
+      `kubectl exec -n "$NAMESPACE" "$POD" -- sh -c 'cat "$AZURE_FEDERATED_TOKEN_FILE"'`,
+      'kubectl create token "$SERVICE_ACCOUNT" -n "$NAMESPACE" --audience api://AzureADTokenExchange',
+    ]);
   });
 
   it("explains the tester's AADSTS700211 against the sample world without claiming a match", () => {
@@ -225,7 +260,8 @@ describe('explainEntraError on a message that quotes only part of the assertion'
     expect(e.verdict).toBe('partial-assertion');
     expect(e.candidates[0]).toMatchObject({ name: 'aks-prod-shop-checkout', diffs: [], unchecked: ['audience'], distance: 1 });
     expect(e.summary).toContain('does not quote the audience');
-    expect(e.fix!.commands[0]).toContain('kubectl exec -n shop "$POD"');
+    // The healthy world's pod names no token mount: the pod's own AZURE_FEDERATED_TOKEN_FILE says where.
+    expect(e.fix!.commands[0]).toBe(`kubectl exec -n shop checkout-7d9f8b6c5d-x2x4z -- sh -c 'cat "$AZURE_FEDERATED_TOKEN_FILE"'`);
   });
 
   it('reports a quoted difference even when another field is not quoted', () => {
@@ -255,6 +291,112 @@ describe('explainEntraError on a message that quotes only part of the assertion'
     const e = explainEntraError(issuerOnlyMessage(ISSUER), cluster, azure);
     expect(e.verdict).toBe('missing-fic');
     expect(e.summary).toContain('No credential trusts this issuer, the issuer of cluster aks-prod');
+  });
+});
+
+describe('explainEntraError on a message that quotes the subject but no issuer (AADSTS700213)', () => {
+  /** shop/checkout in aks-prod and aks-dr, one identity, a FIC for aks-prod's issuer only. */
+  const drWithoutFic = () => {
+    const { cluster, azure } = aTwoClusterWorld();
+    return { cluster, azure: { ...azure, federatedCredentials: [aFederatedCredential()] } };
+  };
+
+  it('never guesses the issuer when the SA is in clusters with different issuers: it names the cluster without a FIC', () => {
+    const { cluster, azure } = drWithoutFic();
+    const e = explainEntraError(subjectOnlyMessage('shop', 'checkout'), cluster, azure);
+    expect(e.verdict).toBe('missing-fic');
+    expect(e.inferredIssuer).toBeUndefined();
+    expect(e.issuerClusters).toEqual([]);
+    expect(e.clusterChecks).toEqual([
+      expect.objectContaining({ cluster: 'aks-prod', issuer: ISSUER, matchingFics: ['aks-prod-shop-checkout'], ficsUnread: false }),
+      expect.objectContaining({ cluster: OTHER_CLUSTER, issuer: OTHER_ISSUER, matchingFics: [], ficsUnread: false }),
+    ]);
+    expect(e.serviceAccount).toMatchObject({ cluster: OTHER_CLUSTER, namespace: 'shop', name: 'checkout' });
+    expect(e.summary).toContain('but not the issuer');
+    expect(e.summary).toContain(`No FIC of id-checkout trusts the issuer of cluster ${OTHER_CLUSTER}`);
+    expect(e.summary).toContain(`pods of shop/checkout in cluster ${OTHER_CLUSTER} fail`);
+    expect(e.summary).not.toMatch(/quoted issuer/);
+    // The issuer was not quoted, so no candidate counts it as compared.
+    expect(e.candidates[0]).toMatchObject({ name: 'aks-prod-shop-checkout', diffs: [], unchecked: ['issuer', 'audience'] });
+    expect(e.fix!.commands).toEqual([
+      `az identity federated-credential create --name aks-dr-shop-checkout --identity-name id-checkout --resource-group rg-shop --issuer ${OTHER_ISSUER} --subject system:serviceaccount:shop:checkout --audiences api://AzureADTokenExchange`,
+    ]);
+  });
+
+  it('does not depend on cluster order', () => {
+    const { cluster, azure } = drWithoutFic();
+    const e = explainEntraError(subjectOnlyMessage('shop', 'checkout'), { ...cluster, clusters: [...cluster.clusters].reverse() }, azure);
+    expect(e.verdict).toBe('missing-fic');
+    expect(e.fix!.commands).toEqual([expect.stringContaining(`--issuer ${OTHER_ISSUER} `)]);
+  });
+
+  it('claims no failing cluster when every cluster holding the SA has a FIC for its issuer', () => {
+    const { cluster, azure } = aTwoClusterWorld();
+    const e = explainEntraError(subjectOnlyMessage('shop', 'checkout'), cluster, azure);
+    expect(e.verdict).toBe('partial-assertion');
+    expect(e.clusterChecks!.map((c) => c.matchingFics)).toEqual([['aks-prod-shop-checkout'], ['aks-dr-shop-checkout']]);
+    expect(e.summary).not.toMatch(/quoted issuer|fail\b/);
+    expect(e.fix!.commands.join('\n')).not.toContain('federated-credential create');
+  });
+
+  it("lists the identity's FICs first when they could not be read for the cluster without a match", () => {
+    const { cluster, azure } = drWithoutFic();
+    const e = explainEntraError(subjectOnlyMessage('shop', 'checkout'), cluster, { ...azure, federatedCredentials: [], ficsUnreadFor: [CLIENT_ID] });
+    expect(e.verdict).toBe('fics-unread');
+    expect(e.summary).not.toMatch(/No FIC/);
+    expect(e.fix!.commands[0]).toBe('az identity federated-credential list -g rg-shop --identity-name id-checkout -o table');
+  });
+
+  it('infers the issuer when only one cluster holds the SA, and says it is not quoted', () => {
+    const { cluster, azure } = aHealthyWorld();
+    const two = { ...cluster, clusters: [...cluster.clusters, { name: OTHER_CLUSTER, issuer: OTHER_ISSUER }] };
+    const e = explainEntraError(subjectOnlyMessage('shop', 'checkout'), two, azure);
+    expect(e.verdict).toBe('partial-assertion');
+    expect(e.inferredIssuer).toBe(ISSUER);
+    expect(e.issuerClusters).toEqual(['aks-prod']);
+    expect(e.clusterChecks).toBeUndefined();
+    expect(e.summary).toContain('matches the quoted subject and the issuer of cluster aks-prod (not quoted)');
+    expect(e.summary).toContain('does not quote the issuer and audience');
+    expect(e.summary).not.toMatch(/quoted issuer/);
+  });
+
+  it('labels an inferred issuer that differs as not quoted', () => {
+    const { cluster, azure } = withFics(aFederatedCredential({ issuer: ISSUER.slice(0, -1) }));
+    const e = explainEntraError(subjectOnlyMessage('shop', 'checkout'), cluster, azure);
+    expect(e.verdict).toBe('trailing-slash');
+    expect(e.summary).toContain(`the token's ${JSON.stringify(ISSUER)}, the issuer of cluster aks-prod (not quoted)`);
+  });
+});
+
+describe("explainEntraError reading the pod's token", () => {
+  const partial = (pods: ReturnType<typeof aPod>[]) => {
+    const { cluster, azure } = aHealthyWorld();
+    const text = `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '${ISSUER}'. Assertion Subject: '${serviceAccountSubject('shop', 'checkout')}'.`;
+    return explainEntraError(text, { ...cluster, pods }, azure);
+  };
+  const V16_FILE = '/var/run/secrets/azure/wi/token/azure-identity-token';
+
+  it("reads the path from the pod's spec (v1.6 mounts it elsewhere than v1.5) and names the pod", () => {
+    const pod = aPod({
+      name: 'checkout-5f4d3c2b1a-q9w8e',
+      projectedTokens: [
+        { volumeName: 'kube-api-access-abcde', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
+        { volumeName: 'azure-workload-identity-reserved-1a2b3c', audience: WI.tokenExchangeAudience, mountPath: V16_FILE },
+      ],
+    });
+    const e = partial([pod]);
+    expect(e.fix!.commands).toEqual([`kubectl exec -n shop checkout-5f4d3c2b1a-q9w8e -- cat ${V16_FILE}`, 'kubectl create token checkout -n shop --audience api://AzureADTokenExchange']);
+    expect(e.fix!.description).toContain(`mounts it at ${V16_FILE} (from its spec)`);
+    expect(e.fix!.description).toContain('distroless');
+  });
+
+  it('never assumes a path when no pod of the SA is known', () => {
+    const e = partial([]);
+    expect(e.fix!.commands).toEqual([
+      `kubectl exec -n shop "$POD" -- sh -c 'cat "$AZURE_FEDERATED_TOKEN_FILE"'`,
+      'kubectl create token checkout -n shop --audience api://AzureADTokenExchange',
+    ]);
+    expect(e.fix!.commands.join('\n')).not.toContain('/var/run/secrets/azure');
   });
 });
 
@@ -385,6 +527,46 @@ describe('explainEntraError on AADSTS700016', () => {
     expect(e.summary).toContain('idlens sees id-checkout with this client ID');
     expect(e.annotatedServiceAccounts!.map((s) => s.id)).toEqual(['sa:shop/checkout']);
     expect(e.fix!.commands[0]).toBe(`kubectl annotate serviceaccount -n shop checkout ${WI.tenantId}=72f988bf-86f1-41af-91ab-2d7cd011db47 --overwrite`);
+  });
+
+  const inDirectory = (clientId: string, directory: string) =>
+    `AADSTS700016: Application with identifier '${clientId}' was not found in the directory '${directory}'. This can happen if the application has not been installed by the administrator of the tenant.`;
+
+  it("does not claim another tenant when the quoted directory is the identity's own tenant", () => {
+    const { cluster, azure } = world();
+    const e = explainEntraError(inDirectory(CLIENT_ID, TENANT.toUpperCase()), cluster, azure);
+    expect(e.verdict).toBe('application-not-found');
+    expect(e.summary).toContain(`in tenant ${TENANT}, which is the tenant where idlens saw id-checkout`);
+    expect(e.summary).not.toContain('another tenant');
+    expect(e.summary).toMatch(/deleted or recreated since the Azure snapshot was read.*still replicating/);
+    expect(e.summary).not.toContain('service principal');
+    expect(e.fix!.commands).toEqual([
+      'az identity show --ids /subscriptions/sub-1/resourceGroups/rg-shop/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-checkout --query clientId -o tsv',
+    ]);
+    expect(e.fix!.commands.join('\n')).not.toContain('kubectl annotate');
+  });
+
+  it('names a missing service principal as a cause for an app registration in its own tenant', () => {
+    const { cluster } = world();
+    const app = anApplication({ appId: CLIENT_ID });
+    const e = explainEntraError(inDirectory(CLIENT_ID, TENANT), cluster, anAzureSnapshot({ applications: [app] }));
+    expect(e.summary).toContain(`no service principal in this tenant (az ad sp create --id ${CLIENT_ID} creates it)`);
+    expect(e.fix!.commands).toEqual([expect.stringMatching(/^az ad app show --id /), expect.stringMatching(/^az ad sp show --id /), `az ad sp create --id ${CLIENT_ID}`]);
+  });
+
+  it('keeps the wrong-tenant explanation when the quoted directory is another tenant', () => {
+    const { cluster, azure } = world();
+    const e = explainEntraError(inDirectory(CLIENT_ID, OTHER_TENANT), cluster, azure);
+    expect(e.summary).toContain('the request went to another tenant');
+    expect(e.fix!.commands[0]).toBe(`kubectl annotate serviceaccount -n shop checkout ${WI.tenantId}=${TENANT} --overwrite`);
+  });
+
+  it('only restarts the pods of an SA that already names the right tenant', () => {
+    const { cluster, azure } = world();
+    const annotated = { ...cluster, serviceAccounts: cluster.serviceAccounts.map((sa) => (sa.name === 'checkout' ? { ...sa, annotations: { ...sa.annotations, [WI.tenantId]: TENANT } } : sa)) };
+    const e = explainEntraError(message(CLIENT_ID), annotated, azure);
+    expect(e.summary).toContain('another tenant');
+    expect(e.fix!.commands).toEqual(['kubectl rollout restart deployment/checkout -n shop']);
   });
 
   it('finds catalog/price-feed for the client ID the sample world annotates it with', () => {

@@ -1,0 +1,58 @@
+import type { Page } from 'playwright-core';
+
+/** Page object for /explain: paste, explain, read the verdict, the candidates and the fix. */
+export class ExplainPage {
+  constructor(
+    readonly page: Page,
+    private readonly baseUrl: string,
+  ) {}
+
+  async open(): Promise<void> {
+    await this.page.goto(`${this.baseUrl}/explain`);
+    await this.errorText().waitFor();
+  }
+
+  errorText() {
+    return this.page.getByLabel('Error text');
+  }
+
+  async explain(text: string): Promise<void> {
+    await this.errorText().fill(text);
+    await this.page.getByRole('button', { name: 'Explain' }).click();
+  }
+
+  async trySample(): Promise<void> {
+    await this.page.getByRole('button', { name: "Try the sample world's error" }).click();
+  }
+
+  verdict() {
+    return this.page.getByTestId('verdict').textContent();
+  }
+
+  /** Everything the page says (summary, tables, fix). */
+  async text(): Promise<string> {
+    return (await this.page.locator('main').textContent()) ?? '';
+  }
+
+  presentedRow(field: 'issuer' | 'subject' | 'audience') {
+    return this.page.locator(`tr[data-presented="${field}"]`);
+  }
+
+  /** Credential names of the candidate table, nearest first. */
+  async candidateNames(): Promise<string[]> {
+    const names = await this.page.locator('tr[data-candidate]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-candidate')));
+    return [...new Set(names.filter((n): n is string => n !== null))];
+  }
+
+  candidateRow(name: string) {
+    return this.page.locator(`tr[data-candidate="${name}"]`).first();
+  }
+
+  fixCommands() {
+    return this.page.locator('pre').allTextContents();
+  }
+
+  alert() {
+    return this.page.locator('p[role="alert"]');
+  }
+}
