@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { MapFinding, Severity } from '@/lib/api/identity-map-queries';
 import { CommandBlock } from '@/components/shell/copy-button';
+import type { PartlyReadSource, SourceLabel } from './map-model';
 
 // Props-only: the findings grouped by severity, each with what is wrong, the nodes it is about
 // (links that focus them) and the fix commands.
@@ -20,13 +21,15 @@ interface Props {
   findings: MapFinding[];
   total: number;
   /** Sources that failed to read (`Azure`, `cluster`): no all-clear while one side is unread. */
-  failedSources?: string[];
+  failedSources?: SourceLabel[];
+  /** Sources that answered without part of what they read: no all-clear either. */
+  partlyRead?: PartlyReadSource[];
   labelOf(id: string): string | undefined;
   hrefFor(id: string): string;
   onFocus(id: string): void;
 }
 
-export function FindingsList({ findings, total, failedSources = [], labelOf, hrefFor, onFocus }: Props) {
+export function FindingsList({ findings, total, failedSources = [], partlyRead = [], labelOf, hrefFor, onFocus }: Props) {
   const [expanded, setExpanded] = useState<Record<string, boolean>>({});
   return (
     <section aria-labelledby="findings-title" className="stack map-findings">
@@ -37,12 +40,11 @@ export function FindingsList({ findings, total, failedSources = [], labelOf, hre
         </span>
       </h2>
       {total === 0 &&
-        (failedSources.length === 0 ? (
+        (failedSources.length === 0 && partlyRead.length === 0 ? (
           <p className="callout callout-ok">No findings: every workload identity chain idlens can see is consistent.</p>
         ) : (
           <p className="callout callout-warn" data-testid="findings-partial">
-            No findings in what could be read, but this is not an all-clear: the {failedSources.join(' and ')} source failed, so the{' '}
-            {failedSources.join(' and ')} side of every chain is not analysed, and findings that need it cannot appear.
+            {notAllClear(failedSources, partlyRead)}
           </p>
         ))}
       {total > 0 && findings.length === 0 && <p className="muted">No finding concerns the nodes the filters keep.</p>}
@@ -74,7 +76,29 @@ export function FindingsList({ findings, total, failedSources = [], labelOf, hre
   );
 }
 
-export function FindingBody({ finding, labelOf, hrefFor, onFocus }: { finding: MapFinding } & Omit<Props, 'findings' | 'total' | 'failedSources'>) {
+/** Entries of a source's `missing` named in the findings' callout; the rest are counted (the source callout lists them all). */
+const MISSING_NAMED = 2;
+
+/** Why zero findings is not an all-clear: what failed or was not read is not analysed. */
+function notAllClear(failed: SourceLabel[], partlyRead: PartlyReadSource[]): string {
+  const clauses: string[] = [];
+  if (failed.length > 0) {
+    const names = failed.join(' and ');
+    clauses.push(`the ${names} source failed, so the ${names} side of every chain is not analysed, and findings that need it cannot appear`);
+  }
+  for (const { source, missing } of partlyRead) {
+    const n = missing.length;
+    const named = missing.slice(0, MISSING_NAMED).join('; ');
+    const what = n === 1 ? named : `${n} items (${named}${n > MISSING_NAMED ? `; and ${n - MISSING_NAMED} more` : ''})`;
+    clauses.push(`the ${source} source could not read ${what}, so what ${n === 1 ? 'it holds' : 'they hold'} is not analysed`);
+  }
+  const fics = partlyRead.some((p) => p.source === 'Azure')
+    ? ' Federated credential findings were not computed for identities whose federated credentials could not be read: for those, no finding means unknown, not fine.'
+    : '';
+  return `No findings in what could be read, but this is not an all-clear: ${clauses.join('; ')}.${fics}`;
+}
+
+export function FindingBody({ finding, labelOf, hrefFor, onFocus }: { finding: MapFinding } & Pick<Props, 'labelOf' | 'hrefFor' | 'onFocus'>) {
   const badge = finding.severity === 'error' ? 'badge-error' : finding.severity === 'warning' ? 'badge-warn' : 'badge-info';
   return (
     <div className="stack map-finding-body">

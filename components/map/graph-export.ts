@@ -149,7 +149,8 @@ function shape(node: SvgNode, halo: string): string {
   const badge = warning
     ? `<polygon points="${fmt(bx)},${fmt(by - 7)} ${fmt(bx + 7)},${fmt(by + 5)} ${fmt(bx - 7)},${fmt(by + 5)}" fill="${ring}" stroke="${escapeXml(halo)}" stroke-width="1.5"/>`
     : `<circle cx="${fmt(bx)}" cy="${fmt(by)}" r="6" fill="${ring}" stroke="${escapeXml(halo)}" stroke-width="1.5"/>`;
-  const mark = `<text x="${fmt(bx)}" y="${fmt(by + (warning ? 3.5 : 3.5))}" text-anchor="middle" font-size="9" font-weight="700" fill="${escapeXml(halo)}">!</text>`;
+  // The "!" baseline 3.5 px below `by` centres its 9 px glyph in the circle and, near enough, in the triangle.
+  const mark = `<text x="${fmt(bx)}" y="${fmt(by + 3.5)}" text-anchor="middle" font-size="9" font-weight="700" fill="${escapeXml(halo)}">!</text>`;
   return `${outline(node, 3)} fill="none" stroke="${escapeXml(halo)}" stroke-width="3"/>${outline(node, 5.5)} fill="none" stroke="${ring}" stroke-width="3"${dash}/>${body}${badge}${mark}`;
 }
 

@@ -277,8 +277,9 @@ export type FocusTarget =
 
 /**
  * Resolves a focus id: exact node and cluster ids first; then a pod or SA id written without the
- * cluster (`sa:shop/checkout`, as in single-cluster ids and the docs) or with one when the map
- * has a single cluster, matched against the map's own ids.
+ * cluster (`sa:shop/checkout`, as in single-cluster ids and the docs), or with a cluster when the
+ * map's ids lack it (a single-cluster map), matched against the map's own ids. A cluster part must
+ * name the node's cluster: `sa:staging:shop/cart` is not `sa:shop/cart` of a map of `prod`.
  */
 export function resolveFocus(model: MapModel, id: string): FocusTarget {
   const info = model.byId.get(id);
@@ -288,7 +289,7 @@ export function resolveFocus(model: MapModel, id: string): FocusTarget {
   const key = unscopedId(id);
   if (key === undefined) return { kind: 'missing' };
   const wantedCluster = parseScopedId(id)?.cluster;
-  const ids = (model.byUnscopedId.get(key) ?? []).filter((c) => wantedCluster === undefined || !model.multiCluster || model.byId.get(c)?.cluster === wantedCluster);
+  const ids = (model.byUnscopedId.get(key) ?? []).filter((c) => wantedCluster === undefined || model.byId.get(c)?.cluster === wantedCluster);
   if (ids.length === 1) return { kind: 'node', info: model.byId.get(ids[0]!)! };
   if (ids.length > 1) return { kind: 'ambiguous', ids: [...ids].sort() };
   return { kind: 'missing' };
@@ -341,10 +342,45 @@ export function isLastKind(kinds: readonly NodeKind[], kind: NodeKind): boolean 
 }
 
 const SOURCE_LABELS = { cluster: 'cluster', azure: 'Azure' } as const;
+type SourceKey = keyof typeof SOURCE_LABELS;
+export type SourceLabel = (typeof SOURCE_LABELS)[SourceKey];
+const SOURCE_KEYS = Object.keys(SOURCE_LABELS) as SourceKey[];
 
 /** The sources that failed to read, as users name them (`cluster`, `Azure`). */
-export function failedSources(sources: IdentityMapData['sources']): Array<(typeof SOURCE_LABELS)[keyof typeof SOURCE_LABELS]> {
-  return (Object.keys(SOURCE_LABELS) as Array<keyof typeof SOURCE_LABELS>).filter((k) => sources[k]?.error).map((k) => SOURCE_LABELS[k]);
+export function failedSources(sources: IdentityMapData['sources']): SourceLabel[] {
+  return SOURCE_KEYS.filter((k) => sources[k]?.error).map((k) => SOURCE_LABELS[k]);
+}
+
+/** A source that answered without part of what it reads (`missing`: files, or ARM/Graph calls). */
+export interface PartlyReadSource {
+  source: SourceLabel;
+  missing: string[];
+}
+
+/**
+ * The sources that answered but could not read everything. What they missed is unknown, not
+ * empty: an identity whose federated credentials were not read gets no FIC finding at all, so
+ * zero findings is no all-clear while this is not empty. A failed source is `failedSources`'.
+ */
+export function partlyReadSources(sources: IdentityMapData['sources']): PartlyReadSource[] {
+  return SOURCE_KEYS.flatMap((k) => {
+    const s = sources[k];
+    return s && !s.error && s.missing?.length ? [{ source: SOURCE_LABELS[k], missing: s.missing }] : [];
+  });
+}
+
+/**
+ * The identity whose federated credentials were not read (`data.ficsUnread`) when it bears on this
+ * node: the identity or application itself, or the one a service account's client-id names. Its
+ * label, for the details panel: "nothing wrong" there means unknown, not fine.
+ */
+export function unreadCredentialsOf(model: MapModel, info: NodeInfo): string | undefined {
+  const { node } = info;
+  if (node.kind === 'managedIdentity' || node.kind === 'application') return node.data.ficsUnread === true ? node.label : undefined;
+  if (node.kind !== 'serviceAccount') return undefined;
+  const clientId = str(node.data, 'clientId');
+  const identity = clientId ? (model.byId.get(`identity:${clientId}`) ?? model.byId.get(`identity:${clientId.toLowerCase()}`)) : undefined;
+  return identity && (identity.node.kind === 'managedIdentity' || identity.node.kind === 'application') && identity.node.data.ficsUnread === true ? identity.node.label : undefined;
 }
 
 /** A message that may lack its full stop (an upstream error ending in a command), ready for more sentences. */

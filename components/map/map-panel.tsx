@@ -17,7 +17,9 @@ import {
   failedSources,
   filtersHidingEverything,
   namespaceScope,
+  partlyReadSources,
   resolveFocus,
+  unreadCredentialsOf,
   visibleFindings,
   visibleNodeIds,
 } from './map-model';
@@ -247,6 +249,7 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
 
   const empty = model.infos.length === 0;
   const failed = failedSources(data.sources);
+  const partlyRead = partlyReadSources(data.sources);
 
   return (
     <div className="stack">
@@ -327,6 +330,7 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
                   onClose={closeDetails}
                   headingRef={headingRef}
                   hiddenByFilters={hiddenByFilters}
+                  unreadCredentials={unreadCredentialsOf(model, selected)}
                   onClearFilters={() => {
                     onClear();
                     setCenterRequest((r) => ({ id: selected.node.id, seq: (r?.seq ?? 0) + 1 }));
@@ -366,7 +370,7 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
                   service account, and the fix commands.
                 </p>
               )}
-              <FindingsList findings={findings} total={model.data.findings.length} failedSources={failed} labelOf={labelOf} hrefFor={hrefFor} onFocus={focusFromLink} />
+              <FindingsList findings={findings} total={model.data.findings.length} failedSources={failed} partlyRead={partlyRead} labelOf={labelOf} hrefFor={hrefFor} onFocus={focusFromLink} />
             </aside>
           </div>
         </>
@@ -412,9 +416,18 @@ function SourceCallouts({ sources }: { sources: IdentityMapData['sources'] }) {
           );
         }
         if (source?.missing?.length) {
+          const what = source.missing.join('; ');
           return (
             <div key={key} className="callout callout-warn" data-source={key}>
-              The {SOURCE_NAMES[key]} snapshot lacks {source.missing.join(', ')}: what those files hold is not shown, and not guessed.
+              {isSnapshot(source.mode) ? (
+                <>The {SOURCE_NAMES[key]} snapshot lacks {what}: what those files hold is not shown, and not guessed.</>
+              ) : (
+                <>
+                  idlens could not read {what} <span className="small muted">({SOURCE_NAMES[key]} source, {source.mode})</span>: what
+                  that holds is not shown, and not guessed.
+                </>
+              )}
+              {key === 'azure' && ' No federated credential findings are drawn for identities whose federated credentials were not read: for them, no finding means unknown.'}
             </div>
           );
         }
@@ -422,6 +435,11 @@ function SourceCallouts({ sources }: { sources: IdentityMapData['sources'] }) {
       })}
     </>
   );
+}
+
+/** `snapshot:<dir>` (and a bare `snapshot`): the source reads files, so what it lacks is files. */
+function isSnapshot(mode: string): boolean {
+  return mode === 'snapshot' || mode.startsWith('snapshot:');
 }
 
 function EmptyState({ sources }: { sources: IdentityMapData['sources'] }) {

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import type { ReactNode, Ref } from 'react';
-import type { MapEdge } from '@/lib/api/identity-map-queries';
+import type { MapEdge, MapFinding } from '@/lib/api/identity-map-queries';
 import { FindingBody } from './findings-list';
 import { type ClusterSummary, type CredentialComparison, type FieldStatus, KIND_LABELS, type NodeInfo, serviceNameOf, str, stringList, stringMap } from './map-model';
 
@@ -22,6 +22,8 @@ interface Props {
   /** The filters hide this node in the graph and the table: say so, with a way to show it. */
   hiddenByFilters?: boolean;
   onClearFilters?(): void;
+  /** The identity (this node, or the one this SA names) whose federated credentials were not read. */
+  unreadCredentials?: string;
 }
 
 const STATUS_TEXT: Record<FieldStatus, string> = {
@@ -39,7 +41,7 @@ const EDGE_TEXT: Record<string, [string, string]> = {
   canCall: ['can call', 'can be called by'],
 };
 
-export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocus, onClose, headingRef, hiddenByFilters, onClearFilters }: Props) {
+export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocus, onClose, headingRef, hiddenByFilters, onClearFilters, unreadCredentials }: Props) {
   const { node } = info;
   const annotations = stringMap(node.data, 'annotations');
   const labels = stringMap(node.data, 'labels');
@@ -113,24 +115,24 @@ export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocu
         </section>
       )}
 
-      <section aria-labelledby="node-findings-title" className="stack">
-        <h3 id="node-findings-title" className="m-0">
-          Findings ({info.findings.length})
-        </h3>
-        {info.findings.length === 0 ? (
-          <p className="muted small m-0">
-            Nothing wrong found for this {(KIND_LABELS[node.kind] ?? 'node').toLowerCase()}.
-          </p>
-        ) : (
-          <ul className="map-finding-list">
-            {info.findings.map((f, i) => (
-              <li key={`${f.code}:${i}`} className="map-finding" data-code={f.code}>
-                <FindingBody finding={f} labelOf={labelOf} hrefFor={hrefFor} onFocus={onFocus} />
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      {unreadCredentials && (
+        <p className="callout callout-warn small m-0" data-testid="unread-credentials">
+          The federated credentials of {unreadCredentials} could not be read (the Azure source says why), so no finding is drawn from them: for this{' '}
+          {(KIND_LABELS[node.kind] ?? 'node').toLowerCase()}, no finding about its credentials means unknown, not fine.
+        </p>
+      )}
+
+      <FindingsSection
+        findings={info.findings}
+        none={
+          unreadCredentials
+            ? `No finding in what could be read; its federated credentials were not read.`
+            : `Nothing wrong found for this ${(KIND_LABELS[node.kind] ?? 'node').toLowerCase()}.`
+        }
+        labelOf={labelOf}
+        hrefFor={hrefFor}
+        onFocus={onFocus}
+      />
 
       {Object.keys(annotations).length > 0 && <KeyValues title="Annotations" values={annotations} />}
       {Object.keys(labels).length > 0 && <KeyValues title="Labels" values={labels} />}
@@ -161,6 +163,28 @@ export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocu
         <Link href="/tokens">Decode a sample token</Link>
         {service && <Link href={`/traces?service=${encodeURIComponent(service)}`}>Traces of this service</Link>}
       </nav>
+    </section>
+  );
+}
+
+/** The findings about what the details show (a node or a cluster), with their fixes; `none` says so when there are none. */
+function FindingsSection({ findings, none, labelOf, hrefFor, onFocus }: { findings: MapFinding[]; none: string } & Pick<Props, 'labelOf' | 'hrefFor' | 'onFocus'>) {
+  return (
+    <section aria-labelledby="node-findings-title" className="stack">
+      <h3 id="node-findings-title" className="m-0">
+        Findings ({findings.length})
+      </h3>
+      {findings.length === 0 ? (
+        <p className="muted small m-0">{none}</p>
+      ) : (
+        <ul className="map-finding-list">
+          {findings.map((f, i) => (
+            <li key={`${f.code}:${i}`} className="map-finding" data-code={f.code}>
+              <FindingBody finding={f} labelOf={labelOf} hrefFor={hrefFor} onFocus={onFocus} />
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }
@@ -297,8 +321,9 @@ interface ClusterProps {
 
 /**
  * A cluster (`cluster:<name>`, named by findings such as CLUSTER_OIDC_ISSUER_DISABLED): not a node
- * of the graph, but what a user following that ref wants to know — its issuer and whether Entra ID
- * can use it, how many of its service accounts and pods the map holds, and the findings about it.
+ * of the graph, but what a user following that ref wants to know — its issuer and whether it looks
+ * usable to Entra ID (judged from the URL's form: nothing is fetched), how many of its service
+ * accounts and pods the map holds, and the findings about it.
  */
 export function ClusterDetails({ cluster, labelOf, hrefFor, onFocus, onClose, headingRef }: ClusterProps) {
   return (
@@ -331,7 +356,7 @@ export function ClusterDetails({ cluster, labelOf, hrefFor, onFocus, onClose, he
             </>
           ) : (
             <>
-              <span className="badge badge-ok">yes</span> a public https URL Entra ID can fetch keys from.
+              <span className="badge badge-ok">looks usable</span> a public https URL; whether Entra ID can fetch its keys is not checked.
             </>
           )}
         </dd>
@@ -340,22 +365,7 @@ export function ClusterDetails({ cluster, labelOf, hrefFor, onFocus, onClose, he
         <dt>Pods</dt>
         <dd data-testid="cluster-pods">{cluster.pods}</dd>
       </dl>
-      <section aria-labelledby="node-findings-title" className="stack">
-        <h3 id="node-findings-title" className="m-0">
-          Findings ({cluster.findings.length})
-        </h3>
-        {cluster.findings.length === 0 ? (
-          <p className="muted small m-0">Nothing wrong found about this cluster itself.</p>
-        ) : (
-          <ul className="map-finding-list">
-            {cluster.findings.map((f, i) => (
-              <li key={`${f.code}:${i}`} className="map-finding" data-code={f.code}>
-                <FindingBody finding={f} labelOf={labelOf} hrefFor={hrefFor} onFocus={onFocus} />
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <FindingsSection findings={cluster.findings} none="Nothing wrong found about this cluster itself." labelOf={labelOf} hrefFor={hrefFor} onFocus={onFocus} />
     </section>
   );
 }

@@ -77,6 +77,8 @@ export interface FederatedCredentialNodeData {
 
 export interface ManagedIdentityNodeData extends Omit<ManagedIdentity, 'kind'> {
   ficCount: number;
+  /** Its FIC list could not be read (see the Azure source's `missing`): `ficCount` is then unknown. */
+  ficsUnread?: true;
 }
 
 export interface ApplicationNodeData {
@@ -88,6 +90,8 @@ export interface ApplicationNodeData {
   appRoles: string[];
   servicePrincipalId?: string;
   ficCount: number;
+  /** Its FIC list could not be read (see the Azure source's `missing`): `ficCount` is then unknown. */
+  ficsUnread?: true;
   /** False for an API known only from an app role assignment (node id `api:<appId>`). */
   listed: boolean;
 }
@@ -138,6 +142,7 @@ export function buildIdentityMap(cluster: ClusterSnapshot, azure: AzureSnapshot,
 
 function addIdentities(index: SnapshotIndex, add: (n: MapNode) => void) {
   const ficCount = (clientId: string) => index.ficsByOwner.get(clientId.toLowerCase())?.length ?? 0;
+  const unread = (clientId: string): { ficsUnread?: true } => (index.ficsUnread.has(clientId.toLowerCase()) ? { ficsUnread: true } : {});
   for (const i of index.azure.identities) {
     add({
       id: nodeId.identity(i.clientId),
@@ -153,13 +158,14 @@ function addIdentities(index: SnapshotIndex, add: (n: MapNode) => void) {
         resourceGroup: i.resourceGroup,
         location: i.location,
         ficCount: ficCount(i.clientId),
+        ...unread(i.clientId),
       },
     });
   }
-  for (const a of index.azure.applications) add(applicationNode(a, ficCount(a.appId), index.azure.tenantId));
+  for (const a of index.azure.applications) add(applicationNode(a, ficCount(a.appId), index.azure.tenantId, unread(a.appId)));
 }
 
-function applicationNode(a: Application, ficCount: number, tenantId: string | undefined): MapNode {
+function applicationNode(a: Application, ficCount: number, tenantId: string | undefined, unread: { ficsUnread?: true } = {}): MapNode {
   return {
     id: nodeId.identity(a.appId),
     kind: 'application',
@@ -173,6 +179,7 @@ function applicationNode(a: Application, ficCount: number, tenantId: string | un
       appRoles: a.appRoles.map((r) => r.value),
       servicePrincipalId: a.servicePrincipalId,
       ficCount,
+      ...unread,
       listed: true,
     },
   };

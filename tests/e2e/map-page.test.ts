@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityMapData, MapFinding, MapNode } from '@/lib/api/identity-map-queries';
+import { unreachableIssuerReason } from '@/lib/domain/oidc-issuer';
 import { artifactsDir, type Browser, launchChromium } from '../support/chromium';
 import { type RunningServer, startServer } from '../support/next-server';
 import { MapPage } from '../support/pages/map-page';
@@ -218,6 +219,14 @@ describe('/map in Chromium', () => {
     expect(await m.detailsTitle().textContent()).toBe(name);
     expect(await details.textContent()).toContain(map.clusters.find((c) => c.name === name)!.issuer!);
     expect(await details.getByTestId('issuer-usable').textContent()).toMatch(/^no/);
+    // A public https issuer only looks usable: nothing fetches its keys to prove Entra ID can.
+    const usable = map.clusters.find((c) => c.issuer !== undefined && !unreachableIssuerReason(c.issuer));
+    if (usable) {
+      const u = await openPage(`?focus=cluster:${usable.name}`);
+      await u.page.getByTestId('cluster-details').waitFor();
+      expect(await u.page.getByTestId('issuer-usable').textContent()).toBe('looks usable a public https URL; whether Entra ID can fetch its keys is not checked.');
+      await u.page.close();
+    }
     expect(await details.getByTestId('cluster-service-accounts').textContent()).toBe(String(ofCluster.filter((n) => n.kind === 'serviceAccount').length));
     expect(await details.getByTestId('cluster-pods').textContent()).toBe(String(ofCluster.filter((n) => n.kind === 'pod').length));
     expect(await details.locator(`[data-code="${finding!.code}"]`).count()).toBe(1);
@@ -292,7 +301,7 @@ describe('/map in Chromium', () => {
     await m.details().waitFor();
     await m.page.keyboard.press('Escape');
     await m.details().waitFor({ state: 'detached' });
-    await expect.poll(() => m.page.evaluate(() => document.activeElement?.tagName ?? 'none')).not.toBe('BODY');
+    await expect.poll(() => m.page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-node-id') ?? document.activeElement?.tagName)).toBe(sa.id);
     await m.page.close();
   });
 
@@ -343,7 +352,7 @@ describe('/map in Chromium', () => {
     await m.page.close();
   });
 
-  it('no all-clear while a source failed: no findings in what was read, the failed side not analysed', async () => {
+  it('no all-clear while a source failed or could not read everything: no findings in what was read, the rest not analysed', async () => {
     const page = await browser.context.newPage();
     const partial: IdentityMapData = { ...map, findings: [], sources: { ...map.sources, azure: { mode: 'live', ok: false, error: { code: 'timeout:azure', message: 'ARM did not answer' } } } };
     await page.route('**/api/identity-map', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(partial) }));
@@ -352,6 +361,43 @@ describe('/map in Chromium', () => {
     await m.findings().waitFor();
     expect(await m.findings().textContent()).not.toContain('every workload identity chain idlens can see is consistent');
     expect(await page.getByTestId('findings-partial').textContent()).toMatch(/^No findings in what could be read, but this is not an all-clear: the Azure source failed, so the Azure side of every chain is not analysed/);
+
+    // Nor while a source answered without part of what it reads (a snapshot without FIC files, FIC
+    // lists ARM refused): those identities get no FIC findings at all, which is unknown, not none.
+    const unread = ['ARM: federated credentials of identity checkout-id (1111) (403 Forbidden)', 'ARM: federated credentials of identity cart-id (2222) (timeout)', 'ARM: federated credentials of identity report-id (3333) (timeout)'];
+    const withMissing = (mode: string, missing: string[]): IdentityMapData => ({ ...map, findings: [], sources: { ...map.sources, azure: { mode, ok: true, missing } } });
+    await page.unroute('**/api/identity-map');
+    await page.route('**/api/identity-map', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(withMissing('live', unread)) }));
+    await m.open();
+    await m.findings().waitFor();
+    expect(await m.findings().textContent()).not.toContain('every workload identity chain idlens can see is consistent');
+    expect(await page.getByTestId('findings-partial').textContent()).toBe(
+      `No findings in what could be read, but this is not an all-clear: the Azure source could not read 3 items (${unread[0]}; ${unread[1]}; and 1 more), so what they hold is not analysed. Federated credential findings were not computed for identities whose federated credentials could not be read: for those, no finding means unknown, not fine.`,
+    );
+    // The source's callout says it by mode: live reads are not files of a snapshot.
+    const callout = m.sourceCallout('azure');
+    expect(await callout.textContent()).toMatch(/^idlens could not read ARM: /);
+    expect(await callout.textContent()).toContain(`${unread.join('; ')} (Azure source, live): what that holds is not shown`);
+    expect(await callout.textContent()).not.toContain('snapshot');
+    expect(await callout.textContent()).toContain('No federated credential findings are drawn for identities whose federated credentials were not read');
+    await page.unroute('**/api/identity-map');
+    const noFicFile = withMissing('snapshot:/snap', ['federated-credentials/checkout-id.json (az identity federated-credential list -g rg --identity-name checkout-id -o json)']);
+    await page.route('**/api/identity-map', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(noFicFile) }));
+    await m.open();
+    await m.findings().waitFor();
+    expect(await callout.textContent()).toMatch(/^The Azure snapshot lacks federated-credentials\/checkout-id\.json \(az identity/);
+    expect(await page.getByTestId('findings-partial').textContent()).toMatch(/not an all-clear: the Azure source could not read federated-credentials\/checkout-id\.json \(az .*\), so what it holds is not analysed\. Federated credential findings were not computed/);
+
+    // The details of an identity whose FICs were not read say so, instead of "nothing wrong".
+    await page.unroute('**/api/identity-map');
+    const identity = map.nodes.find((n) => n.kind === 'managedIdentity')!;
+    const unreadIdentity = { ...noFicFile, nodes: map.nodes.map((n) => (n.id === identity.id ? ({ ...n, data: { ...n.data, ficsUnread: true } } as MapNode) : n)) };
+    await page.route('**/api/identity-map', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(unreadIdentity) }));
+    await m.open(`?focus=${encodeURIComponent(identity.id)}`);
+    await expect.poll(() => m.detailsTitle().textContent()).toBe(identity.label);
+    expect(await page.getByTestId('unread-credentials').textContent()).toContain(`The federated credentials of ${identity.label} could not be read`);
+    expect(await page.getByTestId('node-details').textContent()).not.toContain('Nothing wrong found');
+
     // With both sources read, the all-clear stands.
     await page.unroute('**/api/identity-map');
     await page.route('**/api/identity-map', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...map, findings: [] }) }));

@@ -48,6 +48,16 @@ export class MapPage {
     return this.page.getByRole('searchbox', { name: 'Search' });
   }
 
+  /** The filters' status line: `All N nodes`, or `x of N nodes` once a filter narrows the map. */
+  filterCount() {
+    return this.page.getByTestId('filter-count');
+  }
+
+  /** The source callouts (a failed source's alert, or what a source could not read). */
+  sourceCallout(source: 'cluster' | 'azure') {
+    return this.page.locator(`[data-source="${source}"]`);
+  }
+
   nodesTable() {
     return this.page.getByRole('table', { name: /^Nodes/ });
   }

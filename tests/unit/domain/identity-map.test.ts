@@ -148,6 +148,16 @@ describe('buildIdentityMap', () => {
     expect(map.edges).toEqual([]);
   });
 
+  it('marks identities and applications whose FICs were not read, so the page does not call their count 0', () => {
+    const { cluster, azure } = aHealthyWorld();
+    const app = anApplication({ appId: OTHER_CLIENT_ID });
+    const map = buildIdentityMap(cluster, { ...azure, applications: [app], federatedCredentials: [], ficsUnreadFor: [CLIENT_ID.toUpperCase(), OTHER_CLIENT_ID] });
+    expect(byId(map.nodes, `identity:${CLIENT_ID}`)!.data).toMatchObject({ ficCount: 0, ficsUnread: true });
+    expect(byId(map.nodes, `identity:${OTHER_CLIENT_ID}`)!.data).toMatchObject({ ficsUnread: true });
+    const read = buildIdentityMap(cluster, azure);
+    expect(byId(read.nodes, `identity:${CLIENT_ID}`)!.data).not.toHaveProperty('ficsUnread');
+  });
+
   it('passes azureAvailable on to the findings', () => {
     const cluster = aClusterSnapshot({ serviceAccounts: [aServiceAccount({ clientId: OTHER_CLIENT_ID })] });
     const azure = anAzureSnapshot({ identities: [aManagedIdentity()] });

@@ -7,9 +7,11 @@ import {
   failedSources,
   filtersHidingEverything,
   isLastKind,
+  partlyReadSources,
   resolveFocus,
   sortInfos,
   toggleKind,
+  unreadCredentialsOf,
   visibleClusterIds,
   visibleFindings,
   visibleNodeIds,
@@ -136,6 +138,24 @@ describe('resolveFocus', () => {
     data.nodes = [{ ...aServiceAccount('prod', 'shop', 'cart'), id: 'sa:shop/cart' } as MapNode];
     expect(resolveFocus(buildMapModel(data), 'sa:prod:shop/cart')).toMatchObject({ kind: 'node', info: { node: { id: 'sa:shop/cart' } } });
   });
+
+  it('in a single-cluster map, refuses a cluster part that names another cluster', () => {
+    const data = twoClusters();
+    data.clusters = [data.clusters[0]!];
+    data.nodes = [{ ...aServiceAccount('prod', 'shop', 'cart'), id: 'sa:shop/cart', data: { namespace: 'shop', name: 'cart' } } as MapNode];
+    const model = buildMapModel(data);
+    expect(resolveFocus(model, 'sa:wrongcluster:shop/cart')).toEqual({ kind: 'missing' });
+    expect(resolveFocus(model, 'pod:wrongcluster:shop/cart-1')).toEqual({ kind: 'missing' });
+    expect(resolveFocus(model, 'sa:prod:shop/cart')).toMatchObject({ kind: 'node', info: { node: { id: 'sa:shop/cart' } } });
+  });
+
+  it('with no cluster in the map, refuses any cluster part', () => {
+    const data = twoClusters();
+    data.clusters = [];
+    data.nodes = [{ ...aServiceAccount('prod', 'shop', 'cart'), id: 'sa:shop/cart', data: { namespace: 'shop', name: 'cart' } } as MapNode];
+    expect(resolveFocus(buildMapModel(data), 'sa:prod:shop/cart')).toEqual({ kind: 'missing' });
+    expect(resolveFocus(buildMapModel(data), 'sa:shop/cart')).toMatchObject({ kind: 'node' });
+  });
 });
 
 describe('search text', () => {
@@ -210,9 +230,34 @@ describe('source failures and messages', () => {
     expect(failedSources({ cluster: { mode: 'sample', ok: true }, azure: { mode: 'sample', ok: true } })).toEqual([]);
   });
 
+  it('names the sources that answered without part of what they read, apart from the failed ones', () => {
+    const missing = ['federated-credentials/checkout-id.json (az identity federated-credential list -g rg --identity-name checkout-id -o json)'];
+    const sources = { cluster: { mode: 'sample', ok: true }, azure: { mode: 'snapshot:/snap', ok: true, missing } };
+    expect(partlyReadSources(sources)).toEqual([{ source: 'Azure', missing }]);
+    expect(failedSources(sources)).toEqual([]);
+    expect(partlyReadSources({ cluster: { mode: 'sample', ok: true }, azure: { mode: 'sample', ok: true, missing: [] } })).toEqual([]);
+    // A failed source is reported as failed, not as partly read.
+    expect(partlyReadSources({ cluster: { mode: 'sample', ok: true }, azure: { mode: 'live', ok: false, error: { code: 'timeout:azure', message: 'x' }, missing } })).toEqual([]);
+  });
+
   it('ends an upstream message with a full stop before the next sentence', () => {
     expect(asSentence('Run kubectl get sa -A -o json')).toBe('Run kubectl get sa -A -o json.');
     expect(asSentence('It failed.')).toBe('It failed.');
     expect(asSentence('Is it running? ')).toBe('Is it running?');
+  });
+});
+
+describe('unreadCredentialsOf', () => {
+  it("names the identity whose FICs were not read, on the identity and on an SA that uses it, and nothing once they were read", () => {
+    const read = buildMapModel(twoClusters());
+    const unreadData = twoClusters();
+    unreadData.nodes = unreadData.nodes.map((n) => (n.kind === 'managedIdentity' ? ({ ...n, data: { ...n.data, ficsUnread: true } } as MapNode) : n));
+    const unread = buildMapModel(unreadData);
+    const at = (model: ReturnType<typeof buildMapModel>, id: string) => unreadCredentialsOf(model, model.byId.get(id)!);
+    expect(at(unread, `identity:${CLIENT}`)).toBe('checkout-id');
+    expect(at(unread, 'sa:prod:shop/checkout')).toBe('checkout-id');
+    expect(at(unread, 'pod:prod:shop/checkout-1')).toBeUndefined();
+    expect(at(read, `identity:${CLIENT}`)).toBeUndefined();
+    expect(at(read, 'sa:prod:shop/checkout')).toBeUndefined();
   });
 });
