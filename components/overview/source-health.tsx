@@ -46,11 +46,12 @@ export function SourceHealthView({ health }: { health: Health }) {
     <ul className="grid list-plain m-0">
       {(Object.keys(TITLES) as Array<keyof Health['sources']>).map((kind) => {
         const s = health.sources[kind];
+        const partial = s.ok && (s.missing?.length ?? 0) > 0;
         return (
           <li key={kind} className="card stack" aria-label={`${TITLES[kind]} source`}>
             <div className="row justify-between">
               <strong>{TITLES[kind]}</strong>
-              <span className={`badge ${s.ok ? 'badge-ok' : 'badge-error'}`}>{s.ok ? 'healthy' : 'failing'}</span>
+              <span className={`badge ${!s.ok ? 'badge-error' : partial ? 'badge-warn' : 'badge-ok'}`}>{!s.ok ? 'failing' : partial ? 'partial' : 'healthy'}</span>
             </div>
             <div className="small">
               mode <code>{s.mode}</code>
@@ -62,7 +63,7 @@ export function SourceHealthView({ health }: { health: Health }) {
             )}
             {s.missing && s.missing.length > 0 && (
               <div className="small callout callout-warn">
-                Not in the snapshot (reported, not guessed):
+                {s.mode.startsWith('snapshot:') ? 'Not read from the snapshot' : 'Could not be read'} (reported, not guessed; no findings are drawn from what is missing):
                 <ul>
                   {s.missing.map((m) => (
                     <li key={m}>

@@ -536,10 +536,22 @@ function podFindings(index: SnapshotIndex, out: FindingList) {
     }
   }
 
-  for (const g of groups.values()) out.add(g.code, podFinding(index, g.code, g.pods, g.sa, g.detail));
+  // How many pods each controller has, for POD_NOT_INJECTED: some replicas mutated means the webhook works now.
+  let podsPerGroup: Map<string, number> | undefined;
+  const groupSize = (pod: Pod) => {
+    if (!podsPerGroup) {
+      podsPerGroup = new Map();
+      for (const p of pods) podsPerGroup.set(podGroupKey(p), (podsPerGroup.get(podGroupKey(p)) ?? 0) + 1);
+    }
+    return podsPerGroup.get(podGroupKey(pod)) ?? 1;
+  };
+  for (const g of groups.values()) {
+    out.add(g.code, podFinding(index, g.code, g.pods, g.sa, g.detail, g.code === 'POD_NOT_INJECTED' ? groupSize(g.pods[0]!) : g.pods.length));
+  }
 }
 
-function podFinding(index: SnapshotIndex, code: FindingCode, pods: Pod[], sa: ServiceAccount | undefined, detail: string): Omit<Finding, 'code' | 'severity'> {
+/** `ofPods`: how many pods the pods' controller has in all (more than `pods.length` when only some replicas are concerned). */
+function podFinding(index: SnapshotIndex, code: FindingCode, pods: Pod[], sa: ServiceAccount | undefined, detail: string, ofPods = pods.length): Omit<Finding, 'code' | 'severity'> {
   const pod = pods[0]!;
   const workload = workloadOf(pod);
   const who = subjectOfPod(pod);
@@ -589,23 +601,34 @@ function podFinding(index: SnapshotIndex, code: FindingCode, pods: Pod[], sa: Se
         },
       };
     }
-    case 'POD_NOT_INJECTED':
+    case 'POD_NOT_INJECTED': {
+      // Only some replicas unmutated: the webhook mutated their siblings, so it works now and deleting
+      // just these pods (their controller recreates them) fixes it without restarting the others.
+      const some = pods.length < ofPods;
+      const names = pods.map((p) => p.name);
+      const subject = some ? `${pods.length} of the ${ofPods} pods of ${who} (${names.join(', ')})` : `${capitalise(who)}${count}`;
+      const deletePods = shellCommand(['kubectl', 'delete', 'pod', '-n', pod.namespace, ...names]);
       return {
         message:
-          `${capitalise(who)}${count} is labelled ${WI.useLabel}: "true", yet nothing was injected: no AZURE_FEDERATED_TOKEN_FILE in any container and no projected ` +
+          `${subject} ${some && pods.length > 1 ? 'are' : 'is'} labelled ${WI.useLabel}: "true", yet nothing was injected: no AZURE_FEDERATED_TOKEN_FILE in any container and no projected ` +
           `service account token with audience ${WI.tokenExchangeAudience}. The webhook did not mutate it when it was created: it was not installed or not answering then ` +
           `(a webhook with failurePolicy Ignore lets pods through unchanged), or the label was added to the running pod afterwards (the webhook acts on pod creation only). ` +
           `The SDK finds no federated token, so no exchange with Entra ID ever starts (DefaultAzureCredential may fall back to another credential, such as the node's identity). ` +
-          `Check that the webhook's mutating configuration exists and its pods run, then recreate these pods.` +
+          (some
+            ? `The other pods of ${who} were injected, so the webhook works now: delete these pods and their controller recreates them, mutated.`
+            : `Check that the webhook's mutating configuration exists and its pods run, then recreate these pods.`) +
           (detail === 'unannotated' && sa
             ? ` Its service account ${sa.namespace}/${sa.name} has no ${WI.clientId} annotation either: annotate it first, or the recreated pods get no AZURE_CLIENT_ID.`
             : ''),
         refs,
-        fix: {
-          description: `Check that the workload identity webhook is installed (azure-wi-webhook-mutating-webhook-configuration) and its pods run, then ${restart.how}.`,
-          commands: ['kubectl get mutatingwebhookconfigurations -l azure-workload-identity.io/system=true', 'kubectl get pods -A -l azure-workload-identity.io/system=true', ...restart.commands],
-        },
+        fix: some
+          ? { description: `Delete the unmutated pods; ${who} recreates them and the webhook mutates the new ones.`, commands: [deletePods] }
+          : {
+              description: `Check that the workload identity webhook is installed (azure-wi-webhook-mutating-webhook-configuration) and its pods run, then ${restart.how}.`,
+              commands: ['kubectl get mutatingwebhookconfigurations -l azure-workload-identity.io/system=true', 'kubectl get pods -A -l azure-workload-identity.io/system=true', ...restart.commands],
+            },
       };
+    }
     case 'POD_STALE_CLIENT_ID':
       return {
         message:

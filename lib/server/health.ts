@@ -34,5 +34,8 @@ export async function checkSources(): Promise<Health> {
     }),
   ]);
   const all = { cluster, azure, logs };
-  return { status: Object.values(all).every((s) => s.ok) ? 'ok' : 'degraded', sources: all };
+  // A source that answered but could not read part of what it lists (a snapshot file absent or
+  // unusable, an identity whose FICs were refused) is partial: the findings there are incomplete.
+  const complete = Object.values(all).every((s) => s.ok && !('missing' in s && s.missing?.length));
+  return { status: complete ? 'ok' : 'degraded', sources: all };
 }

@@ -369,6 +369,16 @@ describe('POD_NOT_INJECTED', () => {
     expect(withSa.message).toContain('Its service account shop/checkout has no azure.workload.identity/client-id annotation either: annotate it first');
   });
 
+  it('deletes only the unmutated replicas when their siblings were injected (the webhook works now)', () => {
+    const pods = [aPod({ clientId: CLIENT_ID, projectedTokens: [{ volumeName: 'azure-identity-token', audience: WI.tokenExchangeAudience }] }), aPod({ name: 'checkout-7d9f8b6c5d-q8w2e' })];
+    const { cluster, azure } = world({ cluster: { serviceAccounts: [annotated], pods } });
+    const [f] = only(run(cluster, azure), 'POD_NOT_INJECTED');
+    expect(f!.refs).toEqual(['pod:shop/checkout-7d9f8b6c5d-q8w2e', 'sa:shop/checkout']);
+    expect(f!.message).toContain('1 of the 2 pods of deployment shop/checkout (checkout-7d9f8b6c5d-q8w2e) is labelled');
+    expect(f!.message).toContain('the webhook works now');
+    expect(f!.fix!.commands).toEqual(['kubectl delete pod -n shop checkout-7d9f8b6c5d-q8w2e']);
+  });
+
   it('is not fooled by a projected token for another audience (the default kube-api-access one)', () => {
     const pods = [aPod({ projectedTokens: [{ volumeName: 'kube-api-access-x1y2z', audience: undefined, expirationSeconds: 3607 }] })];
     const { cluster, azure } = world({ cluster: { serviceAccounts: [annotated], pods } });
