@@ -1,4 +1,6 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { splitDifference, type DiffParts } from '@/lib/domain/error-explanation';
 import type { ExplainErrorResponse } from '@/lib/server/explain-error';
 import { CommandBlock } from '@/components/shell/copy-button';
 
@@ -19,6 +21,16 @@ const VERDICT_TITLE: Record<ExplainErrorResponse['verdict'], string> = {
   unrecognised: 'No AADSTS error found in the text',
 };
 
+/**
+ * The result's heading. "No AADSTS error found" only when the text holds no code at all; a code
+ * idlens does not know is named ("AADSTS50173: not a code idlens knows").
+ */
+export function verdictTitle(e: Pick<ExplainErrorResponse, 'verdict' | 'codes'>): string {
+  if (e.verdict !== 'unrecognised' || e.codes.length === 0) return VERDICT_TITLE[e.verdict];
+  const names = e.codes.map((c) => c.code).join(', ');
+  return e.codes.length === 1 ? `${names}: not a code idlens knows` : `${names}: not codes idlens knows`;
+}
+
 const FIELDS = ['issuer', 'subject', 'audience'] as const;
 type Field = (typeof FIELDS)[number];
 
@@ -37,7 +49,7 @@ function comparedText(e: ExplainErrorResponse, unchecked: Field[]): string {
 export function ExplanationView({ explanation: e }: { explanation: ExplainErrorResponse }) {
   const failed = (['cluster', 'azure'] as const).filter((k) => !e.sources[k].ok);
   return (
-    <section className="stack" aria-labelledby="verdict-title">
+    <section className="stack explain-result" aria-labelledby="verdict-title">
       {failed.map((k) => (
         <p key={k} role="alert" className="callout callout-warn">
           The {k} source failed, so the explanation may miss candidates: {e.sources[k].error?.message}
@@ -45,7 +57,7 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
       ))}
       <div className={`card stack callout-${e.verdict === 'unrecognised' ? 'warn' : 'info'}`}>
         <h2 id="verdict-title" className="m-0" data-testid="verdict">
-          {VERDICT_TITLE[e.verdict]}
+          {verdictTitle(e)}
         </h2>
         <p className="m-0">{e.summary}</p>
         {e.serviceAccount && (
@@ -92,33 +104,35 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
       {(e.parsed.issuer || e.parsed.subject || e.parsed.audience) && (
         <div className="card">
           <h3 className="mt-0">What the token presented</h3>
-          <table>
-            <tbody>
-              {FIELDS.map((field) => (
-                <tr key={field} data-presented={field}>
-                  <th scope="row">{field}</th>
-                  <td>
-                    {e.parsed[field] ? (
-                      <code>{e.parsed[field]}</code>
-                    ) : field === 'issuer' && e.inferredIssuer ? (
-                      <>
-                        <code>{e.inferredIssuer}</code> <span className="small muted">{inferredIssuerLabel(e)}: the only cluster holding the service account</span>
-                      </>
-                    ) : field === 'issuer' && e.clusterChecks ? (
-                      <span className="muted">not quoted; the service account is in clusters with different issuers, each checked below</span>
-                    ) : (
-                      <span className="muted">not quoted in the message</span>
-                    )}
-                    {field === 'issuer' && e.parsed.issuer && (
-                      <div className="small muted">
-                        {e.issuerClusters.length > 0 ? `the issuer of cluster ${e.issuerClusters.join(', ')}` : 'the issuer of no known cluster'}
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <TableScroll label="What the token presented">
+            <table>
+              <tbody>
+                {FIELDS.map((field) => (
+                  <tr key={field} data-presented={field}>
+                    <th scope="row">{field}</th>
+                    <td>
+                      {e.parsed[field] ? (
+                        <code>{e.parsed[field]}</code>
+                      ) : field === 'issuer' && e.inferredIssuer ? (
+                        <>
+                          <code>{e.inferredIssuer}</code> <span className="small muted">{inferredIssuerLabel(e)}: the only cluster holding the service account</span>
+                        </>
+                      ) : field === 'issuer' && e.clusterChecks ? (
+                        <span className="muted">not quoted; the service account is in clusters with different issuers, each checked below</span>
+                      ) : (
+                        <span className="muted">not quoted in the message</span>
+                      )}
+                      {field === 'issuer' && e.parsed.issuer && (
+                        <div className="small muted">
+                          {e.issuerClusters.length > 0 ? `the issuer of cluster ${e.issuerClusters.join(', ')}` : 'the issuer of no known cluster'}
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           {e.unquoted.length > 0 && (
             <p className="small muted mb-0">
               The full assertion is in the pod&apos;s token: decode it on <Link href="/tokens">Tokens</Link>.
@@ -130,28 +144,30 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
       {e.clusterChecks && (
         <div className="card">
           <h3 className="mt-0">Each cluster holding the service account</h3>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Cluster</th>
-                <th scope="col">Issuer</th>
-                <th scope="col">Credential for this issuer and subject</th>
-              </tr>
-            </thead>
-            <tbody>
-              {e.clusterChecks.map((c) => (
-                <tr key={c.cluster} data-cluster={c.cluster}>
-                  <th scope="row">
-                    <Link href={`/map?focus=${encodeURIComponent(c.serviceAccount.id)}`}>{c.cluster}</Link>
-                  </th>
-                  <td>
-                    <code>{c.issuer}</code>
-                  </td>
-                  <td>{c.matchingFics.length > 0 ? c.matchingFics.join(', ') : c.ficsUnread ? 'unknown: the credentials could not be read' : 'none: this cluster’s pods fail'}</td>
+          <TableScroll label="Each cluster holding the service account">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Cluster</th>
+                  <th scope="col">Issuer</th>
+                  <th scope="col">Credential for this issuer and subject</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {e.clusterChecks.map((c) => (
+                  <tr key={c.cluster} data-cluster={c.cluster}>
+                    <th scope="row">
+                      <Link href={`/map?focus=${encodeURIComponent(c.serviceAccount.id)}`}>{c.cluster}</Link>
+                    </th>
+                    <td>
+                      <code>{c.issuer}</code>
+                    </td>
+                    <td>{c.matchingFics.length > 0 ? c.matchingFics.join(', ') : c.ficsUnread ? 'unknown: the credentials could not be read' : 'none: this cluster’s pods fail'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </div>
       )}
 
@@ -163,52 +179,48 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
               The {e.candidates.length} nearest of {e.candidateCount}.
             </p>
           )}
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Credential</th>
-                <th scope="col">Field</th>
-                <th scope="col">Token presented</th>
-                <th scope="col">Credential has</th>
-                <th scope="col">Difference</th>
-              </tr>
-            </thead>
-            <tbody>
-              {e.candidates.map((c) =>
-                c.diffs.length === 0 ? (
-                  <tr key={c.id} data-candidate={c.name}>
-                    <td>
-                      <CandidateName candidate={c} />
-                    </td>
-                    <td colSpan={4}>
-                      {c.unchecked.length === 0 && e.unquoted.length === 0
-                        ? 'matches every field'
-                        : `matches ${comparedText(e, c.unchecked)}${c.unchecked.length ? `; ${c.unchecked.join(' and ')} not quoted, so not compared` : ''}`}
-                    </td>
-                  </tr>
-                ) : (
-                  c.diffs.map((d, i) => (
-                    <tr key={`${c.id}/${d.field}`} data-field={d.field} data-candidate={c.name}>
-                      {i === 0 && (
-                        <td rowSpan={c.diffs.length}>
-                          <CandidateName candidate={c} />
-                        </td>
-                      )}
-                      <th scope="row">{d.field}</th>
+          <TableScroll label="Candidate federated credentials">
+            <table className="explain-candidates">
+              <thead>
+                <tr>
+                  <th scope="col">Credential</th>
+                  <th scope="col">Field</th>
+                  <th scope="col">Token presented</th>
+                  <th scope="col">Credential has</th>
+                  <th scope="col">Difference</th>
+                </tr>
+              </thead>
+              <tbody>
+                {e.candidates.map((c) =>
+                  c.diffs.length === 0 ? (
+                    <tr key={c.id} data-candidate={c.name}>
                       <td>
-                        <code className="diff">{d.presented}</code>
-                        {d.field === 'issuer' && e.parsed.issuer === undefined && <div className="small muted">{inferredIssuerLabel(e)}</div>}
+                        <CandidateName candidate={c} />
                       </td>
-                      <td>
-                        <code className="diff">{d.configured}</code>
+                      <td colSpan={4}>
+                        {c.unchecked.length === 0 && e.unquoted.length === 0
+                          ? 'matches every field'
+                          : `matches ${comparedText(e, c.unchecked)}${c.unchecked.length ? `; ${c.unchecked.join(' and ')} not quoted, so not compared` : ''}`}
                       </td>
-                      <td>{d.difference}</td>
                     </tr>
-                  ))
-                ),
-              )}
-            </tbody>
-          </table>
+                  ) : (
+                    c.diffs.map((d, i) => (
+                      <tr key={`${c.id}/${d.field}`} data-field={d.field} data-candidate={c.name}>
+                        {i === 0 && (
+                          <td rowSpan={c.diffs.length}>
+                            <CandidateName candidate={c} />
+                          </td>
+                        )}
+                        <th scope="row">{d.field}</th>
+                        <DiffCells diff={d} note={d.field === 'issuer' && e.parsed.issuer === undefined ? inferredIssuerLabel(e) : undefined} />
+                        <td>{d.difference}</td>
+                      </tr>
+                    ))
+                  ),
+                )}
+              </tbody>
+            </table>
+          </TableScroll>
         </div>
       )}
 
@@ -240,6 +252,50 @@ function CandidateName({ candidate: c }: { candidate: ExplainErrorResponse['cand
         </div>
       )}
       {c.diffs.length > 0 && c.unchecked.length > 0 && <div className="small muted">{c.unchecked.join(' and ')} not quoted, so not compared</div>}
+    </>
+  );
+}
+
+/**
+ * A table that wraps its long values and, when it still does not fit (a phone), scrolls inside its
+ * own box (shadows at the scrolled-off edge say there is more) instead of widening the page.
+ * Focusable so a keyboard can scroll it; named so that focus says what it is.
+ */
+function TableScroll({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="explain-table-scroll" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
+/** One side of a difference: the common parts plain, only the part that differs highlighted. */
+function DiffValue({ parts, side }: { parts: DiffParts; side: 'presented' | 'configured' }) {
+  return (
+    <code data-side={side}>
+      {parts.before}
+      {parts.differing ? (
+        <mark className="diff">{parts.differing}</mark>
+      ) : (
+        // Nothing here where the other side has more (the missing trailing '/'): a thin marker, not read out.
+        (parts.before || parts.after) && <span className="diff-gap" aria-hidden="true" />
+      )}
+      {parts.after}
+    </code>
+  );
+}
+
+function DiffCells({ diff: d, note }: { diff: ExplainErrorResponse['candidates'][number]['diffs'][number]; note?: string }) {
+  const split = splitDifference(d.presented, d.configured);
+  return (
+    <>
+      <td>
+        <DiffValue parts={split.presented} side="presented" />
+        {note && <div className="small muted">{note}</div>}
+      </td>
+      <td>
+        <DiffValue parts={split.configured} side="configured" />
+      </td>
     </>
   );
 }

@@ -134,7 +134,8 @@ export function parseEntraError(text: string): ParsedError {
   texts.push(unescape(text));
   const all = [description ?? '', ...texts].join('\n');
 
-  for (const m of all.matchAll(/AADSTS(\d{5,7})(?!\d)/g)) codes.push(`AADSTS${m[1]}`);
+  // Any case (`aadsts70021` in a lower-cased log line); the code is always named upper case.
+  for (const m of all.matchAll(/AADSTS(\d{5,7})(?!\d)/gi)) codes.push(`AADSTS${m[1]}`);
   const clientId =
     new RegExp(`(?:client[_ -]?id|client app id|app id|appid|application(?: with identifier)?|azure_client_id)["'\\s:=]{0,4}(${GUID})`, 'i').exec(all)?.[1];
   const tenantId = new RegExp(`(?:directory|tenant(?:[_ -]?id)?)["'\\s:=]{0,4}(${GUID})`, 'i').exec(all)?.[1];

@@ -145,6 +145,38 @@ export function pastedTextTooLarge(text: string): string | undefined {
   return `The pasted text is ${kib} KiB; paste at most ${EXPLAIN_MAX_BODY_BYTES / 1024} KiB — the line with the AADSTS error is enough.`;
 }
 
+// ─── the differing part ─────────────────────────────────────────────────────────────────────
+
+/** A value cut around the part that differs from the value it was compared with. */
+export interface DiffParts {
+  before: string;
+  /** Empty when this side only lacks what the other side has (e.g. the missing trailing '/'). */
+  differing: string;
+  after: string;
+}
+
+/**
+ * Splits two values into their common prefix, the differing middles and their common suffix, so a
+ * table can highlight `-v2` of `…:checkout-v2` against `…:checkout` instead of the whole subject.
+ * The suffix never overlaps the prefix, and the cut is by code point (never inside a surrogate pair).
+ * Case counts: `Checkout` vs `checkout` differs in the `C`, which is the point of a case verdict.
+ */
+export function splitDifference(presented: string, configured: string): { presented: DiffParts; configured: DiffParts } {
+  const a = Array.from(presented);
+  const b = Array.from(configured);
+  const max = Math.min(a.length, b.length);
+  let prefix = 0;
+  while (prefix < max && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  const parts = (chars: string[]): DiffParts => ({
+    before: chars.slice(0, prefix).join(''),
+    differing: chars.slice(prefix, chars.length - suffix).join(''),
+    after: chars.slice(chars.length - suffix).join(''),
+  });
+  return { presented: parts(a), configured: parts(b) };
+}
+
 // ─── explaining ─────────────────────────────────────────────────────────────────────────────
 
 const WEIGHT: Record<SubjectDifference, number> = {
@@ -207,7 +239,7 @@ export function explainEntraError(text: string, cluster: ClusterSnapshot, azure:
       ...base,
       verdict: 'unrecognised',
       summary: codes.length
-        ? `${codes.join(', ')} is not one of the workload-identity errors idlens knows; see https://login.microsoftonline.com/error?code=${codes[0]!.replace('AADSTS', '')}.`
+        ? `${listOf(codes)} ${codes.length > 1 ? 'are not among' : 'is not one of'} the workload-identity errors idlens knows; see https://login.microsoftonline.com/error?code=${codes[0]!.replace('AADSTS', '')}.`
         : 'No AADSTS code and no assertion issuer/subject found in the text.',
     };
   }

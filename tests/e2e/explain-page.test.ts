@@ -97,4 +97,90 @@ describe('/explain in Chromium', () => {
     await expect.poll(() => explain.verdict()).toBe('No AADSTS error found in the text');
     await explain.page.close();
   });
+
+  it('fits a phone-width viewport: no horizontal page scroll, long values wrap', async () => {
+    const explain = await openExplain();
+    const { page } = explain;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await explain.trySample();
+    await expect.poll(() => explain.verdict()).toBe('The issuer differs by a trailing "/"');
+    expect(await page.locator('tr[data-field="issuer"]').count()).toBeGreaterThan(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The candidate table scrolls in its own named, keyboard-reachable box instead.
+    const candidates = page.getByRole('region', { name: 'Candidate federated credentials' });
+    expect(await candidates.getAttribute('tabindex')).toBe('0');
+    expect(await candidates.evaluate((box) => box.scrollWidth > box.clientWidth && getComputedStyle(box).overflowX === 'auto')).toBe(true);
+    await page.screenshot({ path: join(artifactsDir, 'explain-phone.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('keeps the text and the result for Back from a candidate link, in this tab only, until Clear', async () => {
+    const explain = await openExplain();
+    const { page } = explain;
+    await explain.trySample();
+    await expect.poll(() => explain.verdict()).toBe('The issuer differs by a trailing "/"');
+    const text = await explain.errorText().inputValue();
+    await page.getByRole('link', { name: 'shop/checkout-canary' }).first().click();
+    await page.waitForURL(/\/map\?focus=/);
+    await page.goBack();
+    await page.waitForURL(/\/explain$/);
+    await expect.poll(() => explain.errorText().inputValue()).toBe(text);
+    await expect.poll(() => explain.verdict()).toBe('The issuer differs by a trailing "/"');
+    // Kept in the tab's session only: nothing in localStorage or cookies holds it.
+    expect(await page.evaluate(() => JSON.stringify(Object.values(localStorage)))).not.toContain('AADSTS70021');
+    expect(JSON.stringify(await page.context().cookies())).not.toContain('AADSTS70021');
+
+    await explain.clear();
+    expect(await explain.errorText().inputValue()).toBe('');
+    expect(await page.getByTestId('verdict').count()).toBe(0);
+    await page.reload();
+    await explain.errorText().waitFor();
+    // Give a restore (were there one) the chance to happen before checking it did not.
+    await page.waitForTimeout(300);
+    expect(await explain.errorText().inputValue()).toBe('');
+    expect(await page.getByTestId('verdict').count()).toBe(0);
+    await page.close();
+  });
+
+  it('keeps keyboard focus on the Explain button and announces the result', async () => {
+    const explain = await openExplain();
+    const { page } = explain;
+    await explain.explainByKeyboard(`AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '${SAMPLE_ISSUER}'. Assertion Subject: 'system:serviceaccount:shop:checkout-v2'. Assertion Audience: 'api://AzureADTokenExchange'.`);
+    await expect.poll(() => explain.verdict()).toBe('The service account name differs');
+    // Not <body> (where a button disabled while explaining drops it).
+    expect(await page.evaluate(() => (document.activeElement === document.body ? '<body>' : document.activeElement?.textContent))).toBe('Explain');
+    expect(await explain.status().getAttribute('role')).toBe('status');
+    await expect.poll(() => explain.status().textContent()).toContain('The service account name differs');
+    await page.close();
+  });
+
+  it('heads an unknown code with the code, keeping "No AADSTS error found" for text without one', async () => {
+    const explain = await openExplain();
+    await explain.explain('AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed.');
+    await expect.poll(() => explain.verdict()).toBe('AADSTS50173: not a code idlens knows');
+    await explain.page.close();
+  });
+
+  it('submits with Ctrl+Enter and Cmd+Enter, and reads a lower-case code', async () => {
+    const explain = await openExplain();
+    await explain.explainWithShortcut('aadsts50173: the provided grant has expired');
+    await expect.poll(() => explain.verdict()).toBe('AADSTS50173: not a code idlens knows');
+    await explain.explainWithShortcut(
+      `aadsts70021: No matching federated identity record found for presented assertion. Assertion Issuer: '${SAMPLE_ISSUER}'. Assertion Subject: 'system:serviceaccount:shop:checkout-v2'. Assertion Audience: 'api://AzureADTokenExchange'.`,
+      'Meta',
+    );
+    await expect.poll(() => explain.verdict()).toBe('The service account name differs');
+    await explain.page.close();
+  });
+
+  it('highlights only the part of the subject that differs', async () => {
+    const explain = await openExplain();
+    await explain.explain(
+      `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '${SAMPLE_ISSUER}'. ` +
+        `Assertion Subject: 'system:serviceaccount:shop:checkout-v2'. Assertion Audience: 'api://AzureADTokenExchange'.`,
+    );
+    await expect.poll(() => explain.verdict()).toBe('The service account name differs');
+    expect(await explain.highlights('aks-sample-shop-checkout', 'subject')).toEqual({ presented: ['-v2'], configured: [] });
+    await explain.page.close();
+  });
 });

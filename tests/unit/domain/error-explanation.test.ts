@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AADSTS_CODES, parseEntraError } from '@/lib/domain/aadsts';
-import { EXPLAIN_MAX_BODY_BYTES, explainEntraError, pastedTextTooLarge } from '@/lib/domain/error-explanation';
+import { EXPLAIN_MAX_BODY_BYTES, explainEntraError, pastedTextTooLarge, splitDifference } from '@/lib/domain/error-explanation';
 import { commonPrefixLength, editDistance } from '@/lib/domain/fic-matching';
 import { WI, serviceAccountSubject } from '@/lib/domain/model';
 import { SAMPLE_ISSUER, UNKNOWN_CLIENT_ID, sampleWorld } from '@/lib/sample/world';
@@ -66,6 +66,11 @@ describe('parseEntraError', () => {
   it('reads the lower-case "presented assertion issuer" variant and a client ID', () => {
     const text = `AADSTS700211: No matching federated identity record found for presented assertion issuer '${ISSUER}'. client_id=${CLIENT_ID}`;
     expect(parseEntraError(text)).toMatchObject({ codes: ['AADSTS700211'], parsed: { issuer: ISSUER, clientId: CLIENT_ID } });
+  });
+
+  it('reads a code in any case and names it upper case', () => {
+    expect(parseEntraError(entraMessage({ code: 'aadsts70021' })).codes).toEqual(['AADSTS70021']);
+    expect(parseEntraError('Aadsts700213: no matching federated identity record').codes).toEqual(['AADSTS700213']);
   });
 
   it('does not take a longer code for a shorter one', () => {
@@ -186,6 +191,12 @@ describe('explainEntraError', () => {
     expect(expired.verdict).toBe('not-a-matching-error');
     expect(expired.summary).toContain('re-read AZURE_FEDERATED_TOKEN_FILE');
     expect(explainEntraError('connection reset by peer', cluster, azure).verdict).toBe('unrecognised');
+  });
+
+  it('names one unknown code, or several, in a sentence that agrees', () => {
+    const { cluster, azure } = aHealthyWorld();
+    expect(explainEntraError('AADSTS50173: The provided grant has expired.', cluster, azure).summary).toMatch(/^AADSTS50173 is not one of the workload-identity errors/);
+    expect(explainEntraError('AADSTS50173 then AADSTS50076', cluster, azure).summary).toMatch(/^AADSTS50173 and AADSTS50076 are not among the workload-identity errors/);
   });
 });
 
@@ -600,5 +611,49 @@ describe('pastedTextTooLarge', () => {
     expect(message).not.toContain('Send');
     // Quotes double in JSON: 40 KiB of them is an 80 KiB body.
     expect(pastedTextTooLarge('"'.repeat(40 * 1024))).toMatch(/is 80\.1 KiB/);
+  });
+});
+
+describe('splitDifference', () => {
+  const cut = (before: string, differing: string, after: string) => ({ before, differing, after });
+
+  it('highlights only the suffix a longer service-account name adds', () => {
+    expect(splitDifference('system:serviceaccount:shop:checkout-v2', 'system:serviceaccount:shop:checkout')).toEqual({
+      presented: cut('system:serviceaccount:shop:checkout', '-v2', ''),
+      configured: cut('system:serviceaccount:shop:checkout', '', ''),
+    });
+  });
+
+  it('highlights the namespace between a common prefix and suffix', () => {
+    expect(splitDifference('system:serviceaccount:shop:api', 'system:serviceaccount:payments:api')).toEqual({
+      presented: cut('system:serviceaccount:', 'shop', ':api'),
+      configured: cut('system:serviceaccount:', 'payments', ':api'),
+    });
+  });
+
+  it("highlights the issuer's missing trailing slash on the side that has it", () => {
+    expect(splitDifference(ISSUER, ISSUER.slice(0, -1))).toEqual({ presented: cut(ISSUER.slice(0, -1), '/', ''), configured: cut(ISSUER.slice(0, -1), '', '') });
+  });
+
+  it('never lets the common suffix overlap the common prefix (repeated characters)', () => {
+    expect(splitDifference('aaa', 'aaaa')).toEqual({ presented: cut('aaa', '', ''), configured: cut('aaa', 'a', '') });
+  });
+
+  it('counts case as a difference and keeps equal and wholly different values whole', () => {
+    expect(splitDifference('system:serviceaccount:shop:Checkout', 'system:serviceaccount:shop:checkout').presented).toEqual(
+      cut('system:serviceaccount:shop:', 'C', 'heckout'),
+    );
+    expect(splitDifference('same', 'same')).toEqual({ presented: cut('same', '', ''), configured: cut('same', '', '') });
+    expect(splitDifference('abc', 'xyz')).toEqual({ presented: cut('', 'abc', ''), configured: cut('', 'xyz', '') });
+  });
+
+  it('never cuts inside a surrogate pair', () => {
+    expect(splitDifference('a\u{1F600}', 'a\u{1F601}')).toEqual({ presented: cut('a', '\u{1F600}', ''), configured: cut('a', '\u{1F601}', '') });
+  });
+
+  it('puts back together what it cut', () => {
+    const { presented, configured } = splitDifference('https://issuer.example/x/', 'https://issuer.example/y/');
+    expect(Object.values(presented).join('')).toBe('https://issuer.example/x/');
+    expect(Object.values(configured).join('')).toBe('https://issuer.example/y/');
   });
 });
