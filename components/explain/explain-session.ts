@@ -1,8 +1,10 @@
 import type { ExplainErrorResponse } from '@/lib/server/explain-error';
+import { maskSecrets } from '@/lib/traces/mask';
 
 // The /explain page's text and result, kept for this tab only (sessionStorage: gone when the tab
 // closes, never sent anywhere) so Back from a candidate's /map link finds them again. The text is an
-// error message, not a token; still, it is not kept beyond the tab session.
+// error message, not a token; still, it is not kept beyond the tab session, and a text that holds
+// something shaped like a JWT or a bearer token (a whole log line pasted) is not kept at all.
 
 /** Versioned: a tab that outlives an upgrade drops an older shape instead of drawing it. */
 const KEY = 'idlens:explain:v1';
@@ -29,7 +31,7 @@ export function loadExplainSession(): ExplainSession | undefined {
 
 export function saveExplainSession(session: ExplainSession): void {
   try {
-    if (!session.text && !session.result) window.sessionStorage.removeItem(KEY);
+    if ((!session.text && !session.result) || maskSecrets(session.text).secrets.length > 0) window.sessionStorage.removeItem(KEY);
     else window.sessionStorage.setItem(KEY, JSON.stringify(session));
   } catch {
     // Storage full or disabled: Back then shows an empty page, as before.

@@ -139,6 +139,12 @@ describe('/explain in Chromium', () => {
     await page.waitForTimeout(300);
     expect(await explain.errorText().inputValue()).toBe('');
     expect(await page.getByTestId('verdict').count()).toBe(0);
+
+    // A pasted line that also holds a token is explained but never kept, not even for the tab.
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6c2hvcDpjaGVja291dCJ9.c2lnbmF0dXJl';
+    await explain.explain(`${text} assertion=${jwt}`);
+    await expect.poll(() => explain.verdict()).toBe('The issuer differs by a trailing "/"');
+    expect(await page.evaluate(() => JSON.stringify(Object.values(sessionStorage)))).not.toContain('eyJhbGci');
     await page.close();
   });
 
