@@ -1,7 +1,8 @@
 'use client';
 
+import { useRef } from 'react';
 import type { NodeKind, Severity } from '@/lib/api/identity-map-queries';
-import { type MapSearch, NODE_KINDS, isFiltered } from '@/lib/api/map-search-params';
+import { type IgnoredParam, type MapSearch, NODE_KINDS, isFiltered } from '@/lib/api/map-search-params';
 import { type FilterName, KIND_LABELS, isLastKind, toggleKind, withoutFilter } from './map-model';
 
 // Props-only: search box and filters. The values come from the URL (via the panel) and every
@@ -15,9 +16,12 @@ interface Props {
   total: number;
   /** When nothing is shown: the filters whose removal alone would show nodes (see filtersHidingEverything). */
   hiding: FilterName[];
+  /** Values of the URL the view ignores (`?kind=bogus`): reported, with a way to drop them. */
+  ignored: IgnoredParam[];
   onQuery(q: string): void;
   onChange(patch: Partial<MapSearch>): void;
   onClear(): void;
+  onDropIgnored(): void;
 }
 
 const SEVERITY_TEXT: Record<Severity, string> = { error: 'an error', warning: 'a warning', info: 'an info' };
@@ -29,7 +33,14 @@ function severityOption(severities: Severity[]): string {
   return `With ${parts.length > 1 ? `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}` : parts[0]}`;
 }
 
-export function MapFilters({ query, search, namespaces, shown, total, hiding, onQuery, onChange, onClear }: Props) {
+export function MapFilters({ query, search, namespaces, shown, total, hiding, ignored, onQuery, onChange, onClear, onDropIgnored }: Props) {
+  // A clear button goes away once clicked: focus moves to the search box first, not to <body>.
+  const searchRef = useRef<HTMLInputElement>(null);
+  const focusSearch = () => searchRef.current?.focus({ preventScroll: true });
+  const clear = () => {
+    focusSearch();
+    onClear();
+  };
   const allKinds = search.kind.length === 0;
   const onKind = (kind: NodeKind, on: boolean) => onChange({ kind: toggleKind(search.kind, kind, on) });
   // The controls show the URL's state even when the map has no such namespace or the URL holds a
@@ -46,6 +57,7 @@ export function MapFilters({ query, search, namespaces, shown, total, hiding, on
         <label htmlFor="map-q">Search</label>
         <input
           id="map-q"
+          ref={searchRef}
           type="search"
           value={query}
           placeholder="name, namespace or id (e.g. checkout)"
@@ -113,13 +125,55 @@ export function MapFilters({ query, search, namespaces, shown, total, hiding, on
           {shown === total ? `All ${total} nodes` : `${shown} of ${total} nodes`}
         </span>
         {isFiltered(search) && (
-          <button type="button" onClick={onClear}>
+          <button type="button" onClick={clear}>
             Clear filters
           </button>
         )}
       </div>
-      {shown === 0 && total > 0 && isFiltered(search) && <NothingShown search={search} hiding={hiding} nsText={nsText} onChange={onChange} onClear={onClear} />}
+      {ignored.length > 0 && (
+        <IgnoredParams
+          ignored={ignored}
+          onDrop={() => {
+            focusSearch();
+            onDropIgnored();
+          }}
+        />
+      )}
+      {shown === 0 && total > 0 && isFiltered(search) && (
+        <NothingShown
+          search={search}
+          hiding={hiding}
+          nsText={nsText}
+          onChange={(patch) => {
+            focusSearch();
+            onChange(patch);
+          }}
+          onClear={clear}
+        />
+      )}
     </form>
+  );
+}
+
+/** What the URL held that the view ignores, so a mistyped link does not look like "no filter". */
+function IgnoredParams({ ignored, onDrop }: { ignored: IgnoredParam[]; onDrop(): void }) {
+  return (
+    <div className="callout callout-warn row justify-between map-ignored" role="status" data-testid="ignored-params">
+      <ul className="m-0">
+        {ignored.map((p, i) => (
+          <li key={`${p.name}=${p.value}:${i}`}>
+            Ignored{' '}
+            <code>
+              {p.name}={p.value}
+            </code>
+            : {p.reason}.
+          </li>
+        ))}
+      </ul>
+      <button type="button" onClick={onDrop}>
+        {ignored.length === 1 ? 'Remove it from the URL' : 'Remove them from the URL'}
+      </button>
+    </div>
   );
 }
 

@@ -3,7 +3,7 @@
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { IdentityMapData, SourceState } from '@/lib/api/identity-map-queries';
-import { EMPTY_MAP_SEARCH, type MapSearch, isFiltered, mapHref, parseMapSearch } from '@/lib/api/map-search-params';
+import { EMPTY_MAP_SEARCH, type IgnoredParam, type MapSearch, ignoredMapParams, isFiltered, mapHref, parseMapSearch } from '@/lib/api/map-search-params';
 import { downloadBlob } from '@/components/shell/browser-files';
 import { exportFileName } from './export-file-name';
 import { FindingsList } from './findings-list';
@@ -20,6 +20,7 @@ import {
   partlyReadSources,
   resolveFocus,
   unreadCredentialsOf,
+  visibleClusterIds,
   visibleFindings,
   visibleNodeIds,
 } from './map-model';
@@ -29,19 +30,35 @@ import { ClusterDetails, NodeDetails } from './node-details';
 import { useIdentityMap } from './use-identity-map';
 
 // Container of /map: fetches the map, reads the view state from the URL and hands plain props to
-// the views. The URL is written with history.replaceState, which Next.js folds into its router
-// (useSearchParams updates) without a server round trip — cheap enough for every keystroke.
+// the views. The URL is written with history.replaceState/pushState, which Next.js folds into its
+// router (useSearchParams updates) without a server round trip — cheap enough for every keystroke.
 
 const FILTER_MARK = 'idlens:map-filter:start';
 
-function writeUrl(href: string) {
-  window.history.replaceState(null, '', href);
+/**
+ * `replace` for what changes per keystroke (the search text) or only refines the same view (focus,
+ * a canonical rewrite); `push` for a discrete filter change, so Back undoes it.
+ */
+type HistoryMode = 'push' | 'replace';
+
+function writeUrl(href: string, mode: HistoryMode = 'replace') {
+  if (mode === 'push') window.history.pushState(null, '', href);
+  else window.history.replaceState(null, '', href);
+}
+
+/** True when the details sit below the graph and the table (the one-column layout of a narrow window). */
+function detailsBelowMain(main: HTMLElement | null, sidebar: HTMLElement | null): boolean {
+  if (!main || !sidebar) return false;
+  return sidebar.getBoundingClientRect().top >= main.getBoundingClientRect().bottom - 1;
 }
 
 export function MapPanel() {
   const searchParams = useSearchParams();
   // The URL in canonical form: the view compares it with the URLs it wrote itself.
   const urlHref = mapHref(parseMapSearch(searchParams));
+  // What the canonical form drops: said in the filter area, not silently ignored.
+  const ignoredKey = JSON.stringify(ignoredMapParams(searchParams));
+  const ignored = useMemo(() => JSON.parse(ignoredKey) as IgnoredParam[], [ignoredKey]);
   const { query: mapQuery, refresh, refreshing } = useIdentityMap();
   const data = mapQuery.data;
 
@@ -68,6 +85,7 @@ export function MapPanel() {
     <MapView
       data={data}
       urlHref={urlHref}
+      ignored={ignored}
       refreshing={refreshing}
       refreshError={mapQuery.isError ? mapQuery.error.message : undefined}
       onRefresh={refresh}
@@ -79,6 +97,8 @@ interface ViewProps {
   data: IdentityMapData;
   /** The address bar's view state, canonical (`mapHref`). */
   urlHref: string;
+  /** Values of the address bar that the view state ignores (`?kind=bogus`). */
+  ignored: IgnoredParam[];
   refreshing: boolean;
   refreshError: string | undefined;
   onRefresh(): void;
@@ -88,10 +108,11 @@ function parseHref(href: string): MapSearch {
   return parseMapSearch(new URLSearchParams(href.split('?')[1] ?? ''));
 }
 
-function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewProps) {
+function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }: ViewProps) {
   const model = useMemo(() => buildMapModel(data), [data]);
   // The view state is this component's state, so inputs answer at once; every change is written to
-  // the URL (replaceState, no history entry), from which it is read on load. Filters and focus are
+  // the URL (search text and focus replace the entry, other filter changes push one), from which it
+  // is read on load and on Back/Forward. Filters and focus are
   // kept apart: selecting a node must not look like a filter change to the views below.
   const [filters, setFilters] = useState<MapSearch>(() => ({ ...parseHref(urlHref), focus: undefined }));
   const [focus, setFocus] = useState<string | undefined>(() => parseHref(urlHref).focus);
@@ -107,6 +128,17 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
       setFocus(next.focus);
     }
   }
+  // Back and Forward: the URL owns the state, so the entry's URL replaces it, even one this view
+  // wrote itself (which the check above would take for the router's late report of a write).
+  useEffect(() => {
+    const onPopState = () => {
+      const next = parseMapSearch(new URLSearchParams(window.location.search));
+      setFilters({ ...next, focus: undefined });
+      setFocus(next.focus);
+    };
+    window.addEventListener('popstate', onPopState);
+    return () => window.removeEventListener('popstate', onPopState);
+  }, []);
   const [centerRequest, setCenterRequest] = useState<{ id: string; seq: number }>();
   const [detailsFocus, setDetailsFocus] = useState(0);
   const graphRef = useRef<GraphHandle>(null);
@@ -135,25 +167,32 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
     performance.mark(FILTER_MARK);
   };
 
-  const commit = (nextFilters: MapSearch, nextFocus: string | undefined) => {
+  const commit = (nextFilters: MapSearch, nextFocus: string | undefined, mode: HistoryMode = 'replace') => {
     const href = mapHref({ ...nextFilters, focus: nextFocus });
     setWritten((list) => [...list.slice(-31), href]);
-    writeUrl(href);
+    writeUrl(href, mode);
   };
-  const changeFilters = (next: MapSearch) => {
+  const changeFilters = (next: MapSearch, mode: HistoryMode) => {
     startFilter();
     setFilters(next);
-    commit(next, focus);
+    commit(next, focus, mode);
   };
-  const onQuery = (q: string) => changeFilters({ ...filters, q });
-  const onChange = (patch: Partial<MapSearch>) => changeFilters({ ...filters, ...patch });
-  const onClear = () => changeFilters(EMPTY_MAP_SEARCH);
+  // Typing replaces the entry (no history entry per keystroke); the other controls push one.
+  const onQuery = (q: string) => changeFilters({ ...filters, q }, 'replace');
+  const onChange = (patch: Partial<MapSearch>) => changeFilters({ ...filters, ...patch }, 'push');
+  const onClear = () => changeFilters(EMPTY_MAP_SEARCH, 'push');
+  // Drops the ignored values: the canonical URL of the same view state has none of them.
+  const onDropIgnored = () => commit(filters, focus);
 
   // The element that opened the details (a table row, a finding's link, the graph): focus goes
   // back to it when they close. A selection made from inside the details keeps the first opener.
   const openerRef = useRef<Element | null>(null);
   const mainRef = useRef<HTMLDivElement>(null);
   const detailsOpen = focus !== undefined;
+
+  // Opening the details (a selection, or a focus in the URL on load): in the one-column layout they
+  // sit below the graph and the table, out of sight, so they are scrolled to (see the effect below).
+  const [revealDetails, setRevealDetails] = useState(() => (parseHref(urlHref).focus ? 1 : 0));
 
   const select = (id: string | undefined, from: 'graph' | 'table' | 'link') => {
     const active = document.activeElement;
@@ -162,6 +201,7 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
     commit(filters, id);
     if (id && from !== 'graph') setCenterRequest((r) => ({ id, seq: (r?.seq ?? 0) + 1 }));
     if (id && from === 'link') setDetailsFocus((n) => n + 1);
+    if (id && from !== 'link') setRevealDetails((n) => n + 1);
   };
 
   const closeDetails = () => {
@@ -210,6 +250,15 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
     headingRef.current?.focus({ preventScroll: false });
   }, [detailsFocus]);
 
+  // Narrow layout only: beside the graph (wide) the details are already in view and nothing jumps.
+  useEffect(() => {
+    if (revealDetails === 0 || !detailsBelowMain(mainRef.current, sidebarRef.current)) return;
+    const heading = headingRef.current;
+    if (!heading) return;
+    heading.focus({ preventScroll: true });
+    heading.scrollIntoView({ block: 'start' });
+  }, [revealDetails]);
+
   const target = useMemo(() => (focus ? resolveFocus(model, focus) : undefined), [model, focus]);
   const selected = target?.kind === 'node' ? target.info : undefined;
   // An id typed without its cluster (`sa:shop/checkout` in a two-cluster map) that fits one node:
@@ -226,6 +275,17 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
     if (rewrittenHref) writeUrl(rewrittenHref);
   }, [rewrittenHref]);
   const hiddenByFilters = selected !== undefined && !visible.has(selected.node.id);
+  // A cluster is out of view when none of its nodes is visible (the search naming it shows its
+  // findings, but nothing of it is drawn).
+  const clusterHidden = useMemo(
+    () => target?.kind === 'cluster' && filtered && !visibleClusterIds(model, visible).has(target.cluster.id),
+    [model, target, filtered, visible],
+  );
+  // From the details' "Clear filters": the button goes away, focus stays in the details.
+  const clearFromDetails = () => {
+    headingRef.current?.focus({ preventScroll: true });
+    onClear();
+  };
   const comparisons = useMemo(() => (selected ? credentialComparisons(model, selected.node.id) : []), [model, selected]);
   const labelOf = useCallback((id: string) => {
     const cluster = model.clusterById.get(id);
@@ -302,9 +362,11 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
             shown={visible.size}
             total={model.infos.length}
             hiding={hiding}
+            ignored={ignored}
             onQuery={onQuery}
             onChange={onChange}
             onClear={onClear}
+            onDropIgnored={onDropIgnored}
           />
           <div className="map-layout">
             <div className="stack map-main" ref={mainRef}>
@@ -332,12 +394,21 @@ function MapView({ data, urlHref, refreshing, refreshError, onRefresh }: ViewPro
                   hiddenByFilters={hiddenByFilters}
                   unreadCredentials={unreadCredentialsOf(model, selected)}
                   onClearFilters={() => {
-                    onClear();
+                    clearFromDetails();
                     setCenterRequest((r) => ({ id: selected.node.id, seq: (r?.seq ?? 0) + 1 }));
                   }}
                 />
               ) : target?.kind === 'cluster' ? (
-                <ClusterDetails cluster={target.cluster} labelOf={labelOf} hrefFor={hrefFor} onFocus={focusFromLink} onClose={closeDetails} headingRef={headingRef} />
+                <ClusterDetails
+                  cluster={target.cluster}
+                  labelOf={labelOf}
+                  hrefFor={hrefFor}
+                  onFocus={focusFromLink}
+                  onClose={closeDetails}
+                  headingRef={headingRef}
+                  hiddenByFilters={clusterHidden}
+                  onClearFilters={clearFromDetails}
+                />
               ) : target?.kind === 'ambiguous' ? (
                 <div className="callout callout-warn stack" role="status" data-testid="focus-ambiguous">
                   <p className="m-0">

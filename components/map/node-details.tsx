@@ -72,16 +72,7 @@ export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocu
           ×
         </button>
       </div>
-      {hiddenByFilters && (
-        <div className="callout callout-warn row justify-between" role="status" data-testid="focus-hidden">
-          <span>The current filters hide this node: it is not in the graph or the table.</span>
-          {onClearFilters && (
-            <button type="button" onClick={onClearFilters}>
-              Clear filters
-            </button>
-          )}
-        </div>
-      )}
+      {hiddenByFilters && <HiddenByFilters what="this node: it is not" onClearFilters={onClearFilters} />}
       <dl className="map-facts">
         <dt>Id</dt>
         <dd>
@@ -164,6 +155,20 @@ export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocu
         {service && <Link href={`/traces?service=${encodeURIComponent(service)}`}>Traces of this service</Link>}
       </nav>
     </section>
+  );
+}
+
+/** The details of something the filters keep out of the graph and the table, with a way to show it. */
+function HiddenByFilters({ what, onClearFilters }: { what: string; onClearFilters?(): void }) {
+  return (
+    <div className="callout callout-warn row justify-between" role="status" data-testid="focus-hidden">
+      <span>The current filters hide {what} in the graph or the table.</span>
+      {onClearFilters && (
+        <button type="button" onClick={onClearFilters}>
+          Clear filters
+        </button>
+      )}
+    </div>
   );
 }
 
@@ -317,6 +322,9 @@ interface ClusterProps {
   onFocus(id: string): void;
   onClose(): void;
   headingRef?: Ref<HTMLHeadingElement>;
+  /** None of the cluster's nodes passes the filters: say so, with a way to show them. */
+  hiddenByFilters?: boolean;
+  onClearFilters?(): void;
 }
 
 /**
@@ -325,7 +333,7 @@ interface ClusterProps {
  * usable to Entra ID (judged from the URL's form: nothing is fetched), how many of its service
  * accounts and pods the map holds, and the findings about it.
  */
-export function ClusterDetails({ cluster, labelOf, hrefFor, onFocus, onClose, headingRef }: ClusterProps) {
+export function ClusterDetails({ cluster, labelOf, hrefFor, onFocus, onClose, headingRef, hiddenByFilters, onClearFilters }: ClusterProps) {
   return (
     <section className="card stack map-details" aria-labelledby="node-details-title" data-testid="cluster-details">
       <div className="row justify-between items-start">
@@ -339,6 +347,7 @@ export function ClusterDetails({ cluster, labelOf, hrefFor, onFocus, onClose, he
           ×
         </button>
       </div>
+      {hiddenByFilters && <HiddenByFilters what="every node of this cluster: none is" onClearFilters={onClearFilters} />}
       <dl className="map-facts">
         <dt>Id</dt>
         <dd>

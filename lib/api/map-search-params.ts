@@ -56,6 +56,38 @@ export function parseMapSearch(source: ParamSource): MapSearch {
   };
 }
 
+/** A value of the URL that `parseMapSearch` drops, with why: the page reports it instead of hiding it. */
+export interface IgnoredParam {
+  name: 'kind' | 'severity' | 'broken';
+  value: string;
+  /** Why it is dropped, e.g. `not a node kind (pod, serviceAccount, …)`. */
+  reason: string;
+}
+
+/** Longest dropped value quoted back to the user: the rest of a pasted blob says nothing more. */
+const MAX_QUOTED = 60;
+const quote = (value: string) => (value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value);
+
+/**
+ * The values `parseMapSearch` ignores (unknown kinds and severities, a `broken` that is not a
+ * flag), one entry per value in URL order, so `?kind=bogus` is said rather than silently dropped.
+ */
+export function ignoredMapParams(source: ParamSource): IgnoredParam[] {
+  const ignored: IgnoredParam[] = [];
+  const unknown = (name: 'kind' | 'severity', allowed: readonly string[], what: string) => {
+    for (const value of list(read(source, name))) {
+      if (!allowed.includes(value)) ignored.push({ name, value: quote(value), reason: `not ${what} (${allowed.join(', ')})` });
+    }
+  };
+  unknown('kind', NODE_KINDS, 'a node kind');
+  unknown('severity', SEVERITIES, 'a finding severity');
+  const broken = read(source, 'broken');
+  if (broken !== undefined && !['', '0', '1', 'true', 'false'].includes(broken)) {
+    ignored.push({ name: 'broken', value: quote(broken), reason: 'not a flag (1 or true; 0 or false)' });
+  }
+  return ignored;
+}
+
 /** The search params for a view state, defaults left out, in a stable order. */
 export function mapSearchParams(search: MapSearch): URLSearchParams {
   const params = new URLSearchParams();

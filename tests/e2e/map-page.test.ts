@@ -407,6 +407,134 @@ describe('/map in Chromium', () => {
     await page.close();
   });
 
+  /** A cluster named by a finding, and a namespace none of its nodes is in. */
+  function clusterBehindFilters() {
+    const ref = map.findings.flatMap((f) => f.refs).find((r) => r.startsWith('cluster:'))!;
+    const name = ref.slice('cluster:'.length);
+    const own = new Set(map.nodes.filter((n) => (n.data as { cluster?: string }).cluster === name).map((n) => (n.data as { namespace?: string }).namespace));
+    const otherNs = map.nodes.map((n) => (n.data as { namespace?: string }).namespace).find((ns) => ns && !own.has(ns))!;
+    return { ref, name, otherNs };
+  }
+
+  it('a focused cluster the filters hide says so, with a way to show it', async () => {
+    const { ref, otherNs } = clusterBehindFilters();
+    const m = await openPage(`?focus=${ref}&ns=${otherNs}`);
+    await m.clusterDetails().waitFor();
+    expect(await m.hiddenNote().textContent()).toContain('The current filters hide every node of this cluster');
+    await m.hiddenNote().getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => m.tableCount().textContent()).toBe(String(map.nodes.length));
+    expect(await m.hiddenNote().count()).toBe(0);
+    expect(new URL(m.page.url()).searchParams.get('focus')).toBe(ref);
+    // The button went away with the note: focus stays in the details rather than falling to <body>.
+    expect(await m.focusedId()).toBe('node-details-title');
+    // Unfiltered, or filtered to the cluster's own namespace: no note.
+    await m.open(`?focus=${ref}`);
+    await m.clusterDetails().waitFor();
+    expect(await m.hiddenNote().count()).toBe(0);
+    await m.page.close();
+  });
+
+  it('the cluster panel breaks ids and URLs anywhere but wraps its prose between words', async () => {
+    const { ref } = clusterBehindFilters();
+    const m = await openPage(`?focus=${ref}`);
+    const usable = m.clusterDetails().getByTestId('issuer-usable');
+    await usable.waitFor();
+    expect(await usable.evaluate((el) => getComputedStyle(el).wordBreak)).not.toBe('break-all');
+    const issuer = m.clusterDetails().locator('dd code').nth(1);
+    expect(await issuer.evaluate((el) => getComputedStyle(el).wordBreak)).toBe('break-all');
+    await m.page.close();
+  });
+
+  it('every clear-filters button leaves focus on the search box, not on <body>', async () => {
+    const ns = map.nodes.map((n) => (n.data as { namespace?: string }).namespace).find(Boolean)!;
+    const m = await openPage(`?ns=${ns}`);
+    await m.page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => m.tableCount().textContent()).toBe(String(map.nodes.length));
+    expect(await m.focusedId()).toBe('map-q');
+    for (const button of ['Clear the namespace filter', 'Clear all filters']) {
+      await m.open('?ns=doesnotexist');
+      await m.page.getByTestId('filters-hide-everything').getByRole('button', { name: button }).click();
+      await expect.poll(() => m.tableCount().textContent()).toBe(String(map.nodes.length));
+      expect(await m.focusedId(), button).toBe('map-q');
+    }
+    await m.page.close();
+  });
+
+  it('unknown values in the URL are reported beside the filters, and removed in one click', async () => {
+    const m = await openPage('?kind=bogus&severity=critical&ns=shop');
+    const ignored = m.ignoredParams();
+    await ignored.waitFor();
+    const text = await ignored.textContent();
+    expect(text).toContain('Ignored kind=bogus: not a node kind (pod, serviceAccount');
+    expect(text).toContain('Ignored severity=critical: not a finding severity (error, warning, info).');
+    await ignored.getByRole('button', { name: 'Remove them from the URL' }).click();
+    await ignored.waitFor({ state: 'detached' });
+    const url = new URL(m.page.url());
+    expect([url.searchParams.get('kind'), url.searchParams.get('severity'), url.searchParams.get('ns')]).toEqual([null, null, 'shop']);
+    expect(await m.focusedId()).toBe('map-q');
+    await m.page.close();
+  });
+
+  it('Back undoes a filter change and restores the controls; typing adds no history entry', async () => {
+    const m = await openPage();
+    await m.waitForGraph();
+    const all = String(map.nodes.length);
+    const ns = map.nodes.map((n) => (n.data as { namespace?: string }).namespace).find(Boolean)!;
+    const start = await m.page.evaluate(() => history.length);
+    await m.namespaceFilter().selectOption(ns);
+    await expect.poll(() => new URL(m.page.url()).searchParams.get('ns')).toBe(ns);
+    await m.kindFilter('Pod').uncheck();
+    await expect.poll(() => new URL(m.page.url()).searchParams.get('kind')).not.toBeNull();
+    await m.search().pressSequentially('zz', { delay: 30 });
+    await expect.poll(() => new URL(m.page.url()).searchParams.get('q')).toBe('zz');
+    expect(await m.page.evaluate(() => history.length)).toBe(start + 2);
+
+    await m.page.goBack();
+    await expect.poll(() => new URL(m.page.url()).searchParams.get('kind')).toBeNull();
+    await expect.poll(() => m.kindFilter('Pod').isChecked()).toBe(true);
+    expect(await m.search().inputValue()).toBe('');
+    expect(await m.namespaceFilter().inputValue()).toBe(ns);
+    await m.page.goBack();
+    await expect.poll(() => m.namespaceFilter().inputValue()).toBe('');
+    await expect.poll(() => m.tableCount().textContent()).toBe(all);
+    await m.page.goForward();
+    await expect.poll(() => m.namespaceFilter().inputValue()).toBe(ns);
+    await expect.poll(() => m.tableCount().textContent()).not.toBe(all);
+    await m.page.close();
+  });
+
+  it('a narrow window scrolls opened details into view; a wide one does not jump', async () => {
+    const sa = map.nodes.find((n) => n.kind === 'serviceAccount')!;
+    const phone = await launchChromium({ viewport: { width: 390, height: 844 } });
+    try {
+      const m = new MapPage(await phone.context.newPage(), server.url);
+      await m.open(`?focus=${sa.id}`);
+      await m.details().waitFor();
+      await expect.poll(() => m.detailsTitleInView()).toBe(true);
+      expect(await m.focusedId()).toBe('node-details-title');
+
+      await m.open();
+      await m.waitForGraph();
+      await m.rowNames().first().click();
+      await m.details().waitFor();
+      await expect.poll(() => m.detailsTitleInView()).toBe(true);
+      expect(await m.focusedId()).toBe('node-details-title');
+    } finally {
+      await phone.close();
+    }
+
+    const wide = await openPage();
+    await wide.waitForGraph();
+    const row = wide.rowNames().first();
+    await row.scrollIntoViewIfNeeded();
+    const before = await wide.page.evaluate(() => window.scrollY);
+    await row.click();
+    await wide.details().waitFor();
+    expect(await wide.page.evaluate(() => window.scrollY)).toBe(before);
+    expect(await wide.focusedId()).not.toBe('node-details-title');
+    await wide.page.close();
+  });
+
   it('dark mode and a narrow window keep the map readable', async () => {
     const dark = await launchChromium({ colorScheme: 'dark', viewport: { width: 900, height: 1000 } });
     try {

@@ -83,6 +83,41 @@ export class MapPage {
     return this.page.locator('#node-details-title');
   }
 
+  clusterDetails() {
+    return this.page.getByTestId('cluster-details');
+  }
+
+  /** The note of details whose node (or cluster) the filters keep out of the graph and the table. */
+  hiddenNote() {
+    return this.page.getByTestId('focus-hidden');
+  }
+
+  /** What the URL held that the filters ignore (`?kind=bogus`). */
+  ignoredParams() {
+    return this.page.getByTestId('ignored-params');
+  }
+
+  namespaceFilter() {
+    return this.page.getByRole('combobox', { name: 'Namespace' });
+  }
+
+  kindFilter(label: string) {
+    return this.page.getByRole('checkbox', { name: label, exact: true });
+  }
+
+  /** The focused element's id (or tag name when it has none): where focus went. */
+  async focusedId(): Promise<string | undefined> {
+    return this.page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+  }
+
+  /** True when the details' heading is on screen (its top within the viewport). */
+  async detailsTitleInView(): Promise<boolean> {
+    return this.detailsTitle().evaluate((el) => {
+      const { top, bottom } = el.getBoundingClientRect();
+      return top >= 0 && bottom <= window.innerHeight;
+    });
+  }
+
   findings() {
     return this.page.getByRole('region', { name: /^Findings \d/ });
   }

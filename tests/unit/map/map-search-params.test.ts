@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_MAP_SEARCH, isFiltered, mapHref, mapSearchParams, parseMapSearch } from '@/lib/api/map-search-params';
+import { EMPTY_MAP_SEARCH, ignoredMapParams, isFiltered, mapHref, mapSearchParams, parseMapSearch } from '@/lib/api/map-search-params';
 
 const parse = (query: string) => parseMapSearch(new URLSearchParams(query));
 
@@ -45,6 +45,38 @@ describe('parseMapSearch', () => {
 
   it('keeps the search text as typed (spaces, case, commas)', () => {
     expect(parse('q=Checkout%20API,%20v2').q).toBe('Checkout API, v2');
+  });
+});
+
+describe('ignoredMapParams', () => {
+  const ignored = (query: string) => ignoredMapParams(new URLSearchParams(query));
+
+  it('reports nothing for a valid or empty URL', () => {
+    expect(ignored('')).toEqual([]);
+    expect(ignored('kind=pod,application&severity=error&broken=1&ns=whatever&q=x')).toEqual([]);
+    expect(ignored('broken=0')).toEqual([]);
+    expect(ignored('broken=')).toEqual([]);
+  });
+
+  it('names each unknown kind and severity with the values that are allowed', () => {
+    expect(ignored('kind=pod,bogus&severity=critical')).toEqual([
+      { name: 'kind', value: 'bogus', reason: 'not a node kind (pod, serviceAccount, federatedCredential, managedIdentity, application)' },
+      { name: 'severity', value: 'critical', reason: 'not a finding severity (error, warning, info)' },
+    ]);
+  });
+
+  it('reports a broken flag that is neither on nor off', () => {
+    expect(ignored('broken=yes')).toEqual([{ name: 'broken', value: 'yes', reason: 'not a flag (1 or true; 0 or false)' }]);
+  });
+
+  it('quotes a long value shortened, and each duplicate once', () => {
+    const [only, ...rest] = ignored(`kind=${'x'.repeat(100)},${'x'.repeat(100)}`);
+    expect(rest).toEqual([]);
+    expect(only!.value).toBe(`${'x'.repeat(60)}…`);
+  });
+
+  it('reads a Next.js page searchParams record too', () => {
+    expect(ignoredMapParams({ kind: ['nope', 'pod'] }).map((p) => p.value)).toEqual(['nope']);
   });
 });
 
