@@ -61,23 +61,10 @@ export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocu
   const service = node.kind === 'pod' || node.kind === 'serviceAccount' ? serviceNameOf(info) : undefined;
   return (
     <section className="card stack map-details" aria-labelledby="node-details-title" data-testid="node-details">
-      <div className="row justify-between items-start">
-        <div>
-          <span className="small muted">{KIND_LABELS[node.kind] ?? node.kind}</span>
-          <h2 id="node-details-title" ref={headingRef} tabIndex={-1} className="m-0 break-all">
-            {node.label}
-          </h2>
-        </div>
-        <button type="button" onClick={onClose} aria-label="Close details">
-          ×
-        </button>
-      </div>
+      <DetailsHeader kind={KIND_LABELS[node.kind] ?? node.kind} title={node.label} headingRef={headingRef} onClose={onClose} />
       {hiddenByFilters && <HiddenByFilters what="this node: it is not" onClearFilters={onClearFilters} />}
       <dl className="map-facts">
-        <dt>Id</dt>
-        <dd>
-          <code data-testid="node-id">{node.id}</code>
-        </dd>
+        <IdFact id={node.id} />
         {info.cluster !== undefined && (
           <>
             <dt>Cluster</dt>
@@ -173,6 +160,34 @@ function HiddenByFilters({ what, onClearFilters }: { what: string; onClearFilter
 }
 
 /** The findings about what the details show (a node or a cluster), with their fixes; `none` says so when there are none. */
+/** The details' kind, title (the heading focus goes to) and close button, for a node or a cluster. */
+function DetailsHeader({ kind, title, headingRef, onClose }: { kind: string; title: string; headingRef?: Ref<HTMLHeadingElement>; onClose(): void }) {
+  return (
+    <div className="row justify-between items-start">
+      <div>
+        <span className="small muted">{kind}</span>
+        <h2 id="node-details-title" ref={headingRef} tabIndex={-1} className="m-0 break-all">
+          {title}
+        </h2>
+      </div>
+      <button type="button" onClick={onClose} aria-label="Close details">
+        ×
+      </button>
+    </div>
+  );
+}
+
+function IdFact({ id }: { id: string }) {
+  return (
+    <>
+      <dt>Id</dt>
+      <dd>
+        <code data-testid="node-id">{id}</code>
+      </dd>
+    </>
+  );
+}
+
 function FindingsSection({ findings, none, labelOf, hrefFor, onFocus }: { findings: MapFinding[]; none: string } & Pick<Props, 'labelOf' | 'hrefFor' | 'onFocus'>) {
   return (
     <section aria-labelledby="node-findings-title" className="stack">
@@ -336,23 +351,10 @@ interface ClusterProps {
 export function ClusterDetails({ cluster, labelOf, hrefFor, onFocus, onClose, headingRef, hiddenByFilters, onClearFilters }: ClusterProps) {
   return (
     <section className="card stack map-details" aria-labelledby="node-details-title" data-testid="cluster-details">
-      <div className="row justify-between items-start">
-        <div>
-          <span className="small muted">Cluster</span>
-          <h2 id="node-details-title" ref={headingRef} tabIndex={-1} className="m-0 break-all">
-            {cluster.name}
-          </h2>
-        </div>
-        <button type="button" onClick={onClose} aria-label="Close details">
-          ×
-        </button>
-      </div>
+      <DetailsHeader kind="Cluster" title={cluster.name} headingRef={headingRef} onClose={onClose} />
       {hiddenByFilters && <HiddenByFilters what="every node of this cluster: none is" onClearFilters={onClearFilters} />}
       <dl className="map-facts">
-        <dt>Id</dt>
-        <dd>
-          <code data-testid="node-id">{cluster.id}</code>
-        </dd>
+        <IdFact id={cluster.id} />
         <dt>OIDC issuer</dt>
         <dd>{cluster.issuer === undefined ? <span className="muted">not read</span> : <code>{cluster.issuer}</code>}</dd>
         <dt>Issuer usable</dt>
