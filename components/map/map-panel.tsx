@@ -256,7 +256,8 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
     const heading = headingRef.current;
     if (!heading) return;
     heading.focus({ preventScroll: true });
-    heading.scrollIntoView({ block: 'start' });
+    // The whole card from its top: the kind label and the close button sit above the heading.
+    (heading.closest('[data-testid$="-details"]') ?? heading).scrollIntoView({ block: 'start' });
   }, [revealDetails]);
 
   const target = useMemo(() => (focus ? resolveFocus(model, focus) : undefined), [model, focus]);

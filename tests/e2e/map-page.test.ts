@@ -511,6 +511,8 @@ describe('/map in Chromium', () => {
       await m.open(`?focus=${sa.id}`);
       await m.details().waitFor();
       await expect.poll(() => m.detailsTitleInView()).toBe(true);
+      // From the card's top: the kind label and the close button above the heading show too.
+      expect(await m.detailsCloseInView()).toBe(true);
       expect(await m.focusedId()).toBe('node-details-title');
 
       await m.open();

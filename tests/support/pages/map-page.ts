@@ -111,6 +111,14 @@ export class MapPage {
   }
 
   /** True when the details' heading is on screen (its top within the viewport). */
+  /** The details' close button (top right of the card, above the heading) is inside the viewport. */
+  async detailsCloseInView(): Promise<boolean> {
+    return this.page.getByRole('button', { name: 'Close details' }).evaluate((el) => {
+      const { top, bottom } = el.getBoundingClientRect();
+      return top >= 0 && bottom <= window.innerHeight;
+    });
+  }
+
   async detailsTitleInView(): Promise<boolean> {
     return this.detailsTitle().evaluate((el) => {
       const { top, bottom } = el.getBoundingClientRect();
