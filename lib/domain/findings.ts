@@ -541,12 +541,15 @@ function podFindings(index: SnapshotIndex, out: FindingList) {
   const groupSize = (pod: Pod) => {
     if (!podsPerGroup) {
       podsPerGroup = new Map();
-      for (const p of pods) podsPerGroup.set(podGroupKey(p), (podsPerGroup.get(podGroupKey(p)) ?? 0) + 1);
+      for (const p of pods) {
+        const key = podGroupKey(p);
+        podsPerGroup.set(key, (podsPerGroup.get(key) ?? 0) + 1);
+      }
     }
     return podsPerGroup.get(podGroupKey(pod)) ?? 1;
   };
   for (const g of groups.values()) {
-    out.add(g.code, podFinding(index, g.code, g.pods, g.sa, g.detail, g.code === 'POD_NOT_INJECTED' ? groupSize(g.pods[0]!) : g.pods.length));
+    out.add(g.code, podFinding(index, g.code, g.pods, g.sa, g.detail, g.code === 'POD_NOT_INJECTED' ? groupSize(g.pods[0]!) : undefined));
   }
 }
 

@@ -1,6 +1,6 @@
 import 'server-only';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { z } from 'zod';
 import type { Application, AzureSnapshot, FederatedCredential, JsonWebKeySet, ManagedIdentity } from '@/lib/domain/model';
 import { readSnapshotJson } from '../snapshot-file';
@@ -116,19 +116,24 @@ export class SnapshotAzureSource implements AzureSource {
 
     const federatedCredentials: FederatedCredential[] = [];
     const ficsUnreadFor: string[] = [];
+    /** An owner whose FICs were not read: said (with why) and marked unknown, never taken as none. */
+    const unread = (ownerClientId: string, why: string) => {
+      missing.push(why);
+      ficsUnreadFor.push(ownerClientId);
+    };
     /**
      * One owner's FIC file. A file that cannot be used (not JSON, not what `az` writes, unreadable)
      * costs that owner's FICs only: it is listed with the reason, and the other owners still show.
      */
-    const readFicFile = async (directory: string, shown: string, file: string, command: string) => {
+    const readFicsOf = async (ownerClientId: string, directory: string, file: string, command: string) => {
+      const shown = relative(dir, join(directory, file));
       try {
         const fics = await readSnapshotJson('azure', directory, file, ficList, command);
-        if (!fics) missing.push(`${shown} (${command})`);
-        return fics;
+        if (!fics) return unread(ownerClientId, `${shown} (${command})`);
+        for (const f of fics) federatedCredentials.push(toCredential(ownerClientId, f));
       } catch (error) {
         if (!(error instanceof SourceError)) throw error;
-        missing.push(`a usable ${shown}: ${error.message}`);
-        return undefined;
+        unread(ownerClientId, `a usable ${shown}: ${error.message}`);
       }
     };
     const ficDir = join(dir, 'federated-credentials');
@@ -154,6 +159,8 @@ export class SnapshotAzureSource implements AzureSource {
       else if (groups.length === 1 && ficFiles.has(flat)) file = flat;
       if (!file) {
         if (groups.length > 1 && ficFiles.has(flat)) {
+          // Said once for all identities of that name; each is still unread.
+          ficsUnreadFor.push(identity.clientId);
           if (!reported.has(identity.name)) {
             reported.add(identity.name);
             missing.push(
@@ -162,23 +169,18 @@ export class SnapshotAzureSource implements AzureSource {
           }
         } else {
           const wanted = groups.length > 1 ? `${identity.resourceGroup ?? 'RG'}/${flat}` : flat;
-          missing.push(`federated-credentials/${wanted} (${command})`);
+          unread(identity.clientId, `federated-credentials/${wanted} (${command})`);
         }
-        ficsUnreadFor.push(identity.clientId);
         continue;
       }
-      const fics = await readFicFile(ficDir, `federated-credentials/${file}`, file, command);
-      if (fics) for (const f of fics) federatedCredentials.push(toCredential(identity.clientId, f));
-      else ficsUnreadFor.push(identity.clientId);
+      await readFicsOf(identity.clientId, ficDir, file, command);
     }
     const appFicDir = join(dir, 'application-federated-credentials');
     const appFicFiles = new Set(await jsonFilesIn(appFicDir));
     for (const application of applications) {
       const file = `${application.appId}.json`;
       if (!appFicFiles.has(file)) continue; // optional: most applications have no FICs
-      const fics = await readFicFile(appFicDir, `application-federated-credentials/${file}`, file, `az ad app federated-credential list --id ${application.appId} -o json`);
-      if (fics) for (const f of fics) federatedCredentials.push(toCredential(application.appId, f));
-      else ficsUnreadFor.push(application.appId);
+      await readFicsOf(application.appId, appFicDir, file, `az ad app federated-credential list --id ${application.appId} -o json`);
     }
 
     return {
