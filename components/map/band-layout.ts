@@ -243,19 +243,14 @@ export interface Group {
   section: number;
 }
 
-export interface GroupBox extends Group {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-}
-
 export interface Bounds {
   x1: number;
   y1: number;
   x2: number;
   y2: number;
 }
+
+export interface GroupBox extends Group, Bounds {}
 
 /** A placed node and the groups it sits in, innermost first (from groupsOf). */
 export interface GroupMember {
@@ -268,10 +263,10 @@ export interface GroupMember {
 /** Room a node and its label take around its position (label below, up to 140 px wide). */
 export const NODE_BOX = { left: 78, right: 78, top: 20, bottom: 36 };
 const GROUP_PADDING = 18;
-/** Extra room at the top of a cluster box, where its first namespace's label sits. */
-const GROUP_LABEL = 56;
 /** The tallest a group label gets, in layout units (the gaps above are sized for it). */
 export const GROUP_LABEL_MAX_PX = 56;
+/** Extra room at the top of a cluster box, where its first namespace's label sits. */
+const GROUP_LABEL = GROUP_LABEL_MAX_PX;
 
 /**
  * The groups a node sits in, innermost first: its namespace and its cluster's box in its section,

@@ -1,5 +1,6 @@
 import type { IdentityMapData, MapEdge, MapFinding, MapNode, NodeKind, Severity } from '@/lib/api/identity-map-queries';
 import { type MapSearch, NODE_KINDS, isFiltered } from '@/lib/api/map-search-params';
+import { nodeId } from '@/lib/domain/ids';
 import { unreachableIssuerReason } from '@/lib/domain/oidc-issuer';
 
 // Pure: the response of /api/identity-map indexed once per fetch, so that every filter keystroke
@@ -137,6 +138,8 @@ export function buildMapModel(data: IdentityMapData): MapModel {
       else findingsByNode.set(ref, [f]);
     }
   }
+  /** The findings about `id`, worst first. */
+  const findingsAbout = (id: string) => (findingsByNode.get(id) ?? []).slice().sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   const multiCluster = data.clusters.length > 1;
   const onlyCluster = data.clusters.length === 1 ? data.clusters[0]!.name : undefined;
   const namespaces = new Set<string>();
@@ -147,7 +150,7 @@ export function buildMapModel(data: IdentityMapData): MapModel {
     const cluster = namespace === undefined ? str(node.data, 'cluster') : (str(node.data, 'cluster') ?? scoped?.cluster ?? onlyCluster);
     const name = str(node.data, 'name') ?? scoped?.name ?? node.label;
     if (namespace !== undefined) namespaces.add(namespace);
-    const findings = (findingsByNode.get(node.id) ?? []).slice().sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+    const findings = findingsAbout(node.id);
     const text = [node.id, node.label, namespace ?? '', ...searchableFields(node, namespace, name)].filter(Boolean).join('\n').toLowerCase();
     return { node, namespace, cluster, name, findings, worst: worstOf(findings), text };
   });
@@ -169,8 +172,8 @@ export function buildMapModel(data: IdentityMapData): MapModel {
     }
   }
   const clusters: ClusterSummary[] = data.clusters.map((c) => {
-    const id = `cluster:${c.name}`;
-    const findings = (findingsByNode.get(id) ?? []).slice().sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+    const id = nodeId.cluster(c.name);
+    const findings = findingsAbout(id);
     const counts = perCluster.get(c.name) ?? { serviceAccounts: 0, pods: 0 };
     const issuerProblem = c.issuer === undefined ? undefined : unreachableIssuerReason(c.issuer);
     return { id, name: c.name, ...(c.issuer !== undefined ? { issuer: c.issuer } : {}), ...(issuerProblem ? { issuerProblem } : {}), ...counts, findings, text: `${id}\n${c.name}`.toLowerCase() };
@@ -248,7 +251,7 @@ export function visibleClusterIds(model: MapModel, visible: Set<string>, q = '')
   for (const c of model.clusters) if (query && c.text.includes(query)) shown.add(c.id);
   for (const id of visible) {
     const cluster = model.byId.get(id)?.cluster;
-    if (cluster !== undefined) shown.add(`cluster:${cluster}`);
+    if (cluster !== undefined) shown.add(nodeId.cluster(cluster));
     if (shown.size === model.clusters.length) break;
   }
   return shown;
@@ -341,7 +344,8 @@ export function isLastKind(kinds: readonly NodeKind[], kind: NodeKind): boolean 
   return kinds.length === 1 && kinds[0] === kind;
 }
 
-const SOURCE_LABELS = { cluster: 'cluster', azure: 'Azure' } as const;
+/** The sources as users name them (`cluster`, `Azure`). */
+export const SOURCE_LABELS = { cluster: 'cluster', azure: 'Azure' } as const;
 type SourceKey = keyof typeof SOURCE_LABELS;
 export type SourceLabel = (typeof SOURCE_LABELS)[SourceKey];
 const SOURCE_KEYS = Object.keys(SOURCE_LABELS) as SourceKey[];
@@ -376,11 +380,15 @@ export function partlyReadSources(sources: IdentityMapData['sources']): PartlyRe
  */
 export function unreadCredentialsOf(model: MapModel, info: NodeInfo): string | undefined {
   const { node } = info;
-  if (node.kind === 'managedIdentity' || node.kind === 'application') return node.data.ficsUnread === true ? node.label : undefined;
-  if (node.kind !== 'serviceAccount') return undefined;
+  if (node.kind !== 'serviceAccount') return unreadCredentialsLabel(node);
   const clientId = str(node.data, 'clientId');
-  const identity = clientId ? (model.byId.get(`identity:${clientId}`) ?? model.byId.get(`identity:${clientId.toLowerCase()}`)) : undefined;
-  return identity && (identity.node.kind === 'managedIdentity' || identity.node.kind === 'application') && identity.node.data.ficsUnread === true ? identity.node.label : undefined;
+  const identity = clientId ? (model.byId.get(nodeId.identity(clientId)) ?? model.byId.get(nodeId.identity(clientId.toLowerCase()))) : undefined;
+  return identity ? unreadCredentialsLabel(identity.node) : undefined;
+}
+
+/** An identity's or application's label when its own federated credentials were not read. */
+function unreadCredentialsLabel(node: MapNode): string | undefined {
+  return (node.kind === 'managedIdentity' || node.kind === 'application') && node.data.ficsUnread === true ? node.label : undefined;
 }
 
 /** A message that may lack its full stop (an upstream error ending in a command), ready for more sentences. */

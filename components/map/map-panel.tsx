@@ -1,7 +1,7 @@
 'use client';
 
 import { useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import type { IdentityMapData, SourceState } from '@/lib/api/identity-map-queries';
 import { EMPTY_MAP_SEARCH, type IgnoredParam, type MapSearch, ignoredMapParams, isFiltered, mapHref, parseMapSearch } from '@/lib/api/map-search-params';
 import { downloadBlob } from '@/components/shell/browser-files';
@@ -18,6 +18,7 @@ import {
   filtersHidingEverything,
   namespaceScope,
   partlyReadSources,
+  SOURCE_LABELS,
   resolveFocus,
   unreadCredentialsOf,
   visibleClusterIds,
@@ -52,13 +53,17 @@ function detailsBelowMain(main: HTMLElement | null, sidebar: HTMLElement | null)
   return sidebar.getBoundingClientRect().top >= main.getBoundingClientRect().bottom - 1;
 }
 
+/** True when `element` is inside the details card of the sidebar. */
+function inDetails(sidebar: HTMLElement | null, element: Element | null): boolean {
+  return Boolean(element && sidebar?.querySelector('.map-details')?.contains(element));
+}
+
 export function MapPanel() {
   const searchParams = useSearchParams();
   // The URL in canonical form: the view compares it with the URLs it wrote itself.
   const urlHref = mapHref(parseMapSearch(searchParams));
   // What the canonical form drops: said in the filter area, not silently ignored.
-  const ignoredKey = JSON.stringify(ignoredMapParams(searchParams));
-  const ignored = useMemo(() => JSON.parse(ignoredKey) as IgnoredParam[], [ignoredKey]);
+  const ignored = ignoredMapParams(searchParams);
   const { query: mapQuery, refresh, refreshing } = useIdentityMap();
   const data = mapQuery.data;
 
@@ -196,7 +201,7 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
 
   const select = (id: string | undefined, from: 'graph' | 'table' | 'link') => {
     const active = document.activeElement;
-    if (id && !sidebarRef.current?.querySelector('.map-details')?.contains(active)) openerRef.current = active;
+    if (id && !inDetails(sidebarRef.current, active)) openerRef.current = active;
     setFocus(id);
     commit(filters, id);
     if (id && from !== 'graph') setCenterRequest((r) => ({ id, seq: (r?.seq ?? 0) + 1 }));
@@ -222,10 +227,7 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
       fallback?.focus();
     });
   };
-  const closeRef = useRef(closeDetails);
-  useEffect(() => {
-    closeRef.current = closeDetails;
-  });
+  const closeFromKeyboard = useEffectEvent(closeDetails);
 
   // Escape closes the details from anywhere on the page, except in a form field outside them
   // (Escape clears a search box) or when something else already handled it.
@@ -234,10 +236,9 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.key !== 'Escape' || event.defaultPrevented) return;
       const target = event.target instanceof Element ? event.target : null;
-      const inDetails = Boolean(target && sidebarRef.current?.querySelector('.map-details')?.contains(target));
-      if (!inDetails && target?.closest('input, select, textarea, [contenteditable="true"]')) return;
+      if (!inDetails(sidebarRef.current, target) && target?.closest('input, select, textarea, [contenteditable="true"]')) return;
       event.preventDefault();
-      closeRef.current();
+      closeFromKeyboard();
     };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
@@ -471,10 +472,8 @@ function Summary({ model }: { model: MapModel }) {
   );
 }
 
-const SOURCE_NAMES = { cluster: 'cluster', azure: 'Azure' } as const;
-
 function SourceCallouts({ sources }: { sources: IdentityMapData['sources'] }) {
-  const entries = (Object.keys(SOURCE_NAMES) as Array<keyof typeof SOURCE_NAMES>).map((key) => [key, sources[key]] as const);
+  const entries = (Object.keys(SOURCE_LABELS) as Array<keyof typeof SOURCE_LABELS>).map((key) => [key, sources[key]] as const);
   return (
     <>
       {entries.map(([key, source]) => {
@@ -482,7 +481,7 @@ function SourceCallouts({ sources }: { sources: IdentityMapData['sources'] }) {
         if (source?.error) {
           return (
             <div key={key} role="alert" className="callout callout-error" data-source={key}>
-              <strong>The {SOURCE_NAMES[key]} source failed</strong> <span className="small muted">({source.mode}, {source.error.code})</span>:{' '}
+              <strong>The {SOURCE_LABELS[key]} source failed</strong> <span className="small muted">({source.mode}, {source.error.code})</span>:{' '}
               {asSentence(source.error.message)} The {other} part of the map is still shown; findings that need both sides are missing.
             </div>
           );
@@ -492,10 +491,10 @@ function SourceCallouts({ sources }: { sources: IdentityMapData['sources'] }) {
           return (
             <div key={key} className="callout callout-warn" data-source={key}>
               {isSnapshot(source.mode) ? (
-                <>The {SOURCE_NAMES[key]} snapshot lacks {what}: what those files hold is not shown, and not guessed.</>
+                <>The {SOURCE_LABELS[key]} snapshot lacks {what}: what those files hold is not shown, and not guessed.</>
               ) : (
                 <>
-                  idlens could not read {what} <span className="small muted">({SOURCE_NAMES[key]} source, {source.mode})</span>: what
+                  idlens could not read {what} <span className="small muted">({SOURCE_LABELS[key]} source, {source.mode})</span>: what
                   that holds is not shown, and not guessed.
                 </>
               )}

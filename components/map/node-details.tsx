@@ -159,7 +159,6 @@ function HiddenByFilters({ what, onClearFilters }: { what: string; onClearFilter
   );
 }
 
-/** The findings about what the details show (a node or a cluster), with their fixes; `none` says so when there are none. */
 /** The details' kind, title (the heading focus goes to) and close button, for a node or a cluster. */
 function DetailsHeader({ kind, title, headingRef, onClose }: { kind: string; title: string; headingRef?: Ref<HTMLHeadingElement>; onClose(): void }) {
   return (
@@ -188,6 +187,7 @@ function IdFact({ id }: { id: string }) {
   );
 }
 
+/** The findings about what the details show (a node or a cluster), with their fixes; `none` says so when there are none. */
 function FindingsSection({ findings, none, labelOf, hrefFor, onFocus }: { findings: MapFinding[]; none: string } & Pick<Props, 'labelOf' | 'hrefFor' | 'onFocus'>) {
   return (
     <section aria-labelledby="node-findings-title" className="stack">
@@ -330,17 +330,8 @@ function ComparisonTable({ comparison, subjectLink }: { comparison: CredentialCo
   );
 }
 
-interface ClusterProps {
-  cluster: ClusterSummary;
-  labelOf(id: string): string | undefined;
-  hrefFor(id: string): string;
-  onFocus(id: string): void;
-  onClose(): void;
-  headingRef?: Ref<HTMLHeadingElement>;
-  /** None of the cluster's nodes passes the filters: say so, with a way to show them. */
-  hiddenByFilters?: boolean;
-  onClearFilters?(): void;
-}
+/** A node's details props, but a cluster in place of the node; `hiddenByFilters`: none of the cluster's nodes passes the filters. */
+type ClusterProps = { cluster: ClusterSummary } & Pick<Props, 'labelOf' | 'hrefFor' | 'onFocus' | 'onClose' | 'headingRef' | 'hiddenByFilters' | 'onClearFilters'>;
 
 /**
  * A cluster (`cluster:<name>`, named by findings such as CLUSTER_OIDC_ISSUER_DISABLED): not a node
