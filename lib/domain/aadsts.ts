@@ -114,7 +114,7 @@ export interface EntraErrorFields {
   directory?: string;
 }
 
-export interface ParsedError {
+interface ParsedError {
   codes: string[];
   parsed: EntraErrorFields;
 }

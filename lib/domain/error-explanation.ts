@@ -7,7 +7,7 @@ import { AADSTS_CODES, MATCHING_CODES, parseEntraError, type EntraErrorFields } 
 import { parseServiceAccountSubject, WI, type AzureSnapshot, type ClusterSnapshot, type FederatedCredential, type Pod, type ServiceAccount } from './model';
 import { commonPrefixLength, editDistance, expressionMatchesSubject, looseIssuerKey, subjectDifference, valueDifference, type SubjectDifference, type ValueDifference } from './fic-matching';
 import { annotateServiceAccountCommand, createFicCommands, ficNameFor, ficOwnerOf, restartPodCommands, shellCommand, shellVariable, showFicCommands, TOKEN_EXCHANGE_AUDIENCES, updateFicCommands, type FicOwner, type FicValues } from './fix-commands';
-import { annotatedClientId, displayNameOf, ficIdOf, indexSnapshot, serviceAccountIdOf, serviceAccountKey, type SnapshotIndex } from './snapshot-index';
+import { annotatedClientId, clustersWithIssuer, displayNameOf, ficIdOf, indexSnapshot, serviceAccountIdOf, serviceAccountKey, type SnapshotIndex } from './snapshot-index';
 
 export type Verdict =
   | 'possibly-propagating'
@@ -215,7 +215,7 @@ function diffCandidate(fic: FederatedCredential, issuer: string | undefined, sub
   return diffs;
 }
 
-const diffWeight = (c: CandidateFic) => c.diffs.reduce((sum, d) => sum + WEIGHT[d.difference], 0);
+const diffWeight = (diffs: FieldDiff[]) => diffs.reduce((sum, d) => sum + WEIGHT[d.difference], 0);
 
 /**
  * Explains an AADSTS error against the snapshots: parses the code(s) and the quoted assertion,
@@ -262,7 +262,7 @@ export function explainEntraError(text: string, cluster: ClusterSnapshot, azure:
     { subject, issuer },
   );
   const shown = all.slice(0, MAX_CANDIDATES).map((c) => ({ ...c, serviceAccount: serviceAccountOfFic(index, c) }));
-  const issuerClusters = issuer === undefined ? [] : clustersWithExactIssuer(index, issuer);
+  const issuerClusters = issuer === undefined ? [] : clusterNamesWithExactIssuer(index, issuer);
   // The FIC list of that identity was not read (the map's sources say why): what is "missing" may just be unseen.
   const ficsUnread = clientId !== undefined && index.ficsUnread.has(clientId.toLowerCase());
   const presented: Presented = { issuer, issuerInferred: inferredIssuer !== undefined, subject, audience, clientId, sa, issuerClusters, ficsUnread };
@@ -288,9 +288,8 @@ const unreadSentence = (who: string) =>
  * that silently replaces a FIC of the same name, one idlens could not see.
  */
 function withUnreadFics(index: SnapshotIndex, part: VerdictPart, clientId: string): VerdictPart {
-  const identity = index.identityByClientId.get(clientId.toLowerCase());
-  const who = identity ? displayNameOf(identity) : clientId;
-  const fix = part.fix && listBeforeCreate(part.fix, ficOwnerOf(identity, clientId));
+  const who = identityLabel(index, clientId);
+  const fix = part.fix && listBeforeCreate(part.fix, ficOwnerByClientId(index, clientId));
   if (part.verdict === 'fics-unread') return { ...part, fix };
   if (part.verdict === 'missing-fic') {
     return { verdict: 'fics-unread', summary: `${unreadSentence(who)} Of the credentials idlens does see: ${part.summary}`, fix };
@@ -407,10 +406,7 @@ function subjectInSeveralClusters(
   const fics = new Map((clientIds.length ? clientIds : [undefined]).flatMap((id) => candidateFics(index, id, undefined, subject)).map((f) => [ficIdOf(f), f]));
   const all = nearestFirst([...fics.values()].map((f) => toCandidate(index, f, undefined, subject, audience)), { subject });
   const candidates = all.slice(0, MAX_CANDIDATES).map((c) => ({ ...c, serviceAccount: serviceAccountOfFic(index, c) }));
-  const who = (c: ClusterCheck) => {
-    const identity = c.clientId ? index.identityByClientId.get(c.clientId.toLowerCase()) : undefined;
-    return identity ? displayNameOf(identity) : (c.clientId ?? 'the identity it should use');
-  };
+  const who = (c: ClusterCheck) => (c.clientId ? identityLabel(index, c.clientId) : 'the identity it should use');
   const name = `${holders[0]!.sa.namespace}/${holders[0]!.sa.name}`;
   const failing = checks.filter((c) => c.matchingFics.length === 0);
   const head =
@@ -444,7 +440,7 @@ function subjectInSeveralClusters(
     const p: Presented = { issuer: c.issuer, issuerInferred: false, subject, audience, clientId: c.clientId, sa, issuerClusters: [c.cluster], ficsUnread: c.ficsUnread };
     const target = federationTarget(index, p, all[0]);
     const fix = createFix(index, target, ficFor(index, target.ownerClientId, c.issuer, subject, sa));
-    const listed = c.ficsUnread && c.clientId ? listBeforeCreate(fix, ficOwnerOf(index.identityByClientId.get(c.clientId.toLowerCase()), c.clientId)) : fix;
+    const listed = c.ficsUnread && c.clientId ? listBeforeCreate(fix, ficOwnerByClientId(index, c.clientId)) : fix;
     return { check: c, why: target.why, fix: listed };
   });
   const unseen = failing.every((c) => c.ficsUnread);
@@ -474,8 +470,7 @@ function serviceAccountRef(index: SnapshotIndex, sa: ServiceAccount): ServiceAcc
 function serviceAccountOfFic(index: SnapshotIndex, fic: CandidateFic): ServiceAccountRef | undefined {
   const parsed = fic.subject !== undefined ? parseServiceAccountSubject(fic.subject) : undefined;
   if (!parsed) return undefined;
-  for (const c of index.cluster.clusters) {
-    if (c.issuer !== fic.issuer) continue;
+  for (const c of clustersWithExactIssuer(index, fic.issuer)) {
     const sa = index.serviceAccountByKey.get(serviceAccountKey(c.name, parsed.namespace, parsed.name));
     if (sa) return serviceAccountRef(index, sa);
   }
@@ -509,7 +504,7 @@ function toCandidate(index: SnapshotIndex, fic: FederatedCredential, issuer?: st
     audiences: fic.audiences,
     diffs,
     unchecked,
-    distance: diffs.reduce((sum, d) => sum + WEIGHT[d.difference], 0) + unchecked.length * UNCHECKED_WEIGHT,
+    distance: diffWeight(diffs) + unchecked.length * UNCHECKED_WEIGHT,
   };
 }
 
@@ -548,9 +543,17 @@ type VerdictPart = Pick<EntraErrorExplanation, 'verdict' | 'summary' | 'fix'>;
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 const listOf = (items: string[]) => (items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 const ownerLabel = (c: CandidateFic) => c.ownerName ?? c.ownerClientId;
+/** The `az` target of a client ID's FICs (the identity idlens sees, else the bare client ID). */
+const ficOwnerByClientId = (index: SnapshotIndex, clientId: string) => ficOwnerOf(index.identityByClientId.get(clientId.toLowerCase()), clientId);
+/** The name of the identity with this client ID, else the client ID itself. */
+function identityLabel(index: SnapshotIndex, clientId: string): string {
+  const identity = index.identityByClientId.get(clientId.toLowerCase());
+  return identity ? displayNameOf(identity) : clientId;
+}
 
 /** Is this exactly the issuer of a cluster idlens knows (so FICs with it work for that cluster's pods)? */
-const clustersWithExactIssuer = (index: SnapshotIndex, issuer: string) => index.cluster.clusters.filter((c) => c.issuer === issuer).map((c) => c.name);
+const clustersWithExactIssuer = (index: SnapshotIndex, issuer: string) => clustersWithIssuer(index, issuer).filter((c) => c.issuer === issuer);
+const clusterNamesWithExactIssuer = (index: SnapshotIndex, issuer: string) => clustersWithExactIssuer(index, issuer).map((c) => c.name);
 
 /**
  * Not a fix but the next step when the message hides what is wrong: read the pod's own token. The
@@ -582,9 +585,7 @@ function readTokenStep(index: SnapshotIndex, sa: ServiceAccount | undefined): No
 }
 
 function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Presented): VerdictPart {
-  const identity = p.clientId ? index.identityByClientId.get(p.clientId.toLowerCase()) : undefined;
   const nearest = candidates[0];
-  const owner = (clientId: string) => ficOwnerOf(index.identityByClientId.get(clientId.toLowerCase()), clientId);
 
   // The token's audience is wrong for every FIC: the app presented another token.
   if (p.audience !== undefined && p.audience !== WI.tokenExchangeAudience && (!nearest || nearest.diffs.some((d) => d.field === 'audience'))) {
@@ -598,7 +599,7 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
       fix: fixableByFic
         ? {
             description: `Use the projected token; only if this audience is intended, add it to FIC ${nearest.name}.`,
-            commands: updateFicCommands(owner(nearest.ownerClientId), { name: nearest.name, issuer: nearest.issuer, subject: nearest.subject, audiences: [p.audience] }),
+            commands: updateFicCommands(ficOwnerByClientId(index, nearest.ownerClientId), { name: nearest.name, issuer: nearest.issuer, subject: nearest.subject, audiences: [p.audience] }),
           }
         : undefined,
     };
@@ -616,13 +617,13 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
         `retry shortly. If it persists, check that the request's client ID is ${nearest.ownerClientId}` +
         (p.clientId && p.clientId.toLowerCase() !== nearest.ownerClientId.toLowerCase() ? ` (the message names ${p.clientId})` : '') +
         ` and that the FIC still exists.`,
-      fix: { description: `Check the FIC as Entra sees it now.`, commands: showFicCommands(owner(nearest.ownerClientId), nearest.name) },
+      fix: { description: `Check the FIC as Entra sees it now.`, commands: showFicCommands(ficOwnerByClientId(index, nearest.ownerClientId), nearest.name) },
     };
   }
 
   const issuer = p.issuer;
   const subject = p.subject;
-  if (nearest && diffWeight(nearest) < WEIGHT.different && issuer !== undefined) {
+  if (nearest && diffWeight(nearest.diffs) < WEIGHT.different && issuer !== undefined) {
     // A FIC for another SA is reported as such even when its issuer differs a little too.
     const d = nearest.diffs.find((x) => x.difference === 'namespace' || x.difference === 'service-account-name') ?? nearest.diffs[0]!;
     const verdict: Verdict = d.field === 'audience' ? 'audience' : d.difference === 'different' ? 'missing-fic' : d.difference;
@@ -641,7 +642,7 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
       };
     }
     const issuerDiff = nearest.diffs.find((x) => x.field === 'issuer');
-    const inUseBy = issuerDiff ? clustersWithExactIssuer(index, nearest.issuer) : [];
+    const inUseBy = issuerDiff ? clusterNamesWithExactIssuer(index, nearest.issuer) : [];
     if (issuerDiff && inUseBy.length > 0) return tokenFromElsewhere(index, nearest, inUseBy, { ...p, issuer });
     // Rewriting is right only for a FIC of the identity the request used (or when that is unknown).
     const foreign = p.clientId !== undefined && nearest.ownerClientId.toLowerCase() !== p.clientId.toLowerCase();
@@ -655,7 +656,7 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
           `Entra compares issuer, subject and audience exactly. Rewrite the FIC with the token's values.`,
         fix: {
           description: `Rewrite FIC ${nearest.name} with the values the token carries.`,
-          commands: updateFicCommands(owner(nearest.ownerClientId), {
+          commands: updateFicCommands(ficOwnerByClientId(index, nearest.ownerClientId), {
             name: nearest.name,
             issuer: fixedIssuer,
             subject: fixedSubject,
@@ -668,7 +669,7 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
 
   // Nothing near: the FIC is missing, or (its identity's FICs unread) not seen.
   const target = federationTarget(index, p, nearest);
-  const who = identity ? displayNameOf(identity) : p.clientId;
+  const who = p.clientId ? identityLabel(index, p.clientId) : undefined;
   const issuerText = issuer === undefined ? '(not quoted)' : p.issuerInferred ? `${issuer} (${inferredIssuerText(p)})` : issuer;
   const wanted = `issuer ${issuerText} and subject ${subject ?? '(not quoted)'}`;
   const nearestText = nearest ? `the nearest, ${nearest.name} of ${ownerLabel(nearest)}, differs in ${nearest.diffs.map((d) => d.field).join(' and ')}` : '';
@@ -704,11 +705,10 @@ function unknownIssuerNote(index: SnapshotIndex, p: Presented): string {
 /** The message quotes the issuer and maybe the audience, never the subject. */
 function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Presented & { issuer: string }): VerdictPart {
   const issuer = p.issuer;
-  const owner = (clientId: string) => ficOwnerOf(index.identityByClientId.get(clientId.toLowerCase()), clientId);
   const head =
     `The message quotes only the assertion's issuer${p.audience !== undefined ? ' and audience' : ''}: it names no subject${p.audience !== undefined ? '' : ' and no audience'}, ` +
     `so idlens cannot tell which credential was meant and claims no match. `;
-  const scope = p.clientId ? ` of ${index.identityByClientId.get(p.clientId.toLowerCase()) ? displayNameOf(index.identityByClientId.get(p.clientId.toLowerCase())!) : p.clientId}` : '';
+  const scope = p.clientId ? ` of ${identityLabel(index, p.clientId)}` : '';
   const clusters = p.issuerClusters.length ? `, the issuer of cluster ${listOf(p.issuerClusters)}` : '';
   const check =
     `Check the failing pod's service account: the identity its ${WI.clientId} annotation names needs a FIC with exactly this issuer, ` +
@@ -729,7 +729,7 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
   const near = candidates.filter((c) => c.diffs.some((d) => d.field === 'issuer' && d.difference !== 'different'));
   const working = near.filter((c) => clustersWithExactIssuer(index, c.issuer).length > 0);
   if (near.length > 0 && p.issuerClusters.length === 0 && working.length > 0) {
-    const inUseBy = [...new Set(working.flatMap((c) => clustersWithExactIssuer(index, c.issuer)))];
+    const inUseBy = [...new Set(working.flatMap((c) => clusterNamesWithExactIssuer(index, c.issuer)))];
     return {
       verdict: 'unknown-issuer',
       summary:
@@ -759,7 +759,7 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
         known && rewritable.length > 0
           ? {
               description: `Set the issuer of the ${plural(rewritable.length, 'credential', 'credentials')} meant for cluster ${listOf(p.issuerClusters)} to its exact issuer.`,
-              commands: rewritable.flatMap((c) => updateFicCommands(owner(c.ownerClientId), { name: c.name, issuer, subject: c.subject, audiences: c.audiences })),
+              commands: rewritable.flatMap((c) => updateFicCommands(ficOwnerByClientId(index, c.ownerClientId), { name: c.name, issuer, subject: c.subject, audiences: c.audiences })),
             }
           : readTokenStep(index, undefined),
     };
@@ -857,7 +857,7 @@ function federationTarget(index: SnapshotIndex, p: Presented, nearest: Candidate
     const identity = index.identityByClientId.get(p.clientId.toLowerCase());
     return { owner: ficOwnerOf(identity, p.clientId), ownerClientId: p.clientId, ownerName: identity ? displayNameOf(identity) : p.clientId, why: '', before: [] };
   }
-  const guess = nearest ? `${nearest.ownerName ?? nearest.ownerClientId}` : undefined;
+  const guess = nearest ? ownerLabel(nearest) : undefined;
   const guessText = nearest ? `${guess} owns the nearest FIC (${nearest.name}), but federating it would be only a guess: confirm it first. ` : '';
   if (p.sa) {
     return {

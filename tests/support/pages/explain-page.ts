@@ -21,10 +21,6 @@ export class ExplainPage {
     await this.page.getByRole('button', { name: 'Explain' }).click();
   }
 
-  explainButton() {
-    return this.page.getByRole('button', { name: /^Explain/ });
-  }
-
   /** Keyboard only: Tab from the text box to the Explain button and press Enter. */
   async explainByKeyboard(text: string): Promise<void> {
     await this.errorText().fill(text);
