@@ -5,14 +5,17 @@ import { useEffect, useEffectEvent, useImperativeHandle, useRef, useState, type 
 import type { NodeKind } from '@/lib/api/identity-map-queries';
 import { type Group, type GroupBox, type GroupMember, type LayoutInput, type LayoutResult, boundsOf, graphHash, groupBoxes, groupLabelWidth, groupsOf } from './band-layout';
 import { graphToSvg, pngScale, type SvgGroup, type SvgNode } from './graph-export';
-import { GROUP_FONT_PX, type ZoomStyle, fitViewport, sameZoomStyle, zoomStyle } from './graph-view';
+import { GROUP_FONT_PX, type Viewport, type ZoomStyle, fitViewport, sameZoomStyle, zoomStyle } from './graph-view';
 import { KIND_LABELS, type MapModel } from './map-model';
+import { EDGE_OPACITY, EDGE_WIDTH, type EdgeGeometry, GROUP_FILL_OPACITY, type UnderlayCanvas, type UnderlayColors, edgeGeometry, mountUnderlay, paintUnderlay, shownEdges } from './underlay';
 
 // The trust graph on a canvas (cytoscape), never as DOM nodes: it stays smooth with thousands of
 // nodes. cytoscape is imported here only, so it loads on /map alone; the layout is computed in a
 // Web Worker and cached per graph for this browser session, and cytoscape only draws the preset
 // positions. Filters toggle a class in one batch instead of rebuilding the graph, and resize the
-// group boxes to what they still hold (empty ones are hidden), then frame what is shown.
+// group boxes to what they still hold (empty ones are hidden), then frame what is shown. On a
+// large graph the edges and the group boxes' fills are drawn on a canvas beneath cytoscape's
+// (underlay.ts): as cytoscape elements, 7,000 edges cost more than 5,000 nodes.
 
 export interface GraphHandle {
   png(background: string): Promise<Blob | undefined>;
@@ -159,7 +162,8 @@ function stylesheet(t: ThemeColors, big: boolean): StylesheetJson {
         events: 'no',
         shape: 'round-rectangle',
         'background-color': t.surface2,
-        'background-opacity': 0.55,
+        // Large graphs: the fill is drawn beneath the edges by the underlay.
+        'background-opacity': big ? 0 : GROUP_FILL_OPACITY.namespace,
         'border-color': t.border,
         'border-width': 1,
         label: 'data(label)',
@@ -179,25 +183,25 @@ function stylesheet(t: ThemeColors, big: boolean): StylesheetJson {
         'min-zoomed-font-size': 7,
       },
     },
-    { selector: 'node.group-cluster', style: { 'z-index': -1, 'border-style': 'dashed', 'background-opacity': 0.2, 'font-size': GROUP_FONT_PX.cluster } },
-    { selector: 'node.group-azure', style: { 'background-opacity': 0.25, 'border-style': 'dashed', 'font-size': GROUP_FONT_PX.cluster } },
+    { selector: 'node.group-cluster', style: { 'z-index': -1, 'border-style': 'dashed', 'background-opacity': big ? 0 : GROUP_FILL_OPACITY.cluster, 'font-size': GROUP_FONT_PX.cluster } },
+    { selector: 'node.group-azure', style: { 'background-opacity': big ? 0 : GROUP_FILL_OPACITY.azure, 'border-style': 'dashed', 'font-size': GROUP_FONT_PX.cluster } },
     {
       selector: 'node:selected',
       style: { 'underlay-color': t.accent, 'underlay-opacity': 0.45, 'underlay-padding': 9, 'underlay-shape': 'ellipse', 'font-weight': 700 },
     },
     {
+      // Small graphs only (large ones draw their edges in the underlay): straight, with arrows.
       selector: 'edge',
       style: {
-        width: 1.5,
+        width: EDGE_WIDTH,
         'line-color': t.muted,
-        'line-opacity': 0.7,
+        'line-opacity': EDGE_OPACITY,
         'z-index-compare': 'manual',
         'z-index': 1,
-        // Straight edges with arrows; on large graphs haystack edges (no arrows: the layout reads
-        // left to right anyway), which cytoscape draws far faster.
-        ...(big
-          ? { 'curve-style': 'haystack', 'haystack-radius': 0 }
-          : { 'curve-style': 'straight', 'target-arrow-shape': 'triangle', 'target-arrow-color': t.muted, 'arrow-scale': 0.8 }),
+        'curve-style': 'straight',
+        'target-arrow-shape': 'triangle',
+        'target-arrow-color': t.muted,
+        'arrow-scale': 0.8,
       },
     },
     { selector: 'edge.kind-canCall', style: { 'line-style': 'dashed' } },
@@ -206,6 +210,26 @@ function stylesheet(t: ThemeColors, big: boolean): StylesheetJson {
 }
 
 const BADGE_PX = 14;
+
+/** A PNG of the underlay at `viewport` with cytoscape's PNG (`over`) drawn on top, on `background`. */
+async function composeUnderlay(over: Promise<Blob>, background: string, viewport: Viewport, boxes: GroupBox[], edges: NonNullable<Built['edges']>, colors: UnderlayColors): Promise<Blob | undefined> {
+  const image = await createImageBitmap(await over);
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return undefined;
+  ctx.fillStyle = background;
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  paintUnderlay(ctx, { width: canvas.width, height: canvas.height, pixelRatio: 1, viewport }, boxes, edges.geometry, edges.shown, colors);
+  ctx.drawImage(image, 0, 0);
+  image.close();
+  return new Promise((resolve) => canvas.toBlob((blob) => resolve(blob ?? undefined), 'image/png'));
+}
+
+function underlayColors(t: ThemeColors): UnderlayColors {
+  return { groupFill: t.surface2, edge: t.muted };
+}
 
 /**
  * The finding badge as an SVG data URL (cytoscape draws it as the node's background image, outside
@@ -224,6 +248,8 @@ interface Built {
   input: LayoutInput;
   members: GroupMember[];
   big: boolean;
+  /** Large graphs: the edges of the underlay, and which of them the filters show. */
+  edges?: { geometry: EdgeGeometry; shown: Uint8Array };
 }
 
 /** What the layout needs: ids, kinds and the cluster/namespace band of each node. */
@@ -287,7 +313,7 @@ async function computeLayout(input: LayoutInput, signal: { cancelled: boolean; c
  * applyGroups). Plain rectangles, not cytoscape compound nodes: compound bounds are recomputed for
  * every change and cost about a second on 5,000 nodes.
  */
-function elementsFor(model: MapModel, layout: LayoutResult, visible: ReadonlySet<string>): { elements: ElementDefinition[]; members: GroupMember[]; boxes: Map<string, GroupBox> } {
+function elementsFor(model: MapModel, layout: LayoutResult, visible: ReadonlySet<string>, withEdges: boolean): { elements: ElementDefinition[]; members: GroupMember[]; boxes: Map<string, GroupBox> } {
   const nodes: ElementDefinition[] = [];
   const members: GroupMember[] = [];
   const groupCache = new Map<string, Group[]>();
@@ -317,7 +343,7 @@ function elementsFor(model: MapModel, layout: LayoutResult, visible: ReadonlySet
   });
   const edges: ElementDefinition[] = [];
   model.data.edges.forEach((e, i) => {
-    if (!model.byId.has(e.from) || !model.byId.has(e.to)) return;
+    if (!withEdges || !model.byId.has(e.from) || !model.byId.has(e.to)) return;
     edges.push({ group: 'edges', data: { id: `edge:${i}`, source: e.from, target: e.to, kind: e.kind }, classes: `kind-${e.kind}` });
   });
   return { elements: [...groups, ...nodes, ...edges], members, boxes };
@@ -370,6 +396,8 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
   const boxesRef = useRef<Map<string, GroupBox>>(new Map());
   /** Applies the zoom-dependent styles for the current zoom now (`reset`: even if they look applied, after a theme change). */
   const forZoomRef = useRef<((reset?: boolean) => void) | null>(null);
+  /** Large graphs: redraws the underlay now (`recolor`: after a theme change). */
+  const repaintUnderlayRef = useRef<((recolor?: boolean) => void) | null>(null);
   const [status, setStatus] = useState<Status>({ state: 'loading', message: 'Loading the graph renderer…' });
   const nodeCount = model.infos.length;
   const edgeCount = model.data.edges.length;
@@ -384,6 +412,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
     if (!container) return;
     const signal: { cancelled: boolean; cancel?: () => void } = { cancelled: false };
     let cy: Core | undefined;
+    let underlay: UnderlayCanvas | undefined;
     let media: MediaQueryList | undefined;
     let onScheme: (() => void) | undefined;
     (async () => {
@@ -397,9 +426,10 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       ]);
       if (signal.cancelled) return;
       // The filters of the URL apply from the first frame: no full-size view that jumps a moment later.
-      const { elements, members, boxes } = elementsFor(model, layout, initialVisible());
+      const visibleAtStart = initialVisible();
       const big = input.nodes.length > BIG_GRAPH;
-      // Nodes and edges in one pass (one style pass, one first frame that has both).
+      const { elements, members, boxes } = elementsFor(model, layout, visibleAtStart, !big);
+      // Nodes and edges (or the underlay's) in one first frame.
       cy = cytoscape({
         container,
         elements,
@@ -410,13 +440,21 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         boxSelectionEnabled: false,
         autoungrabify: true,
         selectionType: 'single',
-        // Large graphs: pan/zoom a cached bitmap and skip edges while moving, then redraw.
+        // Large graphs: pan/zoom a cached bitmap of the nodes, then redraw.
         textureOnViewport: big,
-        hideEdgesOnViewport: big,
         motionBlur: false,
       });
       cyRef.current = cy;
-      builtRef.current = { input, members, big };
+      let edges: Built['edges'];
+      if (big) {
+        const geometry = edgeGeometry(
+          model.data.edges.map((e) => ({ from: e.from, to: e.to, kind: e.kind, dashed: e.kind === 'canCall' })),
+          layout.positions,
+        );
+        edges = { geometry, shown: shownEdges(geometry, visibleAtStart) };
+        underlay = mountUnderlay(container);
+      }
+      builtRef.current = { input, members, big, ...(edges ? { edges } : {}) };
       boxesRef.current = boxes;
       cy.on('tap', 'node', (event) => {
         const node = event.target as NodeSingular;
@@ -469,6 +507,27 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         restyle();
         relabel();
       };
+      if (underlay) {
+        // Drawn in the frame cytoscape draws (its render event), when the view or what is shown changed.
+        const layer = underlay;
+        let colors = underlayColors(readTheme(container));
+        let painted = '';
+        const paint = (force?: boolean) => {
+          const built = builtRef.current;
+          if (!built?.edges) return;
+          const zoom = core.zoom();
+          const pan = core.pan();
+          const key = `${zoom} ${pan.x} ${pan.y} ${container.clientWidth} ${container.clientHeight}`;
+          if (!force && key === painted) return;
+          painted = key;
+          layer.paint({ zoom, pan }, boxesRef.current.values(), built.edges.geometry, built.edges.shown, colors);
+        };
+        core.on('render', () => paint());
+        repaintUnderlayRef.current = (recolor) => {
+          if (recolor) colors = underlayColors(readTheme(container));
+          paint(true);
+        };
+      }
       const hasDataMark = performance.getEntriesByName('idlens:map-data').length > 0;
       cy.one('render', () => {
         performance.mark('idlens:map-graph-painted');
@@ -481,6 +540,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       onScheme = () => {
         cy?.style(stylesheet(readTheme(container), big));
         forZoomRef.current?.(true);
+        repaintUnderlayRef.current?.(true);
       };
       media.addEventListener('change', onScheme);
       setStatus({ state: 'ready' });
@@ -492,9 +552,11 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       signal.cancel?.();
       if (media && onScheme) media.removeEventListener('change', onScheme);
       cy?.destroy();
+      underlay?.destroy();
       cyRef.current = null;
       builtRef.current = null;
       forZoomRef.current = null;
+      repaintUnderlayRef.current = null;
     };
   }, [model]);
 
@@ -515,6 +577,10 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       }
       boxesRef.current = applyGroups(cy, built.members, visible);
     });
+    if (built.edges) {
+      built.edges.shown = shownEdges(built.edges.geometry, visible);
+      repaintUnderlayRef.current?.();
+    }
   }, [ready, visible, model]);
 
   // Once a filter has settled, frame what it kept (not on every keystroke: the view would jump).
@@ -569,9 +635,18 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         forZoomRef.current?.();
         try {
           const drawn = cy.elements(':visible').boundingBox();
+          const pixelScale = pngScale(drawn.w, drawn.h);
           // cytoscape multiplies the scale by the device pixel ratio.
-          const scale = pngScale(drawn.w, drawn.h) / (window.devicePixelRatio || 1);
-          return cy.png({ full: true, output: 'blob-promise', bg: background, scale });
+          const scale = pixelScale / (window.devicePixelRatio || 1);
+          const edges = builtRef.current?.edges;
+          const container = containerRef.current;
+          if (!edges || !container) return cy.png({ full: true, output: 'blob-promise', bg: background, scale });
+          // Large graphs: the underlay first, then cytoscape's drawing (transparent) over it, both
+          // framed as cytoscape frames a full export: its elements' bounds at the export's scale.
+          const nodes = cy.png({ full: true, output: 'blob-promise', scale });
+          const framed = cy.elements().boundingBox();
+          const origin = { x: -framed.x1 * pixelScale, y: -framed.y1 * pixelScale };
+          return composeUnderlay(nodes, background, { zoom: pixelScale, pan: origin }, [...boxesRef.current.values()], edges, underlayColors(readTheme(container)));
         } finally {
           cy.viewport(saved);
           forZoomRef.current?.();
@@ -606,9 +681,16 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         // Outer groups first so inner ones paint on top.
         groups.sort((a, b) => (b.x2 - b.x1) * (b.y2 - b.y1) - (a.x2 - a.x1) * (a.y2 - a.y1));
         const edges: Array<{ from: string; to: string; kind: string }> = [];
-        cy.edges(':visible').forEach((e) => {
-          edges.push({ from: e.source().id(), to: e.target().id(), kind: String(e.data('kind')) });
-        });
+        const underlaid = builtRef.current?.edges;
+        if (underlaid) {
+          underlaid.geometry.ends.forEach((e, i) => {
+            if (underlaid.shown[i]) edges.push({ from: e.from, to: e.to, kind: e.kind });
+          });
+        } else {
+          cy.edges(':visible').forEach((e) => {
+            edges.push({ from: e.source().id(), to: e.target().id(), kind: String(e.data('kind')) });
+          });
+        }
         return graphToSvg({
           nodes,
           edges,

@@ -1,6 +1,7 @@
 // The synthetic world of the identity-map benchmark (issue: 10,000 SAs, 30,000 pods, 10,000 FICs),
 // shared by the unit scale test (correctness) and `npm run bench` (time): deterministic, no I/O.
 
+import { buildIdentityMap } from '@/lib/domain/identity-map';
 import { WI, serviceAccountSubject, type AzureSnapshot, type ClusterSnapshot, type FederatedCredential, type ManagedIdentity, type Pod, type ServiceAccount } from '@/lib/domain/model';
 
 export interface SyntheticSize {
@@ -71,4 +72,25 @@ export function syntheticSnapshot(size: SyntheticSize = BENCH_SIZE): { cluster: 
     cluster: { clusters: [{ name: SYNTHETIC_CLUSTER, issuer: SYNTHETIC_ISSUER }], serviceAccounts, pods },
     azure: { tenantId: SYNTHETIC_TENANT, identities, applications: [], federatedCredentials, appRoleAssignments: [] },
   };
+}
+
+/**
+ * A whole /api/identity-map answer over the synthetic world, plus `apis` provider APIs that the
+ * first `callersPerApi` identities may each call (canCall edges): what /map is given to draw.
+ */
+export function mapResponseWithCanCalls(size: SyntheticSize, calls: { apis: number; callersPerApi: number }): { json: string; nodes: number; edges: number } {
+  const { cluster, azure } = syntheticSnapshot(size);
+  for (let a = 0; a < calls.apis; a++) {
+    const appId = `00000000-0000-4000-9000-${a.toString(16).padStart(12, '0')}`;
+    const roleId = `00000000-0000-4000-a000-${a.toString(16).padStart(12, '0')}`;
+    azure.applications.push({ kind: 'application', displayName: `api-${a}`, appId, objectId: `obj-${a}`, identifierUris: [`api://api-${a}`], appRoles: [{ id: roleId, value: 'Data.Read' }], servicePrincipalId: `sp-${a}` });
+    for (const identity of azure.identities.slice(0, calls.callersPerApi)) azure.appRoleAssignments.push({ principalId: identity.principalId, resourceAppId: appId, appRoleId: roleId });
+  }
+  const map = buildIdentityMap(cluster, azure);
+  const body = {
+    generatedAt: new Date().toISOString(),
+    ...map,
+    sources: { cluster: { mode: 'bench', ok: true }, azure: { mode: 'bench', ok: true } },
+  };
+  return { json: JSON.stringify(body), nodes: map.nodes.length, edges: map.edges.length };
 }

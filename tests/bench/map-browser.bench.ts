@@ -1,8 +1,7 @@
 import type { Page } from 'playwright-core';
-import { buildIdentityMap } from '@/lib/domain/identity-map';
 import { launchChromium } from '../support/chromium';
 import type { RunningServer } from '../support/next-server';
-import { syntheticSnapshot } from './identity-map.bench-case';
+import { mapResponseWithCanCalls } from './identity-map.bench-case';
 
 // Issue #3, browser goals for /map with ~5,000 nodes and ~7,000 edges: layout off the main thread,
 // first paint of a cached layout < 1.5 s, search/filter < 100 ms per keystroke, smooth pan/zoom.
@@ -11,24 +10,6 @@ import { syntheticSnapshot } from './identity-map.bench-case';
 
 const round = (n: number) => Math.round(n * 10) / 10;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-
-function bigMapJson(): { json: string; nodes: number; edges: number } {
-  const { cluster, azure } = syntheticSnapshot({ serviceAccounts: 1000, podsPerServiceAccount: 3, identities: 230, namespaces: 40, brokenEvery: 50 });
-  // Provider APIs called by every identity: the canCall edges that bring the edge count to ~7,000.
-  for (let a = 0; a < 20; a++) {
-    const appId = `00000000-0000-4000-9000-${a.toString(16).padStart(12, '0')}`;
-    const roleId = `00000000-0000-4000-a000-${a.toString(16).padStart(12, '0')}`;
-    azure.applications.push({ kind: 'application', displayName: `api-${a}`, appId, objectId: `obj-${a}`, identifierUris: [`api://api-${a}`], appRoles: [{ id: roleId, value: 'Data.Read' }], servicePrincipalId: `sp-${a}` });
-    for (const identity of azure.identities.slice(0, 100)) azure.appRoleAssignments.push({ principalId: identity.principalId, resourceAppId: appId, appRoleId: roleId });
-  }
-  const map = buildIdentityMap(cluster, azure);
-  const body = {
-    generatedAt: new Date().toISOString(),
-    ...map,
-    sources: { cluster: { mode: 'bench', ok: true }, azure: { mode: 'bench', ok: true } },
-  };
-  return { json: JSON.stringify(body), nodes: map.nodes.length, edges: map.edges.length };
-}
 
 async function measure(page: Page, name: string, timeoutMs = 60_000): Promise<number> {
   const handle = await page.waitForFunction((n) => performance.getEntriesByName(n).at(-1)?.duration, name, { timeout: timeoutMs, polling: 50 });
@@ -99,7 +80,9 @@ async function panZoomFrames(page: Page): Promise<{ fps: number; worstMs: number
 }
 
 export async function benchMapBrowser(server: RunningServer): Promise<Record<string, number>> {
-  const big = bigMapJson();
+  // ~5,000 nodes and ~7,000 edges: 1,000 SAs with 3 pods each, 230 identities, and 20 provider
+  // APIs called by 100 identities each (the canCall edges that bring the edge count to ~7,000).
+  const big = mapResponseWithCanCalls({ serviceAccounts: 1000, podsPerServiceAccount: 3, identities: 230, namespaces: 40, brokenEvery: 50 }, { apis: 20, callersPerApi: 100 });
   const browser = await launchChromium({ viewport: { width: 1440, height: 1000 } });
   try {
     // Baseline: the sample world (about a hundred nodes), same page, same run.
