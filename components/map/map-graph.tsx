@@ -512,15 +512,23 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         const layer = underlay;
         let colors = underlayColors(readTheme(container));
         let painted = '';
+        let failed = false;
         const paint = (force?: boolean) => {
           const built = builtRef.current;
-          if (!built?.edges) return;
+          if (!built?.edges || failed) return;
           const zoom = core.zoom();
           const pan = core.pan();
-          const key = `${zoom} ${pan.x} ${pan.y} ${container.clientWidth} ${container.clientHeight}`;
+          const size = { width: core.width(), height: core.height() };
+          const key = `${zoom} ${pan.x} ${pan.y} ${size.width} ${size.height} ${window.devicePixelRatio}`;
           if (!force && key === painted) return;
           painted = key;
-          layer.paint({ zoom, pan }, boxesRef.current.values(), built.edges.geometry, built.edges.shown, colors);
+          // Inside cytoscape's render: an exception here would stop its drawing for good.
+          try {
+            layer.paint(size, { zoom, pan }, boxesRef.current.values(), built.edges.geometry, built.edges.shown, colors);
+          } catch (error) {
+            failed = true;
+            console.error('idlens: the graph\'s edges could not be drawn:', error);
+          }
         };
         core.on('render', () => paint());
         repaintUnderlayRef.current = (recolor) => {

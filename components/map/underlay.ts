@@ -81,25 +81,19 @@ export function clipSegment(coords: Float64Array, i: number, extent: Extent): [n
   const y = coords[i * 4 + 1]!;
   const dx = coords[i * 4 + 2]! - x;
   const dy = coords[i * 4 + 3]! - y;
-  let t0 = 0;
-  let t1 = 1;
-  const sides: Array<[number, number]> = [
-    [-dx, x - extent.x1],
-    [dx, extent.x2 - x],
-    [-dy, y - extent.y1],
-    [dy, extent.y2 - y],
-  ];
-  for (const [p, q] of sides) {
-    if (p === 0) {
-      if (q < 0) return undefined;
-      continue;
-    }
-    const t = q / p;
-    if (p < 0) t0 = Math.max(t0, t);
-    else t1 = Math.min(t1, t);
-    if (t0 > t1) return undefined;
-  }
-  return [t0, t1];
+  const range = { t0: 0, t1: 1 };
+  // Each side in turn (no arrays: this runs for every dashed edge in view, every frame).
+  if (!clipSide(range, -dx, x - extent.x1) || !clipSide(range, dx, extent.x2 - x) || !clipSide(range, -dy, y - extent.y1) || !clipSide(range, dy, extent.y2 - y)) return undefined;
+  return [range.t0, range.t1];
+}
+
+/** One side of Liang–Barsky: narrows [t0, t1] to where p·t ≤ q; false when nothing is left. */
+function clipSide(range: { t0: number; t1: number }, p: number, q: number): boolean {
+  if (p === 0) return q >= 0;
+  const t = q / p;
+  if (p < 0) range.t0 = Math.max(range.t0, t);
+  else range.t1 = Math.min(range.t1, t);
+  return range.t0 <= range.t1;
 }
 
 /**
@@ -141,7 +135,10 @@ export function paintUnderlay(ctx: CanvasRenderingContext2D, frame: UnderlayFram
   const r = frame.pixelRatio;
   ctx.save();
   ctx.setTransform(r * zoom, 0, 0, r * zoom, r * pan.x, r * pan.y);
-  const extent = viewExtent(frame.viewport, frame.width, frame.height);
+  // Widened by half a stroke: an edge just outside the view still reaches into it.
+  const view = viewExtent(frame.viewport, frame.width, frame.height);
+  const m = EDGE_WIDTH / 2;
+  const extent = { x1: view.x1 - m, y1: view.y1 - m, x2: view.x2 + m, y2: view.y2 + m };
 
   ctx.fillStyle = colors.groupFill;
   for (const box of fillOrder(boxes)) {
@@ -150,7 +147,9 @@ export function paintUnderlay(ctx: CanvasRenderingContext2D, frame: UnderlayFram
     const h = box.y2 - box.y1;
     ctx.globalAlpha = GROUP_FILL_OPACITY[box.kind];
     ctx.beginPath();
-    ctx.roundRect(box.x1, box.y1, w, h, cornerRadius(w, h));
+    // roundRect is missing from Safari < 16 and Firefox < 112: plain corners there.
+    if (typeof ctx.roundRect === 'function') ctx.roundRect(box.x1, box.y1, w, h, cornerRadius(w, h));
+    else ctx.rect(box.x1, box.y1, w, h);
     ctx.fill();
   }
 
@@ -173,8 +172,8 @@ export function paintUnderlay(ctx: CanvasRenderingContext2D, frame: UnderlayFram
 /** The underlay's canvas: first in the graph's container, so cytoscape's canvases lie above it. */
 export interface UnderlayCanvas {
   canvas: HTMLCanvasElement;
-  /** Sizes the canvas to the container (CSS px × device pixel ratio), clears it and draws. */
-  paint(viewport: Viewport, boxes: Iterable<GroupBox>, geometry: EdgeGeometry, shown: Uint8Array, colors: UnderlayColors): void;
+  /** Sizes the canvas to `width`×`height` CSS px (cytoscape's view) × the device pixel ratio, clears it and draws. */
+  paint(size: { width: number; height: number }, viewport: Viewport, boxes: Iterable<GroupBox>, geometry: EdgeGeometry, shown: Uint8Array, colors: UnderlayColors): void;
   destroy(): void;
 }
 
@@ -187,10 +186,8 @@ export function mountUnderlay(container: HTMLElement): UnderlayCanvas {
   const ctx = canvas.getContext('2d');
   return {
     canvas,
-    paint(viewport, boxes, geometry, shown, colors) {
+    paint({ width, height }, viewport, boxes, geometry, shown, colors) {
       if (!ctx) return;
-      const width = container.clientWidth;
-      const height = container.clientHeight;
       const pixelRatio = window.devicePixelRatio || 1;
       const w = Math.round(width * pixelRatio);
       const h = Math.round(height * pixelRatio);
@@ -237,12 +234,13 @@ function strokeDashed(ctx: CanvasRenderingContext2D, geometry: EdgeGeometry, sho
     if (dashed) {
       const length = Math.hypot(dx, dy);
       if (length > 0) t0 = (Math.floor((t0 * length) / period) * period) / length;
-      dashes += ((t1 - t0) * length) / period;
-      if (dashes > DASHES_PER_STROKE) {
+      const these = ((t1 - t0) * length) / period;
+      if (dashes + these > DASHES_PER_STROKE && dashes > 0) {
         ctx.stroke();
         ctx.beginPath();
         dashes = 0;
       }
+      dashes += these;
     }
     ctx.moveTo(x + t0 * dx, y + t0 * dy);
     ctx.lineTo(x + t1 * dx, y + t1 * dy);

@@ -218,6 +218,26 @@ describe('/map graph in Chromium: a large graph', () => {
     const m = await openLarge(`?focus=${encodeURIComponent(pod.id)}`);
     await expect.poll(async () => (await edgePixelsFromCentre(m))[0] ?? Infinity).toBeLessThan(3);
     await m.page.screenshot({ path: join(artifactsDir, 'map-graph-large-focus.png') });
+    // Beneath: on screen the pod's centre is the pod as cytoscape drew it, not its edge drawn over it…
+    const box = (await m.graph().boundingBox())!;
+    const centre = { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) };
+    const onScreen = await m.page.screenshot({ clip: { x: centre.x, y: centre.y, width: 1, height: 1 } });
+    const [screenPixel, nodePixel] = await m.page.evaluate(
+      async ([base64, x, y]) => {
+        const image = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+        const one = new OffscreenCanvas(1, 1).getContext('2d')!;
+        one.drawImage(image, 0, 0);
+        const nodes = document.querySelector<HTMLCanvasElement>('canvas[data-id="layer2-node"]')!;
+        const r = nodes.getBoundingClientRect();
+        const scale = nodes.width / r.width;
+        return [[...one.getImageData(0, 0, 1, 1).data], [...nodes.getContext('2d')!.getImageData(Math.round((x - r.left) * scale), Math.round((y - r.top) * scale), 1, 1).data]];
+      },
+      [onScreen.toString('base64'), centre.x, centre.y] as const,
+    );
+    expect(nodePixel[3]).toBe(255);
+    for (let c = 0; c < 3; c++) expect(Math.abs(screenPixel[c]! - nodePixel[c]!)).toBeLessThanOrEqual(6);
+    // …and clicks go through the underlay to cytoscape.
+    expect(await m.page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.getAttribute('data-layer'), centre)).not.toBe('underlay');
     // Zooming out about the centre keeps the pod there, and its edge with it, in a drawing that did change.
     await rememberEdges(m);
     await m.page.getByRole('button', { name: 'Zoom out' }).click();
@@ -227,7 +247,6 @@ describe('/map graph in Chromium: a large graph', () => {
     // the edges with it: the drawing is found again, shifted by the drag (within cytoscape's few px
     // of drag threshold), not where it was.
     await rememberEdges(m);
-    const box = (await m.graph().boundingBox())!;
     const from = { x: box.x + box.width / 2 - 150, y: box.y + box.height / 2 - 40 };
     await m.page.mouse.move(from.x, from.y);
     await m.page.mouse.down();
@@ -245,10 +264,42 @@ describe('/map graph in Chromium: a large graph', () => {
     const m = await openLarge('?kind=managedIdentity');
     await expect.poll(() => m.filterCount().textContent()).toMatch(/^[\d,]+ of [\d,]+ nodes$/);
     await m.page.waitForTimeout(500);
+    // Drawn (the fills are there), and without a single edge pixel.
+    expect(await m.graph().evaluate((el) => {
+      const canvas = el.querySelector<HTMLCanvasElement>('canvas[data-layer="underlay"]')!;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let opaque = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 40) opaque++;
+      return opaque;
+    })).toBeGreaterThan(1000);
     expect(await edgePixelsFromCentre(m)).toEqual([]);
     // Applications shown too (a click, the same graph): the identities' long edges to the APIs they may call come back.
     await m.kindFilter('Application').check();
     await expect.poll(async () => (await edgePixelsFromCentre(m)).length).toBeGreaterThan(1000);
+    await m.page.close();
+  });
+
+  it('redraws the fills and edges in the dark theme’s colours when the theme changes', async () => {
+    const m = await openLarge();
+    // The colour most of the underlay's opaque-ish pixels have: the group fill of the theme.
+    const fillColour = () =>
+      m.graph().evaluate((el) => {
+        const canvas = el.querySelector<HTMLCanvasElement>('canvas[data-layer="underlay"]')!;
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        const counts = new Map<string, number>();
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3]! < 100) continue;
+          const key = `${data[i]},${data[i + 1]},${data[i + 2]}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+        return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0].split(',').map(Number) ?? [];
+      });
+    // Within a step or two of rounding (the canvas stores colours premultiplied by their alpha).
+    const near = (rgb: number[], want: number[]) => rgb.length === 3 && rgb.every((v, i) => Math.abs(v - want[i]!) <= 3);
+    // --surface-2 of each theme (app/globals.css): #f0f2f5 and #1f252d.
+    await expect.poll(async () => near(await fillColour(), [0xf0, 0xf2, 0xf5])).toBe(true);
+    await m.page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(async () => near(await fillColour(), [0x1f, 0x25, 0x2d])).toBe(true);
     await m.page.close();
   });
 
