@@ -3,7 +3,7 @@
 import type { Core, ElementDefinition, NodeSingular, StylesheetJson } from 'cytoscape';
 import { useEffect, useEffectEvent, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { NodeKind } from '@/lib/api/identity-map-queries';
-import { type Group, type GroupBox, type GroupMember, type LayoutInput, type LayoutResult, boundsOf, graphHash, groupBoxes, groupLabelWidth, groupsOf } from './band-layout';
+import { type Bounds, type Group, type GroupBox, type GroupMember, type LayoutInput, type LayoutResult, boundsOf, graphHash, groupBoxes, groupLabelWidth, groupsOf } from './band-layout';
 import { graphToSvg, pngScale, type SvgGroup, type SvgNode } from './graph-export';
 import { GROUP_FONT_PX, type Viewport, type ZoomStyle, fitViewport, sameZoomStyle, zoomStyle } from './graph-view';
 import { KIND_LABELS, type MapModel } from './map-model';
@@ -37,6 +37,10 @@ type Status = { state: 'loading'; message: string } | { state: 'ready' } | { sta
 /** Layouts computed this session, by graph hash: a revisit (or a refresh with the same graph) paints at once. */
 const layoutCache = new Map<string, LayoutResult>();
 const LAYOUT_CACHE_ENTRIES = 4;
+/** Where the view of a graph was when it was last taken down (a refresh rebuilds the same graph). */
+const keptViews = new Map<string, { viewport: Viewport; focus: string | undefined }>();
+/** The least zoom out, unless the layout needs less to fit (minZoomFor). */
+const MIN_ZOOM = 0.02;
 
 const BIG_GRAPH = 1200;
 const NODE_FONT_PX = 11;
@@ -372,6 +376,12 @@ function applyGroups(cy: Core, members: readonly GroupMember[], visible: Readonl
   return boxes;
 }
 
+/** The zoom-out limit: MIN_ZOOM, or less when fitting the whole layout into the view needs it (with room to spare). */
+function minZoomFor(bounds: Bounds, view: { width: number; height: number }): number {
+  const fitted = fitViewport(bounds, view, { padding: FIT_PADDING_PX, minZoom: 0, maxZoom: Infinity }).zoom;
+  return Math.min(MIN_ZOOM, fitted / 2);
+}
+
 /** Frames the shown group boxes (they enclose every shown node with its label room). */
 function fitToBoxes(cy: Core, boxes: Map<string, GroupBox>, padding = FIT_PADDING_PX) {
   const bounds = boundsOf(boxes.values());
@@ -435,7 +445,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         elements,
         layout: { name: 'preset' },
         style: stylesheet(readTheme(container), big),
-        minZoom: 0.02,
+        minZoom: MIN_ZOOM,
         maxZoom: 3,
         boxSelectionEnabled: false,
         autoungrabify: true,
@@ -460,16 +470,33 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         const node = event.target as NodeSingular;
         if (!node.hasClass('group')) select(node.id());
       });
+      // Zooming out stops where the whole layout is a small part of the view, however wide it is.
+      const layoutBounds = boundsOf(groupBoxes(members).values());
+      const setMinZoom = (core: Core) => {
+        if (layoutBounds) core.minZoom(minZoomFor(layoutBounds, { width: core.width(), height: core.height() }));
+      };
+      setMinZoom(cy);
       const focus = initialFocus();
       const focused = focus ? cy.getElementById(focus) : undefined;
-      if (focused && focused.nonempty() && !focused.hasClass('group')) {
-        focused.select();
+      if (focused?.nonempty()) focused.select();
+      // The same graph again with the same selection (a refresh, a return to the page): the view
+      // stays where the user left it. A new focus (a link to another node) is centred instead.
+      const kept = keptViews.get(graphHash(input));
+      if (kept && kept.focus === focus) {
+        cy.viewport(kept.viewport);
+      } else if (focused && focused.nonempty() && !focused.hasClass('group')) {
         cy.zoom(1);
         cy.center(focused);
       } else {
         fitToBoxes(cy, boxes);
       }
       const core = cy;
+      core.on('resize', () => setMinZoom(core));
+      core.on('destroy', () => {
+        const selected = core.$('node:selected');
+        keptViews.set(graphHash(input), { viewport: { zoom: core.zoom(), pan: { ...core.pan() } }, focus: selected.nonempty() ? selected.id() : undefined });
+        if (keptViews.size > LAYOUT_CACHE_ENTRIES) keptViews.delete(keptViews.keys().next().value!);
+      });
       let labelled: boolean | undefined;
       let styled: ZoomStyle | undefined;
       let restyleTimer: ReturnType<typeof setTimeout> | undefined;

@@ -190,7 +190,7 @@ export function buildMapModel(data: IdentityMapData): MapModel {
   }
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of data.findings) counts[f.severity] += 1;
-  return { data, infos, byId, edgesOf, namespaces: [...namespaces].sort(), multiCluster, counts, clusters, clusterById: new Map(clusters.map((c) => [c.id, c])), byUnscopedId };
+  return { data, infos, byId, edgesOf, namespaces: [...namespaces].sort(naturalOrder), multiCluster, counts, clusters, clusterById: new Map(clusters.map((c) => [c.id, c])), byUnscopedId };
 }
 
 /**
@@ -515,13 +515,16 @@ function findingsScore(info: NodeInfo): number {
   return (3 - SEVERITY_RANK[info.worst]) * 100_000 + info.findings.length;
 }
 
+/** Text order with numbers compared as numbers: ns-2 before ns-10, fic-50 before fic-100. */
+export const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
+
 export function sortInfos(infos: NodeInfo[], sort: SortState): NodeInfo[] {
   const dir = sort.descending ? -1 : 1;
   // Empty values (Azure objects have no namespace or cluster) go last in both directions: the
   // direction only reverses the values, so `dir` is undone for a comparison with an empty one.
   const cmpText = (a: string | undefined, b: string | undefined) =>
-    a === undefined || b === undefined ? (a === b ? 0 : a === undefined ? dir : -dir) : a.localeCompare(b);
-  const byLabel = (a: NodeInfo, b: NodeInfo) => a.node.label.localeCompare(b.node.label) || a.node.id.localeCompare(b.node.id);
+    a === undefined || b === undefined ? (a === b ? 0 : a === undefined ? dir : -dir) : naturalOrder(a, b);
+  const byLabel = (a: NodeInfo, b: NodeInfo) => naturalOrder(a.node.label, b.node.label) || naturalOrder(a.node.id, b.node.id);
   const primary: (a: NodeInfo, b: NodeInfo) => number =
     sort.column === 'kind'
       ? (a, b) => (KIND_ORDER[a.node.kind] ?? 9) - (KIND_ORDER[b.node.kind] ?? 9)

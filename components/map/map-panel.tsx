@@ -37,8 +37,9 @@ import { useIdentityMap } from './use-identity-map';
 const FILTER_MARK = 'idlens:map-filter:start';
 
 /**
- * `replace` for what changes per keystroke (the search text) or only refines the same view (focus,
- * a canonical rewrite); `push` for a discrete filter change, so Back undoes it.
+ * `replace` for what changes per keystroke (the search text) or only rewrites the same view state
+ * (a canonical form); `push` for a discrete change — a filter, opening or closing a node's details —
+ * so Back undoes it.
  */
 type HistoryMode = 'push' | 'replace';
 
@@ -203,7 +204,7 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
     const active = document.activeElement;
     if (id && !inDetails(sidebarRef.current, active)) openerRef.current = active;
     setFocus(id);
-    commit(filters, id);
+    commit(filters, id, id === focus ? 'replace' : 'push');
     if (id && from !== 'graph') setCenterRequest((r) => ({ id, seq: (r?.seq ?? 0) + 1 }));
     if (id && from === 'link') setDetailsFocus((n) => n + 1);
     if (id && from !== 'link') setRevealDetails((n) => n + 1);

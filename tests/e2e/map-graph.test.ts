@@ -279,6 +279,63 @@ describe('/map graph in Chromium: a large graph', () => {
     await m.page.close();
   });
 
+  /** The box around the underlay's group fills, in canvas px, with the canvas's size. */
+  async function fillExtent(m: MapPage): Promise<{ x1: number; x2: number; width: number }> {
+    return m.graph().evaluate((el) => {
+      const canvas = el.querySelector<HTMLCanvasElement>('canvas[data-layer="underlay"]')!;
+      const { width, height } = canvas;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+      let x1 = Infinity;
+      let x2 = -Infinity;
+      for (let p = 0; p < width * height; p++) {
+        if (data[p * 4 + 3]! <= 40) continue;
+        const x = p % width;
+        if (x < x1) x1 = x;
+        if (x > x2) x2 = x;
+      }
+      return { x1, x2, width };
+    });
+  }
+
+  it('fits the whole layout on a phone-sized screen, where the default zoom limit would cut it', async () => {
+    const page = await env.browser.context.newPage();
+    await page.setViewportSize({ width: 320, height: 720 });
+    await page.route('**/api/identity-map*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: large.json }));
+    const m = new MapPage(page, env.server.url);
+    await m.open();
+    await m.waitForGraph();
+    // The layout is ~16,700 units wide: at the old fixed limit (zoom 0.02) it took ~335 px and
+    // overflowed both sides of the ~290 px view. Now the fills lie inside it, with the fit's margin.
+    await expect.poll(async () => (await fillExtent(m)).x1).toBeGreaterThan(0);
+    const extent = await fillExtent(m);
+    expect(extent.x2).toBeLessThan(extent.width - 1);
+    await page.screenshot({ path: join(artifactsDir, 'map-graph-large-phone.png') });
+    // Zooming out stops a little further: the whole map becomes a smaller part of the view.
+    await m.page.getByRole('button', { name: 'Zoom out' }).click();
+    await m.page.getByRole('button', { name: 'Zoom out' }).click();
+    await expect.poll(async () => (await fillExtent(m)).x2 - (await fillExtent(m)).x1).toBeLessThan(extent.x2 - extent.x1);
+    await page.close();
+  });
+
+  it('keeps the view where the user left it when Refresh brings the same graph', async () => {
+    const m = await openLarge();
+    for (let i = 0; i < 3; i++) await m.page.getByRole('button', { name: 'Zoom in' }).click();
+    await m.page.waitForTimeout(300);
+    await rememberEdges(m);
+    const underlay = m.page.locator('canvas[data-layer="underlay"]');
+    await underlay.evaluate((c) => c.setAttribute('data-before-refresh', ''));
+    // A fresh answer, as the server gives one: the same graph, computed anew.
+    await m.page.unroute('**/api/identity-map*');
+    await m.page.route('**/api/identity-map*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ...data, generatedAt: new Date().toISOString() }) }));
+    await m.page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    // The graph is rebuilt: a new underlay canvas replaces the marked one.
+    await expect.poll(() => m.page.locator('canvas[data-layer="underlay"]:not([data-before-refresh])').count(), { timeout: 15_000 }).toBe(1);
+    await m.waitForGraph();
+    // Rebuilt (a new underlay), drawn at the same zoom and pan: the same pixels, unshifted.
+    await expect.poll(async () => (await shiftedMatch(m, 0, 0, 0)).unshifted, { timeout: 10_000 }).toBeGreaterThan(0.9);
+    await m.page.close();
+  });
+
   it('redraws the fills and edges in the dark theme’s colours when the theme changes', async () => {
     const m = await openLarge();
     // The colour most of the underlay's opaque-ish pixels have: the group fill of the theme.

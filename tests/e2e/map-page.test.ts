@@ -113,7 +113,7 @@ describe('/map in Chromium', () => {
     await m.page.close();
   });
 
-  it('clicking a table row focuses the node and writes ?focus= without a new history entry', async () => {
+  it('clicking a table row focuses the node and writes ?focus= as a history entry: Back returns to the previous selection', async () => {
     const m = await openPage();
     await m.waitForGraph();
     const historyLength = await m.page.evaluate(() => history.length);
@@ -123,7 +123,24 @@ describe('/map in Chromium', () => {
     await expect.poll(() => m.detailsTitle().textContent()).toBe(label);
     const focus = new URL(m.page.url()).searchParams.get('focus');
     expect(map.nodes.find((n) => n.id === focus)?.label).toBe(label);
-    expect(await m.page.evaluate(() => history.length)).toBe(historyLength);
+    expect(await m.page.evaluate(() => history.length)).toBe(historyLength + 1);
+    // Another row, then Escape: each a step that Back undoes, back to no selection.
+    const second = m.rowNames().nth(1);
+    const secondLabel = await second.textContent();
+    await second.click();
+    await expect.poll(() => m.detailsTitle().textContent()).toBe(secondLabel);
+    await m.page.keyboard.press('Escape');
+    await expect.poll(() => m.details().count()).toBe(0);
+    expect(await m.page.evaluate(() => history.length)).toBe(historyLength + 3);
+    await m.page.goBack();
+    await expect.poll(() => m.detailsTitle().textContent()).toBe(secondLabel);
+    await m.page.goBack();
+    await expect.poll(() => m.detailsTitle().textContent()).toBe(label);
+    await m.page.goBack();
+    await expect.poll(() => m.details().count()).toBe(0);
+    expect(new URL(m.page.url()).searchParams.get('focus')).toBeNull();
+    await m.page.goForward();
+    await expect.poll(() => m.detailsTitle().textContent()).toBe(label);
     // Keyboard: arrow keys move along the rows, Enter focuses that node.
     await first.focus();
     await m.page.keyboard.press('ArrowDown');

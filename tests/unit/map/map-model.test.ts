@@ -177,6 +177,19 @@ describe('sortInfos', () => {
     expect(byNs.at(-1)!.namespace).toBeUndefined();
     expect(byNs[0]!.namespace).toBe('shop');
   });
+
+  it('compares numbers in names as numbers: ns-2 before ns-10, fic-50 before fic-100', () => {
+    const data = aMap();
+    data.nodes = ['ns-10', 'ns-2', 'ns-1'].map((ns) => aServiceAccount(ns, 'api'));
+    data.nodes.push(...['fic-100', 'fic-50', 'fic-7'].map((name) => aCredential(name, { subject: 'system:serviceaccount:ns-1:api' })));
+    data.edges = [];
+    data.findings = [];
+    const m = buildMapModel(data);
+    expect(m.namespaces).toEqual(['ns-1', 'ns-2', 'ns-10']);
+    expect(sortInfos(m.infos, { column: 'namespace', descending: false }).slice(0, 3).map((i) => i.namespace)).toEqual(['ns-1', 'ns-2', 'ns-10']);
+    const labels = sortInfos(m.infos, { column: 'label', descending: false }).map((i) => i.node.label);
+    expect(labels.filter((l) => l.startsWith('fic-'))).toEqual(['fic-7', 'fic-50', 'fic-100']);
+  });
 });
 
 describe('bandLayout', () => {
