@@ -7,7 +7,7 @@ import { type Bounds, type Group, type GroupBox, type GroupMember, type LayoutIn
 import { graphToSvg, pngScale, type SvgGroup, type SvgNode } from './graph-export';
 import { GROUP_FONT_PX, type Viewport, type ZoomStyle, fitViewport, sameZoomStyle, zoomStyle } from './graph-view';
 import { KIND_LABELS, type MapModel } from './map-model';
-import { EDGE_OPACITY, EDGE_WIDTH, type EdgeGeometry, GROUP_FILL_OPACITY, type UnderlayCanvas, type UnderlayColors, edgeGeometry, mountUnderlay, paintUnderlay, shownEdges } from './underlay';
+import { EDGE_OPACITY, EDGE_WIDTH, type EdgeEnd, type EdgeGeometry, GROUP_FILL_OPACITY, type UnderlayCanvas, type UnderlayColors, edgeGeometry, mountUnderlay, paintUnderlay, shownEdges } from './underlay';
 
 // The trust graph on a canvas (cytoscape), never as DOM nodes: it stays smooth with thousands of
 // nodes. cytoscape is imported here only, so it loads on /map alone; the layout is computed in a
@@ -36,6 +36,8 @@ type Status = { state: 'loading'; message: string } | { state: 'ready' } | { sta
 
 /** Layouts computed this session, by graph hash: a revisit (or a refresh with the same graph) paints at once. */
 const layoutCache = new Map<string, LayoutResult>();
+/** Layouts of filtered views, kept apart so that filtering never evicts a whole graph's layout. */
+const partLayoutCache = new Map<string, LayoutResult>();
 const LAYOUT_CACHE_ENTRIES = 4;
 /** Where the view of a graph was when it was last taken down (a refresh rebuilds the same graph). */
 const keptViews = new Map<string, { viewport: Viewport; focus: string | undefined }>();
@@ -252,19 +254,34 @@ function badgeImage(severity: 'error' | 'warning', fill: string, glyph: string):
 
 interface Built {
   input: LayoutInput;
+  /** The layout of the whole graph, and the one drawn now (a filtered view's: see viewLayout). */
+  whole: LayoutResult;
+  layout: LayoutResult;
   members: GroupMember[];
   big: boolean;
   /** Large graphs: the edges of the underlay, and which of them the filters show. */
-  edges?: { geometry: EdgeGeometry; shown: Uint8Array };
+  edges?: { ends: EdgeEnd[]; geometry: EdgeGeometry; shown: Uint8Array };
 }
 
-/** What the layout needs: ids, kinds and the cluster/namespace band of each node. */
-function layoutInput(model: MapModel): LayoutInput {
+/** What the layout needs: ids, kinds and the cluster/namespace band of each node (of the `only` ones, when given). */
+function layoutInput(model: MapModel, only?: ReadonlySet<string>): LayoutInput {
+  const kept = (id: string) => !only || only.has(id);
   return {
-    nodes: model.infos.map((i) => ({ id: i.node.id, kind: i.node.kind, ...(i.namespace !== undefined ? { band: `${i.cluster ?? ''}\u0000${i.namespace}` } : {}) })),
-    edges: model.data.edges.map((e) => ({ from: e.from, to: e.to })),
-    hints: model.data.findings.flatMap((f) => f.refs.slice(1).map((to) => ({ from: f.refs[0]!, to }))),
+    nodes: model.infos.filter((i) => kept(i.node.id)).map((i) => ({ id: i.node.id, kind: i.node.kind, ...(i.namespace !== undefined ? { band: `${i.cluster ?? ''}\u0000${i.namespace}` } : {}) })),
+    edges: model.data.edges.filter((e) => kept(e.from) && kept(e.to)).map((e) => ({ from: e.from, to: e.to })),
+    hints: model.data.findings.flatMap((f) => f.refs.slice(1).map((to) => ({ from: f.refs[0]!, to }))).filter((h) => kept(h.from) && kept(h.to)),
   };
+}
+
+/**
+ * Where the nodes go for what `visible` shows: the whole layout when nothing is filtered out;
+ * else the shown nodes laid out on their own (compact: a filter's few nodes are not left scattered
+ * over the whole map's area), the hidden ones keeping their place in the whole layout.
+ */
+async function viewLayout(model: MapModel, whole: LayoutResult, visible: ReadonlySet<string>, signal: { cancelled: boolean; cancel?: () => void }): Promise<LayoutResult> {
+  if (visible.size === 0 || model.infos.every((i) => visible.has(i.node.id))) return whole;
+  const part = await computeLayout(layoutInput(model, visible), signal, partLayoutCache);
+  return { positions: { ...whole.positions, ...part.positions }, sections: { ...whole.sections, ...part.sections } };
 }
 
 function layoutInWorker(input: LayoutInput): { promise: Promise<LayoutResult>; cancel(): void } {
@@ -290,9 +307,9 @@ function layoutInWorker(input: LayoutInput): { promise: Promise<LayoutResult>; c
   return { promise, cancel: () => worker?.terminate() };
 }
 
-async function computeLayout(input: LayoutInput, signal: { cancelled: boolean; cancel?: () => void }): Promise<LayoutResult> {
+async function computeLayout(input: LayoutInput, signal: { cancelled: boolean; cancel?: () => void }, cache = layoutCache): Promise<LayoutResult> {
   const key = graphHash(input);
-  const cached = layoutCache.get(key);
+  const cached = cache.get(key);
   if (cached) return cached;
   performance.mark('idlens:map-layout:start');
   let result: LayoutResult;
@@ -308,8 +325,8 @@ async function computeLayout(input: LayoutInput, signal: { cancelled: boolean; c
     result = bandLayout(input);
   }
   performance.measure('idlens:map-layout', 'idlens:map-layout:start');
-  layoutCache.set(key, result);
-  if (layoutCache.size > LAYOUT_CACHE_ENTRIES) layoutCache.delete(layoutCache.keys().next().value!);
+  cache.set(key, result);
+  if (cache.size > LAYOUT_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   return result;
 }
 
@@ -321,13 +338,10 @@ async function computeLayout(input: LayoutInput, signal: { cancelled: boolean; c
  */
 function elementsFor(model: MapModel, layout: LayoutResult, visible: ReadonlySet<string>, withEdges: boolean): { elements: ElementDefinition[]; members: GroupMember[]; boxes: Map<string, GroupBox> } {
   const nodes: ElementDefinition[] = [];
-  const members: GroupMember[] = [];
-  const groupCache = new Map<string, Group[]>();
-  for (const info of model.infos) {
+  const members = membersFor(model, layout);
+  for (const [i, info] of model.infos.entries()) {
     const id = info.node.id;
-    const position = layout.positions[id] ?? { x: 0, y: 0 };
-    const groups = groupsOf({ cluster: info.cluster, namespace: info.namespace, section: layout.sections[id] ?? 0 }, groupCache);
-    members.push({ id, x: position.x, y: position.y, groups });
+    const position = { x: members[i]!.x, y: members[i]!.y };
     const classes = [`kind-${info.node.kind}`];
     if (info.worst) classes.push(`sev-${info.worst}`);
     if (!visible.has(id)) classes.push('hidden');
@@ -336,23 +350,35 @@ function elementsFor(model: MapModel, layout: LayoutResult, visible: ReadonlySet
   // Every group gets an element (a filter may show it later); those with nothing shown start hidden.
   const all = groupBoxes(members);
   const boxes = groupBoxes(members, visible);
-  const groups: ElementDefinition[] = [...all.values()].map((full) => {
-    const b = boxes.get(full.id) ?? full;
-    return {
-      group: 'nodes',
-      data: { id: b.id, label: b.label, ...groupData(b, boxes.has(b.id) ? boxes : all) },
-      position: { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 },
-      classes: `group group-${b.kind}${boxes.has(b.id) ? '' : ' hidden'}`,
-      selectable: false,
-      grabbable: false,
-    };
-  });
+  const groups: ElementDefinition[] = [...all.values()].map((full) => (boxes.has(full.id) ? groupElement(boxes.get(full.id)!, boxes, true) : groupElement(full, all, false)));
   const edges: ElementDefinition[] = [];
   model.data.edges.forEach((e, i) => {
     if (!withEdges || !model.byId.has(e.from) || !model.byId.has(e.to)) return;
     edges.push({ group: 'edges', data: { id: `edge:${i}`, source: e.from, target: e.to, kind: e.kind }, classes: `kind-${e.kind}` });
   });
   return { elements: [...groups, ...nodes, ...edges], members, boxes };
+}
+
+/** Each node's position and the groups it sits in, in model.infos order. */
+function membersFor(model: MapModel, layout: LayoutResult): GroupMember[] {
+  const groupCache = new Map<string, Group[]>();
+  return model.infos.map((info) => {
+    const id = info.node.id;
+    const position = layout.positions[id] ?? { x: 0, y: 0 };
+    return { id, x: position.x, y: position.y, groups: groupsOf({ cluster: info.cluster, namespace: info.namespace, section: layout.sections[id] ?? 0 }, groupCache) };
+  });
+}
+
+/** The rectangle of a group box (`shown`: with something in it, else hidden). */
+function groupElement(b: GroupBox, boxes: ReadonlyMap<string, GroupBox>, shown: boolean): ElementDefinition {
+  return {
+    group: 'nodes',
+    data: { id: b.id, label: b.label, ...groupData(b, boxes) },
+    position: { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 },
+    classes: `group group-${b.kind}${shown ? '' : ' hidden'}`,
+    selectable: false,
+    grabbable: false,
+  };
 }
 
 /** A group element's size data: its box, how wide its label may get, and the shift that starts the label at the box's left edge. */
@@ -364,6 +390,9 @@ function groupData(b: GroupBox, boxes: ReadonlyMap<string, GroupBox>): { w: numb
 /** Shows the groups that hold a shown node, each sized to its shown nodes, and hides the others (call inside a batch). */
 function applyGroups(cy: Core, members: readonly GroupMember[], visible: ReadonlySet<string>): Map<string, GroupBox> {
   const boxes = groupBoxes(members, visible);
+  // A layout of a filtered view may put a cluster in a section it had no box in.
+  const missing = [...boxes.values()].filter((b) => cy.getElementById(b.id).empty());
+  if (missing.length) cy.add(missing.map((b) => groupElement(b, boxes, true)));
   cy.nodes('.group').forEach((g) => {
     const box = boxes.get(g.id());
     if (g.hasClass('hidden') === Boolean(box)) g.toggleClass('hidden', !box);
@@ -382,6 +411,24 @@ function applyGroups(cy: Core, members: readonly GroupMember[], visible: Readonl
 function minZoomFor(bounds: Bounds, view: { width: number; height: number }): number {
   const fitted = fitViewport(bounds, view, { padding: FIT_PADDING_PX, minZoom: 0, maxZoom: Infinity }).zoom;
   return Math.min(MIN_ZOOM, fitted / 2);
+}
+
+/** Moves the nodes to `layout`'s places (in one batch) and keeps what depends on them — members, the underlay's edges — in step. */
+function placeNodes(cy: Core, model: MapModel, built: Built, layout: LayoutResult, visible: ReadonlySet<string>) {
+  if (layout === built.layout) return;
+  built.layout = layout;
+  built.members = membersFor(model, layout);
+  cy.batch(() => {
+    for (const m of built.members) {
+      const el = cy.getElementById(m.id);
+      const p = el.position();
+      if (p.x !== m.x || p.y !== m.y) el.position({ x: m.x, y: m.y });
+    }
+  });
+  if (built.edges) {
+    built.edges.geometry = edgeGeometry(built.edges.ends, layout.positions);
+    built.edges.shown = shownEdges(built.edges.geometry, visible);
+  }
 }
 
 /** Frames the shown group boxes (they enclose every shown node with its label room). */
@@ -410,6 +457,8 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
   const forZoomRef = useRef<((reset?: boolean) => void) | null>(null);
   /** Large graphs: redraws the underlay now (`recolor`: after a theme change). */
   const repaintUnderlayRef = useRef<((recolor?: boolean) => void) | null>(null);
+  /** True right after the graph was built for the current filters (see the settle effect). */
+  const firstFilter = useRef(true);
   const [status, setStatus] = useState<Status>({ state: 'loading', message: 'Loading the graph renderer…' });
   const nodeCount = model.infos.length;
   const edgeCount = model.data.edges.length;
@@ -429,16 +478,17 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
     let onScheme: (() => void) | undefined;
     (async () => {
       const input = layoutInput(model);
-      const [{ default: cytoscape }, layout] = await Promise.all([
+      // The filters of the URL apply from the first frame: no full-size view that jumps a moment later.
+      const visibleAtStart = initialVisible();
+      const [{ default: cytoscape }, [whole, layout]] = await Promise.all([
         import('cytoscape'),
         (async () => {
           setStatus({ state: 'loading', message: `Laying out ${input.nodes.length.toLocaleString()} nodes…` });
-          return computeLayout(input, signal);
+          const all = await computeLayout(input, signal);
+          return [all, await viewLayout(model, all, visibleAtStart, signal)] as const;
         })(),
       ]);
       if (signal.cancelled) return;
-      // The filters of the URL apply from the first frame: no full-size view that jumps a moment later.
-      const visibleAtStart = initialVisible();
       const big = input.nodes.length > BIG_GRAPH;
       const { elements, members, boxes } = elementsFor(model, layout, visibleAtStart, !big);
       // Nodes and edges (or the underlay's) in one first frame.
@@ -461,14 +511,14 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       cyRef.current = cy;
       let edges: Built['edges'];
       if (big) {
-        const geometry = edgeGeometry(
-          model.data.edges.map((e) => ({ from: e.from, to: e.to, kind: e.kind, dashed: e.kind === 'canCall' })),
-          layout.positions,
-        );
-        edges = { geometry, shown: shownEdges(geometry, visibleAtStart) };
+        const ends = model.data.edges.map((e) => ({ from: e.from, to: e.to, kind: e.kind, dashed: e.kind === 'canCall' }));
+        const geometry = edgeGeometry(ends, layout.positions);
+        edges = { ends, geometry, shown: shownEdges(geometry, visibleAtStart) };
         underlay = mountUnderlay(container);
       }
-      builtRef.current = { input, members, big, ...(edges ? { edges } : {}) };
+      builtRef.current = { input, whole, layout, members, big, ...(edges ? { edges } : {}) };
+      // Built for the current filters: the settle effect has nothing to lay out or frame when ready.
+      firstFilter.current = true;
       boxesRef.current = boxes;
       cy.on('tap', 'node', (event) => {
         const node = event.target as NodeSingular;
@@ -608,6 +658,8 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
     const built = builtRef.current;
     if (!ready || !cy || !built) return;
     cy.batch(() => {
+      // Everything shown again: the whole layout at once (a filtered view's places would overlap it).
+      if (built.layout !== built.whole && model.infos.every((i) => visible.has(i.node.id))) placeNodes(cy, model, built, built.whole, visible);
       for (const info of model.infos) {
         const id = info.node.id;
         const show = visible.has(id);
@@ -622,19 +674,31 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
     }
   }, [ready, visible, model]);
 
-  // Once a filter has settled, frame what it kept (not on every keystroke: the view would jump).
-  const firstFilter = useRef(true);
+  // Once a filter has settled, lay out what it kept on its own and frame it (not on every
+  // keystroke: the view would jump). Not when the graph has just been built for these filters.
   useEffect(() => {
     const cy = cyRef.current;
-    if (!ready || !cy) return;
+    const built = builtRef.current;
+    if (!ready || !cy || !built) return;
     if (firstFilter.current) {
       firstFilter.current = false;
       return;
     }
-    // One or two nodes are not blown up to maxZoom: fitting stops at FIT_MAX_ZOOM.
-    const timer = setTimeout(() => fitToBoxes(cy, boxesRef.current, 40), 300);
-    return () => clearTimeout(timer);
-  }, [ready, visible]);
+    const signal: { cancelled: boolean; cancel?: () => void } = { cancelled: false };
+    const timer = setTimeout(async () => {
+      const layout = await viewLayout(model, built.whole, visible, signal).catch(() => built.whole);
+      if (signal.cancelled || cyRef.current !== cy) return;
+      placeNodes(cy, model, built, layout, visible);
+      boxesRef.current = applyGroups(cy, built.members, visible);
+      repaintUnderlayRef.current?.();
+      // One or two nodes are not blown up to maxZoom: fitting stops at FIT_MAX_ZOOM.
+      fitToBoxes(cy, boxesRef.current, 40);
+    }, 300);
+    return () => {
+      clearTimeout(timer);
+      signal.cancelled = true;
+    };
+  }, [ready, visible, model]);
 
   // Selection follows the URL's focus.
   useEffect(() => {

@@ -336,6 +336,38 @@ describe('/map graph in Chromium: a large graph', () => {
     await m.page.close();
   });
 
+  /** Opaque pixels of cytoscape's node layer per node shown: next to none for nodes scattered over the whole map's area, tens to hundreds at a readable size. */
+  async function nodePixelsPerShownNode(m: MapPage): Promise<number> {
+    const shown = Number(/^([\d,]+) of/.exec((await m.filterCount().textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? NaN);
+    const drawn = await m.graph().evaluate((el) => {
+      const canvas = el.querySelector<HTMLCanvasElement>('canvas[data-id="layer2-node"]')!;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 200) n++;
+      return n;
+    });
+    return drawn / shown;
+  }
+
+  it('lays out what a filter leaves on its own, at a readable size: from the URL and after a search', async () => {
+    // Broken nodes are spread over every namespace: in the whole map's places they were specks.
+    const m = await openLarge('?broken=1');
+    // ~20 px per node in the whole map's places (measured), ~580 laid out on their own.
+    await expect.poll(() => nodePixelsPerShownNode(m), { timeout: 10_000 }).toBeGreaterThan(100);
+    await m.page.screenshot({ path: join(artifactsDir, 'map-graph-large-broken.png') });
+    await m.page.close();
+    // A search typed on the whole map: laid out and framed once it settles…
+    const s = await openLarge();
+    await s.search().fill('sa-12');
+    await expect.poll(() => s.filterCount().textContent()).toMatch(/^\d+ of /);
+    // ~0 px per node (sub-pixel specks) in the whole map's places, ~37 laid out on their own.
+    await expect.poll(() => nodePixelsPerShownNode(s), { timeout: 10_000 }).toBeGreaterThan(15);
+    // …and back in the whole layout when it is cleared (every edge between the right places again).
+    await s.search().fill('');
+    await expect.poll(async () => (await edgePixelsFromCentre(s)).length, { timeout: 10_000 }).toBeGreaterThan(1000);
+    await s.page.close();
+  });
+
   it('redraws the fills and edges in the dark theme’s colours when the theme changes', async () => {
     const m = await openLarge();
     // The colour most of the underlay's opaque-ish pixels have: the group fill of the theme.
