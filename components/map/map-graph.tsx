@@ -504,7 +504,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         selectionType: 'single',
         // No bitmap of the nodes while the view moves (textureOnViewport): it left the area a drag
         // uncovers grey and without nodes — with the underlay's edges in it — until the button was
-        // released; drawn for real, pan and zoom run at ~46-52 fps on the benchmark graph (55-57).
+        // released; drawn for real, pan and zoom run at ~45-52 fps on the benchmark graph (55-57).
         textureOnViewport: false,
         motionBlur: false,
       });
