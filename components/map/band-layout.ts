@@ -7,6 +7,8 @@
 // Tall maps wrap into several sections side by side (like newspaper columns), each with its own
 // Azure columns, so the whole graph keeps a screen-like aspect ratio.
 
+import { naturalOrder } from '@/lib/domain/natural-order';
+
 export interface LayoutNode {
   id: string;
   kind: string;
@@ -112,8 +114,8 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     if (node.kind === 'serviceAccount') band.serviceAccounts.push(node);
     else band.pods.push(node);
   }
-  const byId = (a: LayoutNode, b: LayoutNode) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const bands = [...bandMap.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const byId = (a: LayoutNode, b: LayoutNode) => naturalOrder(a.id, b.id);
+  const bands = [...bandMap.values()].sort((a, b) => naturalOrder(a.key, b.key));
   for (const band of bands) {
     band.serviceAccounts.sort(byId);
     const saIds = new Set(band.serviceAccounts.map((s) => s.id));

@@ -1,6 +1,7 @@
 import type { IdentityMapData, MapEdge, MapFinding, MapNode, NodeKind, Severity } from '@/lib/api/identity-map-queries';
 import { type MapSearch, NODE_KINDS, isFiltered } from '@/lib/api/map-search-params';
 import { nodeId } from '@/lib/domain/ids';
+import { naturalOrder } from '@/lib/domain/natural-order';
 import { unreachableIssuerReason } from '@/lib/domain/oidc-issuer';
 
 // Pure: the response of /api/identity-map indexed once per fetch, so that every filter keystroke
@@ -514,9 +515,6 @@ function findingsScore(info: NodeInfo): number {
   if (!info.worst) return 0;
   return (3 - SEVERITY_RANK[info.worst]) * 100_000 + info.findings.length;
 }
-
-/** Text order with numbers compared as numbers: ns-2 before ns-10, fic-50 before fic-100. */
-export const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
 
 export function sortInfos(infos: NodeInfo[], sort: SortState): NodeInfo[] {
   const dir = sort.descending ? -1 : 1;

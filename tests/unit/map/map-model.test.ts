@@ -193,6 +193,15 @@ describe('sortInfos', () => {
 });
 
 describe('bandLayout', () => {
+  it('stacks namespaces and service accounts in natural order (ns-2 above ns-10, sa-9 above sa-10)', () => {
+    const nodes = ['ns-10', 'ns-2', 'ns-1'].flatMap((ns) => ['sa-10', 'sa-9'].map((sa) => ({ id: `sa:${ns}/${sa}`, kind: 'serviceAccount', band: `c\u0000${ns}` })));
+    const { positions } = bandLayout({ nodes, edges: [] });
+    const y = (id: string) => positions[id]!.y;
+    expect(y('sa:ns-1/sa-9')).toBeLessThan(y('sa:ns-2/sa-9'));
+    expect(y('sa:ns-2/sa-9')).toBeLessThan(y('sa:ns-10/sa-9'));
+    expect(y('sa:ns-2/sa-9')).toBeLessThan(y('sa:ns-2/sa-10'));
+  });
+
   it('places every node, in flow order from left to right, and is deterministic', () => {
     const data = aMap();
     const input = {
