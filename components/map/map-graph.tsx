@@ -4,6 +4,7 @@ import type { Core, ElementDefinition, NodeSingular, StylesheetJson } from 'cyto
 import { useEffect, useEffectEvent, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { NodeKind } from '@/lib/api/identity-map-queries';
 import { type Bounds, type Group, type GroupBox, type GroupMember, type LayoutInput, type LayoutResult, boundsOf, graphHash, groupBoxes, groupLabelWidth, groupsOf } from './band-layout';
+import { LAYOUT_CACHE_ENTRIES, type LayoutSignal, computeLayout, layoutInput, viewLayout } from './graph-layout';
 import { graphToSvg, pngScale, type SvgGroup, type SvgNode } from './graph-export';
 import { GROUP_FONT_PX, type Viewport, type ZoomStyle, fitViewport, sameZoomStyle, zoomStyle } from './graph-view';
 import { KIND_LABELS, type MapModel } from './map-model';
@@ -11,9 +12,10 @@ import { EDGE_OPACITY, EDGE_WIDTH, type EdgeEnd, type EdgeGeometry, GROUP_FILL_O
 
 // The trust graph on a canvas (cytoscape), never as DOM nodes: it stays smooth with thousands of
 // nodes. cytoscape is imported here only, so it loads on /map alone; the layout is computed in a
-// Web Worker and cached per graph for this browser session, and cytoscape only draws the preset
-// positions. Filters toggle a class in one batch instead of rebuilding the graph, and resize the
-// group boxes to what they still hold (empty ones are hidden), then frame what is shown. On a
+// Web Worker and cached (graph-layout.ts), and cytoscape only draws the preset positions. Filters
+// toggle a class in one batch instead of rebuilding the graph and resize the group boxes to what
+// they still hold (empty ones are hidden); once a filter settles, what it shows is laid out on its
+// own and framed. On a
 // large graph the edges and the group boxes' fills are drawn on a canvas beneath cytoscape's
 // (underlay.ts): as cytoscape elements, 7,000 edges cost more than 5,000 nodes.
 
@@ -34,11 +36,6 @@ interface Props {
 
 type Status = { state: 'loading'; message: string } | { state: 'ready' } | { state: 'error'; message: string };
 
-/** Layouts computed this session, by graph hash: a revisit (or a refresh with the same graph) paints at once. */
-const layoutCache = new Map<string, LayoutResult>();
-/** Layouts of filtered views, kept apart so that filtering never evicts a whole graph's layout. */
-const partLayoutCache = new Map<string, LayoutResult>();
-const LAYOUT_CACHE_ENTRIES = 4;
 /** Where the view of a graph was when it was last taken down (a refresh rebuilds the same graph). */
 const keptViews = new Map<string, { viewport: Viewport; focus: string | undefined }>();
 /** The least zoom out, unless the layout needs less to fit (minZoomFor). */
@@ -263,73 +260,6 @@ interface Built {
   edges?: { ends: EdgeEnd[]; geometry: EdgeGeometry; shown: Uint8Array };
 }
 
-/** What the layout needs: ids, kinds and the cluster/namespace band of each node (of the `only` ones, when given). */
-function layoutInput(model: MapModel, only?: ReadonlySet<string>): LayoutInput {
-  const kept = (id: string) => !only || only.has(id);
-  return {
-    nodes: model.infos.filter((i) => kept(i.node.id)).map((i) => ({ id: i.node.id, kind: i.node.kind, ...(i.namespace !== undefined ? { band: `${i.cluster ?? ''}\u0000${i.namespace}` } : {}) })),
-    edges: model.data.edges.filter((e) => kept(e.from) && kept(e.to)).map((e) => ({ from: e.from, to: e.to })),
-    hints: model.data.findings.flatMap((f) => f.refs.slice(1).map((to) => ({ from: f.refs[0]!, to }))).filter((h) => kept(h.from) && kept(h.to)),
-  };
-}
-
-/**
- * Where the nodes go for what `visible` shows: the whole layout when nothing is filtered out;
- * else the shown nodes laid out on their own (compact: a filter's few nodes are not left scattered
- * over the whole map's area), the hidden ones keeping their place in the whole layout.
- */
-async function viewLayout(model: MapModel, whole: LayoutResult, visible: ReadonlySet<string>, signal: { cancelled: boolean; cancel?: () => void }): Promise<LayoutResult> {
-  if (visible.size === 0 || model.infos.every((i) => visible.has(i.node.id))) return whole;
-  const part = await computeLayout(layoutInput(model, visible), signal, partLayoutCache);
-  return { positions: { ...whole.positions, ...part.positions }, sections: { ...whole.sections, ...part.sections } };
-}
-
-function layoutInWorker(input: LayoutInput): { promise: Promise<LayoutResult>; cancel(): void } {
-  let worker: Worker | undefined;
-  const promise = new Promise<LayoutResult>((resolve, reject) => {
-    try {
-      worker = new Worker(new URL('./layout.worker.ts', import.meta.url));
-    } catch (error) {
-      reject(error);
-      return;
-    }
-    worker.onmessage = (event: MessageEvent<{ result?: LayoutResult; error?: string }>) => {
-      worker?.terminate();
-      if (event.data.result) resolve(event.data.result);
-      else reject(new Error(event.data.error ?? 'The layout worker answered nothing.'));
-    };
-    worker.onerror = (event) => {
-      worker?.terminate();
-      reject(new Error(event.message || 'The layout worker failed to start.'));
-    };
-    worker.postMessage({ requestId: 1, input });
-  });
-  return { promise, cancel: () => worker?.terminate() };
-}
-
-async function computeLayout(input: LayoutInput, signal: { cancelled: boolean; cancel?: () => void }, cache = layoutCache): Promise<LayoutResult> {
-  const key = graphHash(input);
-  const cached = cache.get(key);
-  if (cached) return cached;
-  performance.mark('idlens:map-layout:start');
-  let result: LayoutResult;
-  try {
-    const job = layoutInWorker(input);
-    signal.cancel = job.cancel;
-    result = await job.promise;
-  } catch (error) {
-    if (signal.cancelled) throw error;
-    // A browser without module workers still gets a map, laid out on the main thread.
-    console.warn('idlens: layout worker unavailable, laying out on the main thread:', error);
-    const { bandLayout } = await import('./band-layout');
-    result = bandLayout(input);
-  }
-  performance.measure('idlens:map-layout', 'idlens:map-layout:start');
-  cache.set(key, result);
-  if (cache.size > LAYOUT_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-  return result;
-}
-
 /**
  * Nodes and edges with preset positions, plus one plain rectangle per cluster (per section), per
  * namespace and per Azure section, sized from the layout (and resized by the filters, see
@@ -471,7 +401,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    const signal: { cancelled: boolean; cancel?: () => void } = { cancelled: false };
+    const signal: LayoutSignal = { cancelled: false };
     let cy: Core | undefined;
     let underlay: UnderlayCanvas | undefined;
     let media: MediaQueryList | undefined;
@@ -684,7 +614,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       firstFilter.current = false;
       return;
     }
-    const signal: { cancelled: boolean; cancel?: () => void } = { cancelled: false };
+    const signal: LayoutSignal = { cancelled: false };
     const timer = setTimeout(async () => {
       const layout = await viewLayout(model, built.whole, visible, signal).catch(() => built.whole);
       if (signal.cancelled || cyRef.current !== cy) return;
