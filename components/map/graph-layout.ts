@@ -32,7 +32,8 @@ export function layoutInput(model: MapModel, only?: ReadonlySet<string>): Layout
  * over the whole map's area), the hidden ones keeping their place in the whole layout.
  */
 export async function viewLayout(model: MapModel, whole: LayoutResult, visible: ReadonlySet<string>, signal: LayoutSignal): Promise<LayoutResult> {
-  if (visible.size === 0 || model.infos.every((i) => visible.has(i.node.id))) return whole;
+  // `visible` holds ids of the model's nodes: as many as the model has is all of them.
+  if (visible.size === 0 || visible.size === model.infos.length) return whole;
   const part = await computeLayout(layoutInput(model, visible), signal, partLayoutCache);
   return { positions: { ...whole.positions, ...part.positions }, sections: { ...whole.sections, ...part.sections } };
 }

@@ -3,7 +3,7 @@
 import type { Core, ElementDefinition, NodeSingular, StylesheetJson } from 'cytoscape';
 import { useEffect, useEffectEvent, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { NodeKind } from '@/lib/api/identity-map-queries';
-import { type Bounds, type Group, type GroupBox, type GroupMember, type LayoutInput, type LayoutResult, boundsOf, graphHash, groupBoxes, groupLabelWidth, groupsOf } from './band-layout';
+import { type Bounds, type Group, type GroupBox, type GroupMember, type LayoutResult, boundsOf, graphHash, groupBoxes, groupLabelWidth, groupsOf } from './band-layout';
 import { LAYOUT_CACHE_ENTRIES, type LayoutSignal, computeLayout, layoutInput, viewLayout } from './graph-layout';
 import { graphToSvg, pngScale, type SvgGroup, type SvgNode } from './graph-export';
 import { GROUP_FONT_PX, type Viewport, type ZoomStyle, fitViewport, sameZoomStyle, zoomStyle } from './graph-view';
@@ -250,7 +250,6 @@ function badgeImage(severity: 'error' | 'warning', fill: string, glyph: string):
 }
 
 interface Built {
-  input: LayoutInput;
   /** The layout of the whole graph, and the one drawn now (a filtered view's: see viewLayout). */
   whole: LayoutResult;
   layout: LayoutResult;
@@ -446,7 +445,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         edges = { ends, geometry, shown: shownEdges(geometry, visibleAtStart) };
         underlay = mountUnderlay(container);
       }
-      builtRef.current = { input, whole, layout, members, big, ...(edges ? { edges } : {}) };
+      builtRef.current = { whole, layout, members, big, ...(edges ? { edges } : {}) };
       // Built for the current filters: the settle effect has nothing to lay out or frame when ready.
       firstFilter.current = true;
       boxesRef.current = boxes;
@@ -455,7 +454,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         if (!node.hasClass('group')) select(node.id());
       });
       // Zooming out stops where the whole layout is a small part of the view, however wide it is.
-      const layoutBounds = boundsOf(groupBoxes(members).values());
+      const layoutBounds = boundsOf(groupBoxes(layout === whole ? members : membersFor(model, whole)).values());
       const setMinZoom = (core: Core) => {
         if (layoutBounds) core.minZoom(minZoomFor(layoutBounds, { width: core.width(), height: core.height() }));
       };
@@ -465,10 +464,11 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       if (focused?.nonempty()) focused.select();
       // The same graph again with the same selection (a refresh, a return to the page): the view
       // stays where the user left it. A new focus (a link to another node) is centred instead.
-      const kept = keptViews.get(graphHash(input));
+      const graphKey = graphHash(input);
+      const kept = keptViews.get(graphKey);
       if (kept && kept.focus === focus) {
         cy.viewport(kept.viewport);
-      } else if (focused && focused.nonempty() && !focused.hasClass('group')) {
+      } else if (focused?.nonempty() && !focused.hasClass('group')) {
         cy.zoom(1);
         cy.center(focused);
       } else {
@@ -478,7 +478,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       core.on('resize', () => setMinZoom(core));
       core.on('destroy', () => {
         const selected = core.$('node:selected');
-        keptViews.set(graphHash(input), { viewport: { zoom: core.zoom(), pan: { ...core.pan() } }, focus: selected.nonempty() ? selected.id() : undefined });
+        keptViews.set(graphKey, { viewport: { zoom: core.zoom(), pan: { ...core.pan() } }, focus: selected.nonempty() ? selected.id() : undefined });
         if (keptViews.size > LAYOUT_CACHE_ENTRIES) keptViews.delete(keptViews.keys().next().value!);
       });
       let labelled: boolean | undefined;
@@ -589,7 +589,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
     if (!ready || !cy || !built) return;
     cy.batch(() => {
       // Everything shown again: the whole layout at once (a filtered view's places would overlap it).
-      if (built.layout !== built.whole && model.infos.every((i) => visible.has(i.node.id))) placeNodes(cy, model, built, built.whole, visible);
+      if (built.layout !== built.whole && visible.size === model.infos.length) placeNodes(cy, model, built, built.whole, visible);
       for (const info of model.infos) {
         const id = info.node.id;
         const show = visible.has(id);

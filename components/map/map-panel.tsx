@@ -296,6 +296,8 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
   }, [model]);
   const hrefFor = useCallback((id: string) => mapHref({ ...filters, focus: id }), [filters]);
   const focusFromLink = (id: string) => select(id, 'link');
+  // What node and cluster details alike are wired to: the page's labels and links, focus, closing.
+  const detailsWiring = { labelOf, hrefFor, onFocus: focusFromLink, onClose: closeDetails, headingRef };
 
   async function exportPng() {
     const background = getComputedStyle(document.documentElement).getPropertyValue('--surface').trim() || '#ffffff';
@@ -386,14 +388,10 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
             <aside className="stack map-sidebar" ref={sidebarRef} aria-label="Details and findings">
               {selected ? (
                 <NodeDetails
+                  {...detailsWiring}
                   info={selected}
                   comparisons={comparisons}
                   edges={model.edgesOf.get(selected.node.id) ?? []}
-                  labelOf={labelOf}
-                  hrefFor={hrefFor}
-                  onFocus={focusFromLink}
-                  onClose={closeDetails}
-                  headingRef={headingRef}
                   hiddenByFilters={hiddenByFilters}
                   unreadCredentials={unreadCredentialsOf(model, selected)}
                   onClearFilters={() => {
@@ -403,12 +401,8 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
                 />
               ) : target?.kind === 'cluster' ? (
                 <ClusterDetails
+                  {...detailsWiring}
                   cluster={target.cluster}
-                  labelOf={labelOf}
-                  hrefFor={hrefFor}
-                  onFocus={focusFromLink}
-                  onClose={closeDetails}
-                  headingRef={headingRef}
                   hiddenByFilters={clusterHidden}
                   onClearFilters={clearFromDetails}
                 />
