@@ -13,6 +13,7 @@ import { buildIdentityMap } from '@/lib/domain/identity-map';
 import { entraCredentialFromConfig, liveAzureSourceFromConfig } from '@/lib/sources/azure/live-azure-source';
 import { KubeClusterSource } from '@/lib/sources/cluster/kube-cluster-source';
 import { podObject, toPod } from '@/lib/sources/cluster/kube-objects';
+import { parseListPage } from '@/lib/sources/cluster/list-page';
 
 export interface ProfilePlan {
   kubeconfigText: string;
@@ -78,7 +79,7 @@ async function profile(plan: ProfilePlan): Promise<ProfileResult> {
   const kc = new KubeConfig();
   kc.loadFromString(plan.kubeconfigText);
   const http = new IsomorphicFetchHttpLibrary();
-  const stages = ['fetchText', 'clientNodeSendText', 'jsonParse', 'deserialize', 'plainRoundTrip', 'zodParse', 'toPod', 'zodAndToPodOnJson'] as const;
+  const stages = ['fetchText', 'clientNodeSendText', 'jsonParse', 'deserialize', 'plainRoundTrip', 'zodParse', 'toPod', 'zodAndToPodOnJson', 'listPage'] as const;
   const sums: Record<(typeof stages)[number], number[]> = Object.fromEntries(stages.map((k) => [k, [] as number[]])) as never;
   let pods = 0;
   for (let r = 0; r < runs; r++) {
@@ -111,6 +112,10 @@ async function profile(plan: ProfilePlan): Promise<ProfileResult> {
       lap('toPod');
       json.items.map((o) => toPod('bench', podObject.parse(o)));
       lap('zodAndToPodOnJson');
+      const bytes = Buffer.from(text);
+      t = performance.now();
+      parseListPage('pods', 'bench', bytes); // what the route's parsing worker does with a page
+      lap('listPage');
       pods += json.items.length;
     }
     for (const k of stages) sums[k].push(sum[k]);
@@ -123,6 +128,8 @@ async function profile(plan: ProfilePlan): Promise<ProfileResult> {
   out.podsZodParseMs = median(sums.zodParse);
   out.podsToPodMs = median(sums.toPod);
   out.podsZodOnRawJsonMs = median(sums.zodAndToPodOnJson);
+  out.podsWholeParseMs = median(sums.jsonParse.map((v, i) => v + sums.zodAndToPodOnJson[i]!));
+  out.podsListPageMs = median(sums.listPage);
   // The whole client-node call, for comparison with the sum of its stages.
   const core = kc.makeApiClient(CoreV1Api);
   out.podsClientNodeListMs = (

@@ -351,6 +351,8 @@ export async function benchIdentityMap(): Promise<Record<string, number>> {
       row('  podObject.parse (zod)', b.podsZodParseMs!);
       row('  toPod', b.podsToPodMs!);
       row('  instead of deserialize+plain+zod+toPod: zod + toPod on the JSON', b.podsZodOnRawJsonMs!);
+      row('  JSON.parse + zod + toPod of the whole pages', b.podsWholeParseMs!);
+      row("  the route's parse: pruned to the schemas' members, then JSON.parse + zod + toPod", b.podsListPageMs!);
     }
 
     return {

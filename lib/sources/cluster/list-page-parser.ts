@@ -5,8 +5,9 @@ import { parseListPage, type ListKind, type ParsedListPage } from './list-page';
 import type { ParseReply, ParseRequest } from './list-page-worker';
 
 // Parses Kubernetes list pages off the main thread. For 30,000 pods the pages are ~170 MB of JSON:
-// decoding, JSON.parse and the zod edge cost ~1.5 s of CPU, which on the main thread would also
-// hold up the Azure reads, the other routes and the response. Worker threads do it on the other
+// cutting them to the schemas' members, JSON.parse and the zod edge cost ~0.8 s of CPU (~1.1 s
+// parsing them whole), which on the main thread would also hold up the Azure reads, the other
+// routes and the response. Worker threads do it on the other
 // cores; the bytes are transferred (not copied) and only the slim items come back.
 //
 // The worker is bundled by Next (Turbopack bundles `new Worker(new URL(…, import.meta.url))`).
@@ -16,7 +17,7 @@ import type { ParseReply, ParseRequest } from './list-page-worker';
 /** An idle worker is stopped after this long (its heap is ~20 MB); the next list starts a new one. */
 const IDLE_MS = 30_000;
 /**
- * Young generation of the worker, in MB (V8: 3 × the semi-space). A 2.7 MB page parses into ~15 MB
+ * Young generation of the worker, in MB (V8: 3 × the semi-space). A 2.7 MB page parsed whole makes ~15 MB
  * of short-lived objects; with the default ~16 MB semi-spaces they survive scavenges and get copied
  * and promoted. 96 (32 MB semi-spaces) parsed the benchmark's 30,000 pods in ~1.15 s instead of
  * 1.35-2.0 s (same machine, `node --max-semi-space-size=32` vs default, 5 runs each).
@@ -100,7 +101,7 @@ class ParseWorker {
 }
 
 /**
- * A page parses in ~20 ms and downloads in ~10 ms, so one worker is the critical path of a big
+ * A page parses in ~14 ms and downloads in ~5-10 ms, so one worker is the critical path of a big
  * list; a second one helps where a core is left for it. One core stays with the main thread (it
  * reads Azure, receives the pages, and answers other requests meanwhile): two workers on this
  * 2-core machine were no faster under load and raised next-server's peak memory (946 MB vs ~720-880).
@@ -137,5 +138,5 @@ export async function parseListPageBytes<K extends ListKind>(kind: K, cluster: s
     worker?.release(job);
     unavailable = true;
   }
-  return parseListPage(kind, cluster, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  return parseListPage(kind, cluster, bytes);
 }

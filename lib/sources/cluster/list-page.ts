@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Pod, ServiceAccount } from '@/lib/domain/model';
+import { keepPlanOf, prunedJsonText, type KeepPlan } from './json-prune';
 import { podObject, serviceAccountObject, toPod, toServiceAccount } from './kube-objects';
 
 // One page of a Kubernetes list (`kind: PodList` …) turned into the domain's slim objects: the
@@ -22,7 +23,39 @@ const listObject = z.object({
   items: z.array(z.unknown()).nullish(),
 });
 
-export function parseListPage<K extends ListKind>(kind: K, cluster: string, text: string): ParsedListPage<K> {
+/** What of a list page the schemas read: the list's `metadata` as listObject declares it, each item as its kind's schema. */
+const keepPlans: Record<ListKind, KeepPlan> = {
+  pods: pagePlan(podObject),
+  serviceaccounts: pagePlan(serviceAccountObject),
+};
+
+function pagePlan(item: z.ZodType): KeepPlan {
+  return {
+    keep: 'members',
+    members: new Map([
+      ['metadata', keepPlanOf(listObject.shape.metadata)],
+      ['items', { keep: 'elements', element: keepPlanOf(item) }],
+    ]),
+  };
+}
+
+/**
+ * One list page's bytes (UTF-8 JSON) → its slim items and `continue` token. The bytes are first
+ * cut down to what the schemas read (json-prune.ts: ~30% of a pod page), which is then parsed;
+ * the answer is the same as parsing the whole page. Where that fails for any reason (a text the
+ * walker does not handle, malformed JSON, an item the schema refuses), the whole page is parsed
+ * as it is, so that errors name the page's own text and nothing is lost. Members the schemas do
+ * not read are walked but not checked: a page that is malformed only inside them still parses.
+ */
+export function parseListPage<K extends ListKind>(kind: K, cluster: string, bytes: Uint8Array): ParsedListPage<K> {
+  try {
+    return parseListText(kind, cluster, prunedJsonText(bytes, keepPlans[kind]));
+  } catch {
+    return parseListText(kind, cluster, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  }
+}
+
+function parseListText<K extends ListKind>(kind: K, cluster: string, text: string): ParsedListPage<K> {
   const page = listObject.parse(JSON.parse(text));
   const raw = page.items ?? [];
   const items = new Array<ListItem<K>>(raw.length);
