@@ -19,7 +19,8 @@ interface Props {
   /** Values of the URL the view ignores (`?kind=bogus`): reported, with a way to drop them. */
   ignored: IgnoredParam[];
   onQuery(q: string): void;
-  onChange(patch: Partial<MapSearch>): void;
+  /** `control`: the select that changed, so that a run of arrow-key steps through it is one history entry. */
+  onChange(patch: Partial<MapSearch>, control?: 'ns' | 'severity'): void;
   onClear(): void;
   onDropIgnored(): void;
 }
@@ -68,7 +69,7 @@ export function MapFilters({ query, search, namespaces, shown, total, hiding, ig
       </div>
       <div>
         <label htmlFor="map-ns">Namespace</label>
-        <select id="map-ns" value={nsValue} onChange={(e) => onChange({ ns: e.target.value ? [e.target.value] : [] })}>
+        <select id="map-ns" value={nsValue} onChange={(e) => onChange({ ns: e.target.value ? [e.target.value] : [] }, 'ns')}>
           <option value="">All namespaces</option>
           {nsValue === SEVERAL && <option value={SEVERAL}>{search.ns.map(nsText).join(', ')}</option>}
           {unknownNs !== undefined && <option value={unknownNs}>{nsText(unknownNs)}</option>}
@@ -86,7 +87,7 @@ export function MapFilters({ query, search, namespaces, shown, total, hiding, ig
           value={severityValue}
           onChange={(e) => {
             if (e.target.value === SEVERAL) return;
-            onChange({ severity: e.target.value ? [e.target.value as Severity] : [] });
+            onChange({ severity: e.target.value ? [e.target.value as Severity] : [] }, 'severity');
           }}
         >
           <option value="">Any (or none)</option>

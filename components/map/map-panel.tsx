@@ -35,6 +35,8 @@ import { useIdentityMap } from './use-identity-map';
 // router (useSearchParams updates) without a server round trip — cheap enough for every keystroke.
 
 const FILTER_MARK = 'idlens:map-filter:start';
+/** Changes of one select closer together than this are one step of history (arrow keys through its options). */
+const SAME_CONTROL_MS = 1500;
 
 /**
  * `replace` for what changes per keystroke (the search text) or only rewrites the same view state
@@ -134,10 +136,13 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
       setFocus(next.focus);
     }
   }
+  /** The last step of a select (see onChange below). */
+  const lastSelectStep = useRef<{ control: string; at: number } | undefined>(undefined);
   // Back and Forward: the URL owns the state, so the entry's URL replaces it, even one this view
   // wrote itself (which the check above would take for the router's late report of a write).
   useEffect(() => {
     const onPopState = () => {
+      lastSelectStep.current = undefined; // the next step of a select is a new history entry
       const next = parseMapSearch(new URLSearchParams(window.location.search));
       setFilters({ ...next, focus: undefined });
       setFocus(next.focus);
@@ -183,9 +188,17 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
     setFilters(next);
     commit(next, focus, mode);
   };
-  // Typing replaces the entry (no history entry per keystroke); the other controls push one.
+  // Typing replaces the entry (no history entry per keystroke); the other controls push one — but
+  // a select stepped through with the arrow keys changes on every step: steps of the same select
+  // less than SAME_CONTROL_MS apart replace the entry its first step pushed, so Back returns to
+  // the view before the run, not to each namespace passed on the way.
   const onQuery = (q: string) => changeFilters({ ...filters, q }, 'replace');
-  const onChange = (patch: Partial<MapSearch>) => changeFilters({ ...filters, ...patch }, 'push');
+  const onChange = (patch: Partial<MapSearch>, control?: string) => {
+    const now = performance.now();
+    const last = lastSelectStep.current;
+    lastSelectStep.current = control ? { control, at: now } : undefined;
+    changeFilters({ ...filters, ...patch }, control && last?.control === control && now - last.at < SAME_CONTROL_MS ? 'replace' : 'push');
+  };
   const onClear = () => changeFilters(EMPTY_MAP_SEARCH, 'push');
   // Drops the ignored values: the canonical URL of the same view state has none of them.
   const onDropIgnored = () => commit(filters, focus);

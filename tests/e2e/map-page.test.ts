@@ -520,6 +520,31 @@ describe('/map in Chromium', () => {
     await m.page.close();
   });
 
+  it('arrow keys through the namespace select are one history entry: Back returns to the view before them', async () => {
+    const m = await openPage();
+    await m.waitForGraph();
+    const start = await m.page.evaluate(() => history.length);
+    await m.namespaceFilter().focus();
+    const seen: string[] = [];
+    for (let step = 0; step < 3; step++) {
+      await m.page.keyboard.press('ArrowDown');
+      await expect.poll(() => m.namespaceFilter().inputValue()).not.toBe(seen.at(-1) ?? '');
+      seen.push(await m.namespaceFilter().inputValue());
+    }
+    expect(new Set(seen).size).toBe(3); // three namespaces stepped through
+    await expect.poll(() => new URL(m.page.url()).searchParams.get('ns')).toBe(seen[2]!);
+    expect(await m.page.evaluate(() => history.length)).toBe(start + 1);
+    await m.page.goBack();
+    await expect.poll(() => m.namespaceFilter().inputValue()).toBe('');
+    expect(new URL(m.page.url()).searchParams.get('ns')).toBeNull();
+    // A step after Back starts a new entry (it does not rewrite the entry Back returned to).
+    await m.page.keyboard.press('ArrowDown');
+    await expect.poll(() => new URL(m.page.url()).searchParams.get('ns')).toBe(seen[0]!);
+    await m.page.goBack();
+    await expect.poll(() => m.namespaceFilter().inputValue()).toBe('');
+    await m.page.close();
+  });
+
   it('a narrow window scrolls opened details into view; a wide one does not jump', async () => {
     const sa = map.nodes.find((n) => n.kind === 'serviceAccount')!;
     const phone = await launchChromium({ viewport: { width: 390, height: 844 } });
