@@ -1,10 +1,14 @@
 import { ErrorExplainer } from '@/components/explain/error-explainer';
 import { requireSignedIn } from '@/app/page-auth';
+import { getConfig } from '@/lib/config';
 
 export const metadata = { title: 'Explain an error' };
 
 export default async function ExplainPage() {
   await requireSignedIn('/explain');
+  const config = getConfig();
+  // The sample error names the sample world's objects: offered only where that world is shown.
+  const sampleWorld = [config.IDLENS_CLUSTER, config.IDLENS_AZURE].every((source) => source.kind === 'mode' && source.mode === 'sample');
   return (
     <div className="stack">
       <div>
@@ -15,7 +19,7 @@ export default async function ExplainPage() {
           differs and how to fix it.
         </p>
       </div>
-      <ErrorExplainer />
+      <ErrorExplainer offerSampleError={sampleWorld} />
     </div>
   );
 }

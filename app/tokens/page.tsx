@@ -1,10 +1,14 @@
 import { TokenDecoder } from '@/components/tokens/token-decoder';
 import { requireSignedIn } from '@/app/page-auth';
+import { getConfig } from '@/lib/config';
 
 export const metadata = { title: 'Tokens' };
 
 export default async function TokensPage() {
   await requireSignedIn('/tokens');
+  // Sample tokens exist only with the built-in sample cluster (/api/sample/tokens answers 404 elsewhere).
+  const cluster = getConfig().IDLENS_CLUSTER;
+  const samples = cluster.kind === 'mode' && cluster.mode === 'sample';
   return (
     <div className="stack">
       <div>
@@ -15,7 +19,7 @@ export default async function TokensPage() {
           <strong>The token never leaves this browser.</strong>
         </p>
       </div>
-      <TokenDecoder />
+      <TokenDecoder samples={samples} />
     </div>
   );
 }

@@ -18,7 +18,8 @@ const SAMPLE_ERROR =
   'Correlation ID: e3a1b7c5-9d2f-4e6a-8b0c-1f3d5a7c9e21 Timestamp: 2026-11-29 04:12:33Z';
 
 /** Paste an AADSTS error (or the log line holding one) and see which field of which FIC differs. */
-export function ErrorExplainer() {
+/** `offerSampleError`: show "Try the sample world's error" (only where the sample world is shown). */
+export function ErrorExplainer({ offerSampleError }: { offerSampleError: boolean }) {
   const [text, setText] = useState('');
   const [tooLarge, setTooLarge] = useState<string>();
   // The result this tab saw before Back (explain-session.ts); a new explain or Clear drops it.
@@ -107,15 +108,17 @@ export function ErrorExplainer() {
           <button type="submit" className="primary" disabled={!text.trim()} aria-disabled={explain.isPending || undefined}>
             {explain.isPending ? 'Explaining…' : 'Explain'}
           </button>
-          <button
-            type="button"
-            onClick={() => {
-              setText(SAMPLE_ERROR);
-              submit(SAMPLE_ERROR);
-            }}
-          >
-            Try the sample world&apos;s error
-          </button>
+          {offerSampleError && (
+            <button
+              type="button"
+              onClick={() => {
+                setText(SAMPLE_ERROR);
+                submit(SAMPLE_ERROR);
+              }}
+            >
+              Try the sample world&apos;s error
+            </button>
+          )}
           {(text || shown || errorMessage) && (
             <button type="button" onClick={clear}>
               Clear

@@ -25,7 +25,9 @@ const VERDICT_TITLE: Record<ExplainErrorResponse['verdict'], string> = {
  * The result's heading. "No AADSTS error found" only when the text holds no code at all; a code
  * idlens does not know is named ("AADSTS50173: not a code idlens knows").
  */
-export function verdictTitle(e: Pick<ExplainErrorResponse, 'verdict' | 'codes'>): string {
+export function verdictTitle(e: Pick<ExplainErrorResponse, 'verdict' | 'codes' | 'serviceAccount'>): string {
+  // Without a service account found from the message, "for this service account" would name nothing.
+  if (e.verdict === 'missing-fic' && !e.serviceAccount) return 'No federated credential matches the assertion';
   if (e.verdict !== 'unrecognised' || e.codes.length === 0) return VERDICT_TITLE[e.verdict];
   const names = e.codes.map((c) => c.code).join(', ');
   return e.codes.length === 1 ? `${names}: not a code idlens knows` : `${names}: not codes idlens knows`;
@@ -252,6 +254,7 @@ function CandidateName({ candidate: c }: { candidate: ExplainErrorResponse['cand
         </div>
       )}
       {c.diffs.length > 0 && c.unchecked.length > 0 && <div className="small muted">{c.unchecked.join(' and ')} not quoted, so not compared</div>}
+      {c.ruledOut && <div className="small muted">ruled out: its identity has a credential with exactly this issuer, and AADSTS700211 says the identity used has none</div>}
     </>
   );
 }

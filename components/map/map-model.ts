@@ -3,6 +3,7 @@ import { type MapSearch, NODE_KINDS, isFiltered } from '@/lib/api/map-search-par
 import { nodeId } from '@/lib/domain/ids';
 import { naturalOrder } from '@/lib/domain/natural-order';
 import { unreachableIssuerReason } from '@/lib/domain/oidc-issuer';
+import { shellCommand } from '@/lib/domain/fix-commands';
 
 // Pure: the response of /api/identity-map indexed once per fetch, so that every filter keystroke
 // only walks arrays and sets (no re-parsing, no graph rebuild). Runs in the browser and in unit tests.
@@ -398,6 +399,18 @@ export function asSentence(text: string): string {
   return t === '' || /[.!?…]$/.test(t) ? t : `${t}.`;
 }
 
+/**
+ * For a service account or a pod: the kubectl command that mints a token like the one its pods
+ * present (issuer, subject, the token-exchange audience), to paste into the token decoder.
+ * Names the cluster as `--context` when the map has several (cluster names are kubeconfig contexts).
+ */
+export function tokenCommandFor(model: MapModel, info: NodeInfo): string | undefined {
+  const sa = info.node.kind === 'serviceAccount' ? info.name : info.node.kind === 'pod' ? (str(info.node.data, 'serviceAccountName') ?? 'default') : undefined;
+  if (sa === undefined || info.namespace === undefined) return undefined;
+  const context = model.data.clusters.length > 1 && info.cluster !== undefined ? ['--context', info.cluster] : [];
+  return shellCommand(['kubectl', ...context, 'create', 'token', sa, '-n', info.namespace, '--audience', TOKEN_EXCHANGE_AUDIENCE]);
+}
+
 /** A service name for the traces page: the app label, else the object's name. */
 export function serviceNameOf(info: NodeInfo): string {
   const labels = stringMap(info.node.data, 'labels');
@@ -470,7 +483,8 @@ const MAX_COMPARISONS = 4;
 /**
  * For a federated credential or a service account: the FIC's issuer, subject and audience beside
  * what the SA's token will carry. Pairs the graph links come first, then SAs annotated with the
- * credential owner's client ID (where a mismatch hides: the domain draws no edge for those).
+ * credential owner's client ID (where a mismatch hides: the domain draws no edge for those) —
+ * for an SA some credential accepts, only the credentials whose subject names it.
  */
 export function credentialComparisons(model: MapModel, id: string): CredentialComparison[] {
   const info = model.byId.get(id);
@@ -482,11 +496,16 @@ export function credentialComparisons(model: MapModel, id: string): CredentialCo
     if (!pairs.has(key)) pairs.set(key, compare(model, fic, sa, linked));
   };
   const linkedEdges = (model.edgesOf.get(id) ?? []).filter((e) => e.kind === 'federatesTo');
+  // An SA that a credential already accepts (a federatesTo edge) works: beside the owner's other
+  // credentials it is compared only with those whose subject names it (even in other case) — a
+  // near miss meant for it — not with every credential of the identity ("mismatches" that break nothing).
+  const federated = (sa: NodeInfo) => (model.edgesOf.get(sa.node.id) ?? []).some((e) => e.kind === 'federatesTo');
+  const meantFor = (fic: NodeInfo, sa: NodeInfo) => str(fic.node.data, 'subject')?.toLowerCase() === expectedSubject(sa)?.toLowerCase();
   if (info.node.kind === 'federatedCredential') {
     for (const e of linkedEdges) add(info, model.byId.get(e.from), true);
     const owner = ownerClientIdOf(info)?.toLowerCase();
     if (owner) {
-      const sas = model.infos.filter((i) => i.node.kind === 'serviceAccount' && annotatedClientId(i) === owner);
+      const sas = model.infos.filter((i) => i.node.kind === 'serviceAccount' && annotatedClientId(i) === owner && (!federated(i) || meantFor(info, i)));
       // Closest first: the SA the subject names (even with other case), then the rest.
       const subject = str(info.node.data, 'subject')?.toLowerCase();
       sas.sort((a, b) => Number(expectedSubject(b)?.toLowerCase() === subject) - Number(expectedSubject(a)?.toLowerCase() === subject));
@@ -496,7 +515,9 @@ export function credentialComparisons(model: MapModel, id: string): CredentialCo
     for (const e of linkedEdges) add(model.byId.get(e.to), info, true);
     const clientId = annotatedClientId(info);
     if (clientId) {
-      for (const fic of model.infos) if (fic.node.kind === 'federatedCredential' && ownerClientIdOf(fic)?.toLowerCase() === clientId) add(fic, info, false);
+      for (const fic of model.infos) {
+        if (fic.node.kind === 'federatedCredential' && ownerClientIdOf(fic)?.toLowerCase() === clientId && (linkedEdges.length === 0 || meantFor(fic, info))) add(fic, info, false);
+      }
     }
   }
   return [...pairs.values()].slice(0, MAX_COMPARISONS);

@@ -20,6 +20,7 @@ import {
   partlyReadSources,
   SOURCE_LABELS,
   resolveFocus,
+  tokenCommandFor,
   unreadCredentialsOf,
   visibleClusterIds,
   visibleFindings,
@@ -407,6 +408,7 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
                   edges={model.edgesOf.get(selected.node.id) ?? []}
                   hiddenByFilters={hiddenByFilters}
                   unreadCredentials={unreadCredentialsOf(model, selected)}
+                  tokenCommand={tokenCommandFor(model, selected)}
                   onClearFilters={() => {
                     clearFromDetails();
                     setCenterRequest((r) => ({ id: selected.node.id, seq: (r?.seq ?? 0) + 1 }));
@@ -473,9 +475,10 @@ function Summary({ model }: { model: MapModel }) {
           </>
         )}
       </span>
-      <span className="badge badge-error">{counts.error} errors</span>
-      <span className="badge badge-warn">{counts.warning} warnings</span>
-      <span className="badge badge-info">{counts.info} info</span>
+      {/* A count of zero is not an alarm: neutral, not in the severity's colour. */}
+      <span className={`badge ${counts.error ? 'badge-error' : 'badge-neutral'}`}>{counts.error} errors</span>
+      <span className={`badge ${counts.warning ? 'badge-warn' : 'badge-neutral'}`}>{counts.warning} warnings</span>
+      <span className={`badge ${counts.info ? 'badge-info' : 'badge-neutral'}`}>{counts.info} info</span>
     </p>
   );
 }

@@ -99,67 +99,72 @@ export function MapTable({ rows, total, selectedId, onSelect }: Props) {
       {sorted.length === 0 ? (
         <p className="muted">No node matches the filters.</p>
       ) : (
-        <div ref={scrollRef} className="map-table-scroll card" tabIndex={-1}>
-          <table className="map-table" aria-labelledby="nodes-title" aria-rowcount={sorted.length + 1}>
-            <colgroup>
-              {COLUMNS.map((c) => (
-                <col key={c.id} style={{ width: c.width }} />
-              ))}
-            </colgroup>
-            <thead>
-              <tr aria-rowindex={1}>
+        <>
+          {/* Shown only where the table is wider than its box (a phone): the last columns are off to the side. */}
+          <p className="small muted m-0 map-table-hint" aria-hidden="true">
+            Scroll the table sideways for the namespace, cluster and findings columns →
+          </p>
+          <div ref={scrollRef} className="map-table-scroll card" tabIndex={-1}>
+            <table className="map-table" aria-labelledby="nodes-title" aria-rowcount={sorted.length + 1}>
+              <colgroup>
                 {COLUMNS.map((c) => (
-                  <th key={c.id} scope="col" aria-sort={sort.column === c.id ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
-                    <button type="button" className="map-sort" onClick={() => sortBy(c.id)}>
-                      {c.title}
-                      <span aria-hidden="true">{sort.column === c.id ? (sort.descending ? ' ▼' : ' ▲') : ''}</span>
-                    </button>
-                  </th>
+                  <col key={c.id} style={{ width: c.width }} />
                 ))}
-              </tr>
-            </thead>
-            <tbody onKeyDown={onKeyDown}>
-              {paddingTop > 0 && (
-                <tr aria-hidden="true" className="map-spacer">
-                  <td colSpan={COLUMNS.length} style={{ height: paddingTop }} />
-                </tr>
-              )}
-              {items.map((item) => {
-                const info = sorted[item.index]!;
-                const selected = info.node.id === selectedId;
-                return (
-                  <tr
-                    key={item.key}
-                    data-index={item.index}
-                    data-node-id={info.node.id}
-                    aria-rowindex={item.index + 2}
-                    aria-current={selected ? 'true' : undefined}
-                    className={selected ? 'map-row-selected' : undefined}
-                    style={{ height: ROW_HEIGHT }}
-                  >
-                    <td title={KIND_LABELS[info.node.kind]}>{KIND_SHORT[info.node.kind] ?? KIND_LABELS[info.node.kind] ?? info.node.kind}</td>
-                    <td>
-                      <button
-                        type="button"
-                        className="map-row-button"
-                        tabIndex={item.index === activeIndex ? 0 : -1}
-                        onFocus={() => setActive(item.index)}
-                        onClick={() => {
-                          setActive(item.index);
-                          onSelect(info.node.id);
-                        }}
-                        title={info.node.id}
-                      >
-                        {info.node.label}
+              </colgroup>
+              <thead>
+                <tr aria-rowindex={1}>
+                  {COLUMNS.map((c) => (
+                    <th key={c.id} scope="col" aria-sort={sort.column === c.id ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+                      <button type="button" className="map-sort" onClick={() => sortBy(c.id)}>
+                        {c.title}
+                        <span aria-hidden="true">{sort.column === c.id ? (sort.descending ? ' ▼' : ' ▲') : ''}</span>
                       </button>
-                    </td>
-                    <td>{info.namespace ?? <span className="muted">—</span>}</td>
-                    <td>{info.cluster ?? <span className="muted">—</span>}</td>
-                    <td>
-                      {info.worst ? (
-                        <>
-                          <span className={`badge ${info.worst === 'error' ? 'badge-error' : info.worst === 'warning' ? 'badge-warn' : 'badge-info'}`}>{info.worst}</span>{' '}
-                          <span className="small">{info.findings.length}</span>
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody onKeyDown={onKeyDown}>
+                {paddingTop > 0 && (
+                  <tr aria-hidden="true" className="map-spacer">
+                    <td colSpan={COLUMNS.length} style={{ height: paddingTop }} />
+                  </tr>
+                )}
+                {items.map((item) => {
+                  const info = sorted[item.index]!;
+                  const selected = info.node.id === selectedId;
+                  return (
+                    <tr
+                      key={item.key}
+                      data-index={item.index}
+                      data-node-id={info.node.id}
+                      aria-rowindex={item.index + 2}
+                      aria-current={selected ? 'true' : undefined}
+                      className={selected ? 'map-row-selected' : undefined}
+                      style={{ height: ROW_HEIGHT }}
+                    >
+                      <td title={KIND_LABELS[info.node.kind]}>{KIND_SHORT[info.node.kind] ?? KIND_LABELS[info.node.kind] ?? info.node.kind}</td>
+                      <td>
+                        <button
+                          type="button"
+                          className="map-row-button"
+                          tabIndex={item.index === activeIndex ? 0 : -1}
+                          onFocus={() => setActive(item.index)}
+                          onClick={() => {
+                            setActive(item.index);
+                            onSelect(info.node.id);
+                          }}
+                          title={info.node.id}
+                        >
+                          {info.node.label}
+                        </button>
+                      </td>
+                      <td>{info.namespace ?? <span className="muted">—</span>}</td>
+                      <td>{info.cluster ?? <span className="muted">—</span>}</td>
+                      <td>
+                        {info.worst ? (
+                          <>
+                            <span className={`badge ${info.worst === 'error' ? 'badge-error' : info.worst === 'warning' ? 'badge-warn' : 'badge-info'}`}>{info.worst}</span>{' '}
+                            <span className="small">{info.findings.length}</span>
                         </>
                       ) : (
                         <span className="muted small">none</span>
@@ -176,6 +181,7 @@ export function MapTable({ rows, total, selectedId, onSelect }: Props) {
             </tbody>
           </table>
         </div>
+        </>
       )}
     </section>
   );

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import type { ReactNode, Ref } from 'react';
 import type { MapEdge, MapFinding } from '@/lib/api/identity-map-queries';
+import { CommandBlock } from '@/components/shell/copy-button';
 import { FindingBody } from './findings-list';
 import { type ClusterSummary, type CredentialComparison, type FieldStatus, KIND_LABELS, type NodeInfo, serviceNameOf, str, stringList, stringMap } from './map-model';
 
@@ -24,6 +25,8 @@ interface Props {
   onClearFilters?(): void;
   /** The identity (this node, or the one this SA names) whose federated credentials were not read. */
   unreadCredentials?: string;
+  /** For a service account or a pod: the kubectl command minting a token like its pods' (map-model's tokenCommandFor). */
+  tokenCommand?: string;
 }
 
 const STATUS_TEXT: Record<FieldStatus, string> = {
@@ -41,7 +44,7 @@ const EDGE_TEXT: Record<string, [string, string]> = {
   canCall: ['can call', 'can be called by'],
 };
 
-export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocus, onClose, headingRef, hiddenByFilters, onClearFilters, unreadCredentials }: Props) {
+export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocus, onClose, headingRef, hiddenByFilters, onClearFilters, unreadCredentials, tokenCommand }: Props) {
   const { node } = info;
   const annotations = stringMap(node.data, 'annotations');
   const labels = stringMap(node.data, 'labels');
@@ -137,8 +140,21 @@ export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocu
         </section>
       )}
 
+      {tokenCommand && (
+        <section aria-labelledby="token-title" className="stack">
+          <h3 id="token-title" className="m-0">
+            Its token
+          </h3>
+          <p className="small m-0">
+            A token with the issuer, subject and audience {node.kind === 'pod' ? "this pod's" : "this service account's"} workloads present (kubectl 1.24
+            or later). Paste it on <Link href="/tokens">Tokens</Link> to decode it and see which federated credential accepts it.
+          </p>
+          <CommandBlock command={tokenCommand} />
+        </section>
+      )}
+
       <nav aria-label="Related pages" className="row small">
-        <Link href="/tokens">Decode a sample token</Link>
+        <Link href="/tokens">Decode a token</Link>
         {service && <Link href={`/traces?service=${encodeURIComponent(service)}`}>Traces of this service</Link>}
       </nav>
     </section>

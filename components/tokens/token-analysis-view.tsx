@@ -10,6 +10,8 @@ import { TimesView } from './times-view';
 import type { SignatureState } from './use-signature-check';
 
 interface Props {
+  /** Sample tokens are offered above (the sample world); otherwise the empty state says how to get a real one. */
+  samples: boolean;
   decoded: DecodedToken;
   type: TokenType | undefined;
   now: Date;
@@ -29,10 +31,16 @@ export function TokenAnalysisView(props: Props) {
   const { decoded } = props;
   if (decoded.kind === 'empty') {
     return (
-      <div className="callout callout-info">
+      <div className="callout callout-info stack">
         <p className="m-0">
-          Paste a Kubernetes service-account token or an Entra ID token above, or pick a sample. {PRIVACY}
+          Paste a Kubernetes service-account token or an Entra ID token above{props.samples ? ', or pick a sample' : ''}. {PRIVACY}
         </p>
+        {!props.samples && (
+          <p className="m-0 small">
+            A token like a workload&apos;s (same issuer, subject and audience; kubectl 1.24 or later):{' '}
+            <code>kubectl create token &lt;service-account&gt; -n &lt;namespace&gt; --audience api://AzureADTokenExchange</code>
+          </p>
+        )}
       </div>
     );
   }

@@ -18,7 +18,8 @@ import { SampleTokenButtons } from './sample-token-buttons';
  * WebCrypto here; only the issuer (to fetch its public keys) and nothing of the token goes to the
  * server. Nothing is stored: state lives in this component only.
  */
-export function TokenDecoder() {
+/** `samples`: offer the sample world's tokens (only where the sample cluster is configured). */
+export function TokenDecoder({ samples }: { samples: boolean }) {
   const [input, setInputState] = useState('');
   // When the input last changed: relative times ("issued 0 s ago") must not use a clock tick
   // older than the token being shown.
@@ -91,7 +92,7 @@ export function TokenDecoder() {
           onChange={(e) => setInput(e.target.value)}
         />
         <div className="row justify-between">
-          <SampleTokenButtons onPick={loadSample} />
+          {samples ? <SampleTokenButtons onPick={loadSample} /> : <span />}
           <div className="row">
             <button type="button" onClick={() => setShowJwks((v) => !v)} aria-expanded={showJwks} aria-controls="jwks-panel">
               {showJwks ? 'Hide JWKS' : 'Paste a JWKS…'}
@@ -113,6 +114,7 @@ export function TokenDecoder() {
         )}
       </div>
       <TokenAnalysisView
+        samples={samples}
         decoded={decoded}
         type={type}
         now={now}

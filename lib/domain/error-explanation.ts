@@ -78,6 +78,11 @@ export interface CandidateFic {
   /** The service account the FIC's subject names, in a cluster whose issuer is the FIC's exactly. */
   serviceAccount?: ServiceAccountRef;
   /**
+   * The FIC's identity cannot be the one the request used (it has a FIC with the quoted issuer,
+   * and AADSTS700211 says that identity has none): listed last, for reference.
+   */
+  ruledOut?: boolean;
+  /**
    * Lower is nearer; 0 = every field compared and equal. An unchecked field adds 1: a field the
    * message does not quote never counts as matching.
    */
@@ -257,15 +262,22 @@ export function explainEntraError(text: string, cluster: ClusterSnapshot, azure:
   const inferredIssuer = parsed.issuer === undefined && sa ? index.clusterByName.get(sa.cluster)?.issuer : undefined;
   const issuer = parsed.issuer ?? inferredIssuer;
   const clientId = parsed.clientId ?? (sa ? annotatedClientId(sa) : undefined);
-  const all = nearestFirst(
-    candidateFics(index, clientId, issuer, subject).map((fic) => toCandidate(index, fic, issuer, subject, audience)),
-    { subject, issuer },
+  // Only the audience quoted (AADSTS700212 quotes it alone): Entra matched the issuer and subject
+  // first, so only a FIC whose audiences lack it can be the one (see audienceOnly).
+  const audienceOnly = issuer === undefined && subject === undefined && audience !== undefined;
+  const found = audienceOnly ? ficsLackingAudience(index, clientId, audience) : candidateFics(index, clientId, issuer, subject);
+  const all = ruledOutLast(
+    nearestFirst(
+      found.map((fic) => toCandidate(index, fic, issuer, subject, audience)),
+      { subject, issuer },
+    ),
+    ruledOutOwners(codes, parsed, clientId, issuer, index),
   );
   const shown = all.slice(0, MAX_CANDIDATES).map((c) => ({ ...c, serviceAccount: serviceAccountOfFic(index, c) }));
   const issuerClusters = issuer === undefined ? [] : clusterNamesWithExactIssuer(index, issuer);
   // The FIC list of that identity was not read (the map's sources say why): what is "missing" may just be unseen.
   const ficsUnread = clientId !== undefined && index.ficsUnread.has(clientId.toLowerCase());
-  const presented: Presented = { issuer, issuerInferred: inferredIssuer !== undefined, subject, audience, clientId, sa, issuerClusters, ficsUnread };
+  const presented: Presented = { issuer, issuerInferred: inferredIssuer !== undefined, subject, audience, clientId, sa, issuerClusters, ficsUnread, codes };
   const verdict = ficsUnread ? withUnreadFics(index, verdictFor(index, all, presented), clientId) : verdictFor(index, all, presented);
   return {
     ...base,
@@ -437,7 +449,7 @@ function subjectInSeveralClusters(
   }
   const fixes = failing.map((c) => {
     const sa = index.serviceAccountByKey.get(serviceAccountKey(c.cluster, c.serviceAccount.namespace, c.serviceAccount.name))!;
-    const p: Presented = { issuer: c.issuer, issuerInferred: false, subject, audience, clientId: c.clientId, sa, issuerClusters: [c.cluster], ficsUnread: c.ficsUnread };
+    const p: Presented = { issuer: c.issuer, issuerInferred: false, subject, audience, clientId: c.clientId, sa, issuerClusters: [c.cluster], ficsUnread: c.ficsUnread, codes: [] };
     const target = federationTarget(index, p, all[0]);
     const fix = createFix(index, target, ficFor(index, target.ownerClientId, c.issuer, subject, sa));
     const listed = c.ficsUnread && c.clientId ? listBeforeCreate(fix, ficOwnerByClientId(index, c.clientId)) : fix;
@@ -475,6 +487,30 @@ function serviceAccountOfFic(index: SnapshotIndex, fic: CandidateFic): ServiceAc
     if (sa) return serviceAccountRef(index, sa);
   }
   return undefined;
+}
+
+/**
+ * Identities that cannot be the one the request used. Entra looks for the assertion's issuer among
+ * the identity's FICs first: AADSTS700211 says it found none, so an identity holding a FIC with
+ * exactly the quoted issuer was not the one (when the message names no client ID). Lower-case
+ * client IDs; empty otherwise.
+ */
+function ruledOutOwners(codes: readonly string[], parsed: { issuer?: string; subject?: string }, clientId: string | undefined, issuer: string | undefined, index: SnapshotIndex): Set<string> {
+  if (!codes.includes('AADSTS700211') || clientId !== undefined || parsed.subject !== undefined || issuer === undefined) return new Set();
+  return new Set(index.azure.federatedCredentials.filter((f) => f.issuer === issuer).map((f) => f.ownerClientId.toLowerCase()));
+}
+
+/** Candidates of ruled-out identities after the others (order otherwise kept), marked as such. */
+function ruledOutLast(candidates: CandidateFic[], ruledOut: Set<string>): CandidateFic[] {
+  if (ruledOut.size === 0) return candidates;
+  const out = (c: CandidateFic) => ruledOut.has(c.ownerClientId.toLowerCase());
+  return [...candidates.filter((c) => !out(c)), ...candidates.filter(out).map((c) => ({ ...c, ruledOut: true }))];
+}
+
+/** FICs for a Kubernetes subject (of the identity when known) that do not list `audience`. */
+function ficsLackingAudience(index: SnapshotIndex, clientId: string | undefined, audience: string): FederatedCredential[] {
+  const scope = clientId ? (index.ficsByOwner.get(clientId.toLowerCase()) ?? []) : index.azure.federatedCredentials;
+  return scope.filter((f) => !f.audiences.includes(audience) && (f.subject?.startsWith('system:serviceaccount:') ?? false));
 }
 
 function candidateFics(index: SnapshotIndex, clientId: string | undefined, issuer: string | undefined, subject: string | undefined): FederatedCredential[] {
@@ -521,6 +557,8 @@ interface Presented {
   issuerClusters: string[];
   /** The FICs of `clientId` were not read: none seen is not none. */
   ficsUnread: boolean;
+  /** The AADSTS codes of the message. */
+  codes: readonly string[];
 }
 
 /** An inferred issuer, said as what it is: never passed off as quoted. */
@@ -607,6 +645,8 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
 
   // AADSTS700211 quotes the issuer alone: which FIC was meant is unknowable from the text.
   if (p.subject === undefined && p.issuer !== undefined) return issuerOnly(index, candidates, { ...p, issuer: p.issuer });
+  // AADSTS700212 quotes the audience alone (here the expected one: the token is the right kind).
+  if (p.subject === undefined && p.issuer === undefined && p.audience !== undefined) return audienceOnly(index, candidates, { ...p, audience: p.audience });
 
   if (nearest && nearest.diffs.length === 0) {
     if (nearest.unchecked.length > 0) return partialMatch(index, nearest, p);
@@ -714,7 +754,16 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
     `Check the failing pod's service account: the identity its ${WI.clientId} annotation names needs a FIC with exactly this issuer, ` +
     `the subject system:serviceaccount:<namespace>:<service-account> of that service account, and the audience ${WI.tokenExchangeAudience}. ` +
     `To see the full assertion (iss, sub, aud), decode the pod's token on /tokens.`;
-  const exact = candidates.filter((c) => !c.diffs.some((d) => d.field === 'issuer'));
+  // AADSTS700211 rules out the identities with a FIC for exactly this issuer (see ruledOutOwners).
+  const ruledOut = candidates.filter((c) => c.ruledOut);
+  const pool = candidates.filter((c) => !c.ruledOut);
+  const ruledOutOwnerCount = new Set(ruledOut.map((c) => c.ownerClientId.toLowerCase())).size;
+  const ruledOutText = ruledOut.length
+    ? `AADSTS700211 means the identity the request used has no FIC with exactly this issuer, so the ${ruledOutOwnerCount} ${plural(ruledOutOwnerCount, 'identity', 'identities')} ` +
+      `with one (${ruledOut.length} ${plural(ruledOut.length, 'credential', 'credentials')}, listed last) ${plural(ruledOutOwnerCount, 'was', 'were')} not it ` +
+      `(unless that credential was created in the last few minutes and has not propagated yet). `
+    : '';
+  const exact = pool.filter((c) => !c.diffs.some((d) => d.field === 'issuer'));
   if (exact.length > 0) {
     return {
       verdict: 'partial-assertion',
@@ -726,7 +775,7 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
       fix: readTokenStep(index, undefined),
     };
   }
-  const near = candidates.filter((c) => c.diffs.some((d) => d.field === 'issuer' && d.difference !== 'different'));
+  const near = pool.filter((c) => c.diffs.some((d) => d.field === 'issuer' && d.difference !== 'different'));
   const working = near.filter((c) => clustersWithExactIssuer(index, c.issuer).length > 0);
   if (near.length > 0 && p.issuerClusters.length === 0 && working.length > 0) {
     const inUseBy = [...new Set(working.flatMap((c) => clusterNamesWithExactIssuer(index, c.issuer)))];
@@ -734,7 +783,8 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
       verdict: 'unknown-issuer',
       summary:
         head +
-        `No credential${scope} trusts this issuer, and no known cluster has it. ${working.length} ${plural(working.length, 'credential trusts', 'credentials trust')} ` +
+        ruledOutText +
+        `${ruledOut.length ? "None of the other identities' credentials trusts" : `No credential${scope} trusts`} this issuer, and no known cluster has it. ${working.length} ${plural(working.length, 'credential trusts', 'credentials trust')} ` +
         `a near variant, the exact issuer of cluster ${listOf(inUseBy)}, and ${plural(working.length, 'works', 'work')} for that cluster's pods: do not rewrite ${plural(working.length, 'it', 'them')}. ` +
         `The token came from elsewhere: another cluster, a client that builds its own assertion, or a cluster with a misconfigured --service-account-issuer. ` +
         `If this issuer is legitimate, create a FIC for it on the identity the workload uses. ${check}`,
@@ -749,7 +799,8 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
       verdict: first.difference === 'namespace' || first.difference === 'service-account-name' || first.difference === 'different' ? 'missing-fic' : first.difference,
       summary:
         head +
-        `No credential${scope} trusts this issuer exactly; ${near.length} ${plural(near.length, 'trusts', 'trust')} ${JSON.stringify(first.configured)}, which ${describe(first.difference)} it. ` +
+        ruledOutText +
+        `${ruledOut.length ? "None of the other identities' credentials trusts" : `No credential${scope} trusts`} this issuer exactly; ${near.length} ${plural(near.length, 'trusts', 'trust')} ${JSON.stringify(first.configured)}, which ${describe(first.difference)} it. ` +
         `Entra compares the issuer exactly. ` +
         (known
           ? `${issuer} is the issuer of cluster ${listOf(p.issuerClusters)}: set the issuer of the ${plural(near.length, 'credential', 'credentials')} meant for it to exactly that. `
@@ -766,8 +817,61 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
   }
   return {
     verdict: 'missing-fic',
-    summary: head + `No credential${scope} trusts this issuer${clusters}. ${unknownIssuerNote(index, p)}${check}`,
+    summary:
+      head +
+      ruledOutText +
+      (ruledOut.length
+        ? `No other identity's credential trusts this issuer or a near variant: the identity the request used needs a FIC for it. `
+        : `No credential${scope} trusts this issuer${clusters}. `) +
+      `${unknownIssuerNote(index, p)}${check}`,
     fix: readTokenStep(index, undefined),
+  };
+}
+
+/**
+ * The message quotes only the audience, and it is the expected one. Entra compares the issuer and
+ * the subject first: it found a FIC with both and reported the audience, so that FIC's audiences
+ * lack the token's. Candidates: the FICs (of the identity, when the message names it) that do not
+ * list it.
+ */
+function audienceOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Presented & { audience: string }): VerdictPart {
+  const head =
+    `The token's audience is ${p.audience}, the one workload identity uses, so the pod presented the right kind of token. ` +
+    `Entra compares the issuer and the subject first: it found a credential with both, and that credential does not list this audience. `;
+  const scope = p.clientId ? ` of ${identityLabel(index, p.clientId)}` : '';
+  if (candidates.length === 0) {
+    return {
+      verdict: 'partial-assertion',
+      summary:
+        head +
+        `Every federated credential${scope} idlens sees for a Kubernetes service account lists it: the credential may have changed since the map was read (Refresh it), ` +
+        `or the request used an identity idlens does not see. List the identity's credentials and check their audiences.`,
+      fix: p.clientId ? { description: 'List the identity\'s credentials with their audiences.', commands: [listFicsCommand(ficOwnerByClientId(index, p.clientId))] } : undefined,
+    };
+  }
+  const named = candidates.slice(0, MAX_CANDIDATES);
+  const first = candidates[0]!;
+  const audienceDiff = first.diffs.find((d) => d.field === 'audience');
+  const firstText =
+    `${first.name} of ${ownerLabel(first)} lists ${first.audiences.length ? first.audiences.map((a) => JSON.stringify(a)).join(', ') : 'no audience'}` +
+    (audienceDiff && audienceDiff.difference !== 'different' ? `, which ${describe(audienceDiff.difference)} ${p.audience}` : '');
+  return {
+    verdict: 'audience',
+    summary:
+      head +
+      (candidates.length === 1
+        ? `One credential${scope} lacks it: ${firstText}. Set its audience to exactly ${p.audience}.`
+        : `${candidates.length} credentials${scope} lack it (listed below); the nearest, ${firstText}. The message does not say which one the request matched: ` +
+          `set the audience of the one for the failing pod's service account to exactly ${p.audience}.`),
+    fix: {
+      description:
+        candidates.length === 1
+          ? `Set the audience of FIC ${first.name} to ${p.audience}.`
+          : `Set the audience of the credential${candidates.length > named.length ? `s (the first ${named.length})` : 's'} below to ${p.audience}; only the one for the failing pod is needed.`,
+      commands: named.flatMap((c) =>
+        updateFicCommands(ficOwnerByClientId(index, c.ownerClientId), { name: c.name, issuer: c.issuer, subject: c.subject, audiences: TOKEN_EXCHANGE_AUDIENCES }),
+      ),
+    },
   };
 }
 

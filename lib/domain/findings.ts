@@ -47,6 +47,7 @@ import {
   podOwnerLookUpCommand,
   restartPodCommands,
   shellCommand,
+  shellQuote,
   shellVariable,
   TOKEN_EXCHANGE_AUDIENCES,
   updateFicCommands,
@@ -169,7 +170,24 @@ export function findingsForIndex(index: SnapshotIndex, options: FindingOptions =
     const ficsReportedAsStale = federatedCredentialFindings(index, out);
     identityFindings(index, ficsReportedAsStale, out);
   }
-  return out.sorted();
+  const findings = out.sorted();
+  if (!index.scope.multiCluster) return findings;
+  const clusterNames = index.cluster.clusters.map((c) => c.name);
+  return findings.map((f) => withKubectlContext(f, clusterNames));
+}
+
+/**
+ * With several clusters, a kubectl fix must not act on whichever context is current: its commands
+ * name the cluster of the finding's first namespaced ref (`sa:<cluster>:…`, `pod:<cluster>:…`) as
+ * `--context`. Cluster names are the kubeconfig context names (IDLENS_KUBE_CONTEXTS).
+ */
+function withKubectlContext(finding: Finding, clusterNames: readonly string[]): Finding {
+  if (!finding.fix) return finding;
+  const clusterOf = (ref: string) => clusterNames.find((name) => ref.startsWith(`sa:${name}:`) || ref.startsWith(`pod:${name}:`));
+  const cluster = finding.refs.map(clusterOf).find((c) => c !== undefined);
+  if (cluster === undefined) return finding;
+  const commands = finding.fix.commands.map((command) => (command.startsWith('kubectl ') ? `kubectl --context ${shellQuote(cluster)} ${command.slice('kubectl '.length)}` : command));
+  return { ...finding, fix: { ...finding.fix, commands } };
 }
 
 class FindingList {
@@ -340,6 +358,11 @@ function serviceAccountFindings(
   const sameSubject = ownerFics.filter((f) => f.subject === subject && f.issuer !== issuer);
   const forOtherClusters = sameSubject.filter((f) => otherClusterIssuers.has(f.issuer));
   const mismatched = sameSubject.filter((f) => !otherClusterIssuers.has(f.issuer));
+  // Entra looks for the assertion's issuer among the identity's FICs first: when another FIC (for
+  // another subject) has this cluster's exact issuer, the issuer is found and the subject is not,
+  // so the error names the subject (AADSTS700213), as SA_NO_MATCHING_FIC says below.
+  const issuerKnown = ownerFics.some((f) => f.issuer === issuer);
+  const mismatchCode = issuerKnown ? 'AADSTS700213' : 'AADSTS700211';
   for (const fic of mismatched) {
     const difference = valueDifference(issuer, fic.issuer)!;
     const near = difference !== 'different';
@@ -347,7 +370,9 @@ function serviceAccountFindings(
       message:
         `FIC ${fic.name} of ${ownerText} has the subject of service account ${sa.namespace}/${sa.name} but issuer ${fic.issuer}, ` +
         `which ${describeDifference(difference)} from cluster ${sa.cluster}'s issuer ${issuer}. Entra compares issuers exactly, ` +
-        `so the exchange fails with AADSTS700211 (older messages: AADSTS70021 "No matching federated identity record"). ` +
+        `so the exchange fails with ${mismatchCode}` +
+        (issuerKnown ? ` (the identity's other FICs have this issuer, so Entra reports the subject as unmatched)` : '') +
+        ` (older messages: AADSTS70021 "No matching federated identity record"). ` +
         (near
           ? `Set the FIC's issuer to exactly ${issuer}.`
           : `If that issuer belongs to an old or another cluster that still uses this identity, keep this FIC and add one for ${issuer}; otherwise correct its issuer.`),
@@ -361,7 +386,7 @@ function serviceAccountFindings(
             description: `Add a FIC for cluster ${sa.cluster}'s issuer (one identity may be federated with several clusters).`,
             commands: createFicCommands(owner, { name: uniqueFicName(ownerFics, sa), issuer, subject, audiences: TOKEN_EXCHANGE_AUDIENCES }),
           },
-      aadsts: 'AADSTS700211',
+      aadsts: mismatchCode,
     });
   }
   if (mismatched.length > 0) return;

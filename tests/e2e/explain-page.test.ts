@@ -35,18 +35,36 @@ describe('/explain in Chromium', () => {
     await explain.explain(
       `AADSTS700211: No matching federated identity record found for presented assertion issuer '${SAMPLE_ISSUER}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
     );
-    await expect.poll(() => explain.verdict()).toBe('The error does not quote the whole assertion');
+    // The identities holding a credential with exactly this issuer were not the one used: the
+    // canary's, whose only credential lacks the trailing '/', is.
+    await expect.poll(() => explain.verdict()).toBe('The issuer differs by a trailing "/"');
     const text = await explain.text();
     expect(text).not.toMatch(/matches the assertion exactly|may still be propagating|matches every/);
     expect(text).toContain('names no subject and no audience');
     expect(text).toContain('the issuer of cluster sample');
+    expect(text).toContain('were not it');
     expect(await explain.presentedRow('subject').textContent()).toContain('not quoted in the message');
     const names = await explain.candidateNames();
+    expect(names[0]).toBe('aks-sample-shop-checkout-canary');
     expect(names.length).toBeGreaterThan(1);
     for (const name of names) expect(await explain.candidateRow(name).textContent()).toContain('subject and audience not quoted, so not compared');
-    expect(await page.locator('#main').getByRole('link', { name: 'Tokens' }).getAttribute('href')).toBe('/tokens');
+    expect(await explain.candidateRow(names[0]!).textContent()).not.toContain('ruled out');
+    for (const name of names.slice(1)) expect(await explain.candidateRow(name).textContent()).toContain('ruled out');
+    expect(await explain.fixCommands()).toContainEqual(expect.stringContaining('az identity federated-credential update --name aks-sample-shop-checkout-canary'));
     await page.screenshot({ path: join(artifactsDir, 'explain-issuer-only.png'), fullPage: true });
     await page.close();
+  });
+
+  it('points an AADSTS700212 quoting the expected audience at the credential that lacks it', async () => {
+    const explain = await openExplain();
+    await explain.explain("AADSTS700212: No matching federated identity record found for presented assertion audience 'api://AzureADTokenExchange'. Trace ID: abc Correlation ID: def");
+    await expect.poll(() => explain.verdict()).toBe('The audience differs');
+    const text = await explain.text();
+    expect(text).toContain('the pod presented the right kind of token');
+    expect(text).not.toContain('for this service account');
+    expect(await explain.candidateNames()).toEqual(['aks-sample-catalog-catalog-sync']);
+    expect(await explain.fixCommands()).toContainEqual(expect.stringMatching(/^az identity federated-credential update --name aks-sample-catalog-catalog-sync .*--audiences api:\/\/AzureADTokenExchange$/));
+    await explain.page.close();
   });
 
   it('says an issuer taken from the service account\'s cluster is not quoted (AADSTS700213), and reads the token where the pod mounts it', async () => {

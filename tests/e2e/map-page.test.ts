@@ -108,7 +108,8 @@ describe('/map in Chromium', () => {
         expect(await comparison.locator('code.diff').count()).toBeGreaterThan(0);
       }
     }
-    expect(await m.details().getByRole('link', { name: 'Decode a sample token' }).getAttribute('href')).toBe('/tokens');
+    expect(await m.details().getByRole('link', { name: 'Decode a token' }).getAttribute('href')).toBe('/tokens');
+    expect(await m.details().getByRole('heading', { name: 'Its token' }).count()).toBe(0); // a credential has no token of its own
     await m.page.screenshot({ path: join(artifactsDir, 'map-focus-fic.png'), fullPage: true });
     await m.page.close();
   });
@@ -520,6 +521,15 @@ describe('/map in Chromium', () => {
     await m.page.close();
   });
 
+  it("a service account's details give the command minting its token, with the cluster as --context, and link to the decoder", async () => {
+    const m = await openPage('?focus=' + encodeURIComponent('sa:sample:shop/checkout'));
+    await m.details().waitFor();
+    const section = m.details().locator('section[aria-labelledby="token-title"]');
+    expect(await section.locator('pre').textContent()).toContain('kubectl --context sample create token checkout -n shop --audience api://AzureADTokenExchange');
+    expect(await section.getByRole('link', { name: 'Tokens' }).getAttribute('href')).toBe('/tokens');
+    await m.page.close();
+  });
+
   it('arrow keys through the namespace select are one history entry: Back returns to the view before them', async () => {
     const m = await openPage();
     await m.waitForGraph();
@@ -543,6 +553,28 @@ describe('/map in Chromium', () => {
     await m.page.goBack();
     await expect.poll(() => m.namespaceFilter().inputValue()).toBe('');
     await m.page.close();
+  });
+
+  it('a zero count in the summary is neutral, not in its severity colour; a phone is told the table scrolls sideways', async () => {
+    const phone = await launchChromium({ viewport: { width: 390, height: 844 } });
+    try {
+      const page = await phone.context.newPage();
+      // The sample map with its errors only: no warning, no info.
+      await page.route('**/api/identity-map**', (route) => route.fulfill({ json: { ...map, findings: map.findings.filter((f) => f.severity === 'error') } }));
+      const m = new MapPage(page, server.url);
+      await m.open();
+      const summary = page.getByTestId('map-summary');
+      await expect.poll(() => summary.locator('.badge', { hasText: 'warnings' }).getAttribute('class')).toContain('badge-neutral');
+      expect(await summary.locator('.badge', { hasText: 'info' }).getAttribute('class')).toContain('badge-neutral');
+      expect(await summary.locator('.badge', { hasText: 'errors' }).getAttribute('class')).toContain('badge-error');
+      expect(await page.locator('.map-table-hint').isVisible()).toBe(true);
+    } finally {
+      await phone.close();
+    }
+    const wide = await openPage();
+    await wide.waitForGraph();
+    expect(await wide.page.locator('.map-table-hint').isVisible()).toBe(false);
+    await wide.page.close();
   });
 
   it('a narrow window scrolls opened details into view; a wide one does not jump', async () => {

@@ -173,3 +173,28 @@ describe('/tokens explains why no federated credential accepts a token', () => {
     await page.close();
   });
 });
+
+describe('/tokens without the sample cluster', () => {
+  // A cluster source that fails (no kubeconfig there): not the sample world, the page still works.
+  const env = serverAndBrowser({ IDLENS_CLUSTER: 'kubeconfig', KUBECONFIG: '/nonexistent/idlens-kubeconfig' });
+
+  it('offers no sample tokens (and asks for none), and says how to get a real token instead', async () => {
+    const page = await env.browser.context.newPage();
+    const asked: string[] = [];
+    const consoleErrors: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/sample/tokens')) asked.push(r.url());
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    const t = new TokenPage(page, env.server.url);
+    await t.open();
+    await expect.poll(() => page.locator('.callout-info').first().textContent()).toContain('kubectl create token <service-account> -n <namespace> --audience api://AzureADTokenExchange');
+    expect(await page.locator('.callout-info').first().textContent()).not.toContain('pick a sample');
+    expect(await page.getByRole('group', { name: 'Sample tokens' }).count()).toBe(0);
+    expect(asked).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+});

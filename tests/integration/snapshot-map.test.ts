@@ -91,6 +91,18 @@ describe('IDLENS_CLUSTER=<dir> IDLENS_AZURE=<dir>', () => {
   });
   afterAll(() => server?.stop());
 
+  it("offers no \"Try the sample world's error\" on /explain: the sample error names objects this map does not have", async () => {
+    const html = await (await fetch(`${server.url}/explain`)).text();
+    expect(html).toContain('Explain an Entra ID error');
+    expect(html).not.toContain('Try the sample world');
+    const sample = await startServer();
+    try {
+      expect(await (await fetch(`${sample.url}/explain`)).text()).toContain('Try the sample world');
+    } finally {
+      await sample.stop();
+    }
+  });
+
   it('maps the snapshot: nodes, edges, and the trailing-slash FIC', async () => {
     const map = await (await fetch(`${server.url}/api/identity-map`)).json();
     const cluster = dir.split('/').pop();

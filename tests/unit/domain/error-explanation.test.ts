@@ -225,7 +225,8 @@ const issuerOnlyMessage = (issuer: string) =>
 describe('explainEntraError on a message that quotes only part of the assertion', () => {
   it('never calls an issuer-only match exact: it lists the credentials trusting the issuer, with their SAs and cluster', () => {
     const { cluster, azure } = aShopWorld();
-    const e = explainEntraError(issuerOnlyMessage(ISSUER), cluster, azure);
+    // A generic AADSTS70021 text cut after the issuer: nothing rules an identity out.
+    const e = explainEntraError(issuerOnlyMessage(ISSUER).replace('AADSTS700211', 'AADSTS70021'), cluster, azure);
     expect(e.verdict).toBe('partial-assertion');
     expect(e.unquoted).toEqual(['subject', 'audience']);
     expect(e.issuerClusters).toEqual(['aks-prod']);
@@ -246,14 +247,54 @@ describe('explainEntraError on a message that quotes only part of the assertion'
     ]);
   });
 
-  it("explains the tester's AADSTS700211 against the sample world without claiming a match", () => {
+  it('AADSTS700211 rules out the identities holding a credential with exactly that issuer: with none left, the identity used needs one', () => {
+    const { cluster, azure } = aShopWorld();
+    const e = explainEntraError(issuerOnlyMessage(ISSUER), cluster, azure);
+    expect(e.verdict).toBe('missing-fic');
+    expect(e.candidates.map((c) => c.name).sort()).toEqual(['aks-prod-shop-checkout', 'aks-prod-shop-recommendations']);
+    expect(e.candidates.every((c) => c.ruledOut)).toBe(true);
+    expect(e.summary).toContain('AADSTS700211 means the identity the request used has no FIC with exactly this issuer, so the 2 identities with one');
+    expect(e.summary).toContain('not propagated');
+    expect(e.summary).toContain('the identity the request used needs a FIC for it');
+    expect(e.summary).not.toMatch(/matches the assertion exactly|trust this issuer exactly/);
+  });
+
+  it("explains the tester's AADSTS700211 against the sample world: the credential without the trailing '/' of an identity with no exact one", () => {
     const { cluster, azure } = sampleWorld();
     const e = explainEntraError(issuerOnlyMessage(SAMPLE_ISSUER), cluster, azure);
-    expect(e.verdict).toBe('partial-assertion');
-    expect(e.candidates.every((c) => c.distance > 0 && c.unchecked.includes('subject'))).toBe(true);
-    expect(e.candidateCount).toBeGreaterThan(e.candidates.length);
+    expect(e.verdict).toBe('trailing-slash');
+    expect(e.candidates[0]).toMatchObject({ name: 'aks-sample-shop-checkout-canary', ownerName: 'id-checkout-canary' });
+    expect(e.candidates[0]!.ruledOut).toBeFalsy();
+    // Every other listed credential trusts the issuer exactly, so its identity was not the one used.
+    expect(e.candidates.slice(1).every((c) => c.ruledOut && !c.diffs.some((d) => d.field === 'issuer'))).toBe(true);
+    expect(e.summary).toContain('were not it');
+    expect(e.summary).toContain("None of the other identities' credentials trusts this issuer exactly; 1 trusts");
     expect(e.summary).toContain('the issuer of cluster sample');
     expect(e.summary).not.toContain('exactly. A new or changed FIC');
+    expect(e.fix!.commands.join('\n')).toContain(`az identity federated-credential update --name aks-sample-shop-checkout-canary --identity-name id-checkout-canary`);
+    expect(e.fix!.commands.join('\n')).toContain(`--issuer ${SAMPLE_ISSUER}`);
+  });
+
+  it('AADSTS700212 quoting the expected audience points at the credentials that lack it (issuer and subject matched first)', () => {
+    const { cluster, azure } = sampleWorld();
+    const text = "AADSTS700212: No matching federated identity record found for presented assertion audience 'api://AzureADTokenExchange'. Trace ID: abc Correlation ID: def";
+    const e = explainEntraError(text, cluster, azure);
+    expect(e.verdict).toBe('audience');
+    expect(e.candidates.map((c) => c.name)).toEqual(['aks-sample-catalog-catalog-sync']);
+    expect(e.candidates[0]!.diffs).toEqual([expect.objectContaining({ field: 'audience', presented: 'api://AzureADTokenExchange', configured: 'api://AzureADTokenExchange/' })]);
+    expect(e.summary).toContain('the pod presented the right kind of token');
+    expect(e.summary).toContain('One credential lacks it: aks-sample-catalog-catalog-sync');
+    expect(e.summary).not.toContain('(not quoted) and subject (not quoted)');
+    expect(e.fix!.commands).toEqual([expect.stringMatching(/^az identity federated-credential update --name aks-sample-catalog-catalog-sync .*--audiences api:\/\/AzureADTokenExchange$/)]);
+  });
+
+  it('AADSTS700212 with the expected audience and no credential lacking it says so instead of inventing a cause', () => {
+    const { cluster, azure } = aShopWorld();
+    const text = "AADSTS700212: No matching federated identity record found for presented assertion audience 'api://AzureADTokenExchange'.";
+    const e = explainEntraError(text, cluster, azure);
+    expect(e.verdict).toBe('partial-assertion');
+    expect(e.candidates).toEqual([]);
+    expect(e.summary).toContain('Refresh');
   });
 
   it('still says "possibly propagating" when all three fields are quoted and match', () => {

@@ -108,6 +108,22 @@ describe('POD_MISSING_USE_LABEL', () => {
     ]);
   });
 
+  it('names the cluster as kubectl --context when the map has several clusters (a fix must not act on the current one)', () => {
+    const { cluster, azure } = aTwoClusterWorld();
+    cluster.pods = [aPod({ cluster: OTHER_CLUSTER, labels: { 'pod-template-hash': '7d9f8b6c5d' } })];
+    const [f] = only(run(cluster, azure), 'POD_MISSING_USE_LABEL');
+    expect(f!.refs[0]).toBe(`pod:${OTHER_CLUSTER}:shop/checkout-7d9f8b6c5d-x2x4z`);
+    expect(f!.fix!.commands).toEqual([
+      `kubectl --context ${OTHER_CLUSTER} patch deployment checkout -n shop --type merge -p '{"spec":{"template":{"metadata":{"labels":{"azure.workload.identity/use":"true"}}}}}'`,
+    ]);
+    // az commands are left as they are.
+    cluster.serviceAccounts = cluster.serviceAccounts.filter((sa) => sa.cluster !== OTHER_CLUSTER);
+    cluster.serviceAccounts.push(aServiceAccount({ cluster: OTHER_CLUSTER, name: 'orders', clientId: CLIENT_ID }));
+    const missing = only(run(cluster, azure), 'SA_NO_MATCHING_FIC');
+    expect(missing.length).toBeGreaterThan(0);
+    for (const m of missing) for (const c of m.fix!.commands) expect(c).not.toMatch(/^az .*--context/);
+  });
+
   it('treats a label value other than exactly "true" as missing and says so', () => {
     const { cluster, azure } = world({ cluster: { pods: [aPod({ labels: { [WI.useLabel]: 'True', 'pod-template-hash': '7d9f8b6c5d' } })] } });
     expect(only(run(cluster, azure), 'POD_MISSING_USE_LABEL')[0]!.message).toContain('"True"');
@@ -215,6 +231,16 @@ describe('FIC_ISSUER_MISMATCH', () => {
     expect(f).toMatchObject({ refs: [`fic:${CLIENT_ID}/aks-prod-shop-checkout`, 'sa:shop/checkout', `identity:${CLIENT_ID}`], aadsts: 'AADSTS700211' });
     expect(f!.message).toContain('trailing "/"');
     expect(f!.fix!.commands[0]).toContain(`az identity federated-credential update --name aks-prod-shop-checkout --identity-name id-checkout --resource-group rg-shop --issuer ${ISSUER} `);
+  });
+
+  it("names AADSTS700213 when another FIC of the identity has the cluster's exact issuer (Entra finds the issuer, not the subject)", () => {
+    const broken = aFederatedCredential({ issuer: ISSUER.replace(/\/$/, '') });
+    const other = aFederatedCredential({ name: 'orders', subject: 'system:serviceaccount:shop:orders' });
+    const { cluster, azure } = world({ azure: { federatedCredentials: [broken, other] } });
+    const [f] = only(run(cluster, azure), 'FIC_ISSUER_MISMATCH');
+    expect(f).toMatchObject({ aadsts: 'AADSTS700213' });
+    expect(f!.message).toContain('fails with AADSTS700213');
+    expect(f!.message).not.toContain('AADSTS700211');
   });
 
   it('reports a FIC with the subject and an issuer of no shown cluster (an old cluster), suggesting a new FIC', () => {

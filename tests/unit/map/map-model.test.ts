@@ -3,7 +3,7 @@ import type { IdentityMapData, MapFinding, MapNode } from '@/lib/api/identity-ma
 import { EMPTY_MAP_SEARCH, type MapSearch } from '@/lib/api/map-search-params';
 import { bandLayout, graphHash, type LayoutEdge, type LayoutNode } from '@/components/map/band-layout';
 import { escapeXml, graphToSvg } from '@/components/map/graph-export';
-import { buildMapModel, compareField, credentialComparisons, sortInfos, visibleFindings, visibleNodeIds } from '@/components/map/map-model';
+import { buildMapModel, compareField, credentialComparisons, sortInfos, tokenCommandFor, visibleFindings, visibleNodeIds } from '@/components/map/map-model';
 
 // Small factories: a map reads like the world it describes.
 const ISSUER = 'https://westeurope.oic.prod-aks.azure.com/tenant/cluster-1/';
@@ -154,9 +154,42 @@ describe('credentialComparisons', () => {
     ]);
   });
 
+  it('does not compare an SA that works with the identity\'s credentials for other service accounts', () => {
+    const data = aMap();
+    data.nodes.push(
+      aServiceAccount('shop', 'orders', CLIENT),
+      aCredential('orders-fic', { subject: 'system:serviceaccount:shop:orders' }),
+      aCredential('broken-fic', { subject: 'system:serviceaccount:shop:payments', issuer: ISSUER.slice(0, -1) }),
+    );
+    data.edges.push({ from: 'sa:shop/orders', to: `fic:${CLIENT}/orders-fic`, kind: 'federatesTo' });
+    const big = buildMapModel(data);
+    // The credential meant for another SA lists no working SA as a "mismatch".
+    expect(credentialComparisons(big, `fic:${CLIENT}/broken-fic`)).toEqual([]);
+    // A working SA: its own credential, and a near miss whose subject names it; not the others'.
+    expect(credentialComparisons(big, 'sa:shop/orders').map((c) => c.credential.node.label)).toEqual(['orders-fic']);
+    expect(credentialComparisons(big, 'sa:shop/checkout').map((c) => c.credential.node.label)).toEqual(['checkout-fic', 'other-fic']);
+  });
+
   it('flags a missing token-exchange audience', () => {
     expect(compareField('Audience', 'api://AzureADTokenExchange', 'api://other').status).toBe('differs');
     expect(compareField('Subject', 'a', undefined).status).toBe('missing');
+  });
+});
+
+describe('tokenCommandFor', () => {
+  it("mints the token of a service account or of a pod's service account; nothing for Azure objects", () => {
+    const model = buildMapModel(aMap());
+    const info = (id: string) => model.byId.get(id)!;
+    expect(tokenCommandFor(model, info('sa:shop/checkout'))).toBe('kubectl create token checkout -n shop --audience api://AzureADTokenExchange');
+    expect(tokenCommandFor(model, info('pod:shop/checkout-1'))).toBe('kubectl create token x -n shop --audience api://AzureADTokenExchange');
+    expect(tokenCommandFor(model, info(`fic:${CLIENT}/checkout-fic`))).toBeUndefined();
+  });
+
+  it('names the cluster as --context when the map has several', () => {
+    const data = aMap();
+    data.clusters = [...data.clusters, { name: 'other', issuer: 'https://other/' }];
+    const model = buildMapModel(data);
+    expect(tokenCommandFor(model, model.byId.get('sa:shop/checkout')!)).toBe('kubectl --context sample create token checkout -n shop --audience api://AzureADTokenExchange');
   });
 });
 
