@@ -139,6 +139,36 @@ export function bandLayout(input: LayoutInput): LayoutResult {
   const idealSections = Math.max(1, Math.round(Math.sqrt((totalRows * ROW * 16) / (9 * sectionWidth))));
   const rowsPerSection = Math.max(12, Math.ceil(totalRows / idealSections));
 
+  // A band taller than a section (one namespace with many service accounts: a filtered view of
+  // it, or a namespace that dwarfs the others) continues in the next section, between service
+  // accounts, so it does not make one endless column.
+  const pieces: Band[] = [];
+  for (const band of bands) {
+    if (band.rows <= rowsPerSection) {
+      pieces.push(band);
+      continue;
+    }
+    // Pieces of about equal height (not full sections and a stub).
+    const pieceRows = Math.ceil(band.rows / Math.ceil(band.rows / rowsPerSection));
+    let piece: Band = { ...band, serviceAccounts: [], orphanPods: [], rows: 0 };
+    const add = (rows: number) => {
+      if (piece.rows > 0 && piece.rows + rows > pieceRows) {
+        pieces.push(piece);
+        piece = { ...band, serviceAccounts: [], orphanPods: [], rows: 0 };
+      }
+      piece.rows += rows;
+    };
+    for (const sa of band.serviceAccounts) {
+      add(podRows(band.podsBySa.get(sa.id)?.length ?? 0));
+      piece.serviceAccounts.push(sa);
+    }
+    if (band.orphanPods.length) {
+      add(podRows(band.orphanPods.length));
+      piece.orphanPods = band.orphanPods;
+    }
+    pieces.push(piece);
+  }
+
   let section = 0;
   let y = 0;
   let previousCluster: string | undefined;
@@ -149,7 +179,7 @@ export function bandLayout(input: LayoutInput): LayoutResult {
   const sectionX = (s: number) => s * sectionWidth;
   const saX = (s: number) => sectionX(s) + POD_COLUMNS * POD_GAP;
   let sectionRows = 0;
-  for (const band of bands) {
+  for (const band of pieces) {
     if (sectionRows > 0 && sectionRows + band.rows > rowsPerSection) {
       section += 1;
       y = 0;
@@ -236,7 +266,7 @@ export function bandLayout(input: LayoutInput): LayoutResult {
 
 export type GroupKind = 'namespace' | 'cluster' | 'azure';
 
-/** A box drawn behind the nodes: one per namespace, one per cluster and section, one Azure box per section. */
+/** A box drawn behind the nodes: one per namespace and section, one per cluster and section, one Azure box per section. */
 export interface Group {
   id: string;
   label: string;
@@ -285,7 +315,8 @@ export function groupsOf(place: { cluster?: string; namespace?: string; section:
     const cluster = place.cluster ?? '';
     groups = [
       // The namespace's name alone: the box sits inside its cluster's box, which says "cluster".
-      { id: `group:ns:${cluster}/${place.namespace}`, label: place.namespace, kind: 'namespace', section: place.section },
+      // A namespace continued in a later section (see bandLayout) has a box there too: its own id.
+      { id: `group:ns:${cluster}/${place.namespace}${place.section > 0 ? `#${place.section}` : ''}`, label: place.namespace, kind: 'namespace', section: place.section },
       { id: `group:cluster:${cluster}#${place.section}`, label: `cluster ${cluster}`, kind: 'cluster', section: place.section },
     ];
   }

@@ -12,7 +12,7 @@ const within = (inner: GroupBox, outer: GroupBox) => inner.x1 > outer.x1 && inne
 describe('groupsOf', () => {
   it('puts a namespaced node in its namespace and its cluster, an Azure object in its section’s Azure box', () => {
     expect(groupsOf({ cluster: 'prod', namespace: 'shop', section: 1 }).map((g) => [g.id, g.kind, g.label])).toEqual([
-      ['group:ns:prod/shop', 'namespace', 'shop'],
+      ['group:ns:prod/shop#1', 'namespace', 'shop'],
       ['group:cluster:prod#1', 'cluster', 'cluster prod'],
     ]);
     expect(groupsOf({ section: 2 }).map((g) => g.id)).toEqual(['group:azure#2']);
@@ -117,5 +117,43 @@ describe('bandLayout leaves room for the group labels', () => {
         expect(same[i]!.y1 - same[i - 1]!.y2).toBeGreaterThanOrEqual(labelRoom);
       }
     }
+  });
+});
+
+describe('bandLayout with one tall namespace', () => {
+  it('continues a namespace taller than a section in the next one: no endless column, pods beside their SA, one box per section', () => {
+    // One namespace (a filtered view of it): 80 SAs with 2 pods and one credential each.
+    const nodes: LayoutNode[] = [];
+    const edges: LayoutEdge[] = [];
+    for (let i = 0; i < 80; i++) {
+      nodes.push({ id: `sa:big/sa${i}`, kind: 'serviceAccount', band: 'c\u0000big' });
+      for (let p = 0; p < 2; p++) {
+        nodes.push({ id: `pod:big/p${i}-${p}`, kind: 'pod', band: 'c\u0000big' });
+        edges.push({ from: `pod:big/p${i}-${p}`, to: `sa:big/sa${i}` });
+      }
+      nodes.push({ id: `fic:x/f${i}`, kind: 'federatedCredential' });
+      edges.push({ from: `sa:big/sa${i}`, to: `fic:x/f${i}` });
+    }
+    const layout = bandLayout({ nodes, edges });
+    const sectionsUsed = new Set(Object.values(layout.sections));
+    expect(sectionsUsed.size).toBeGreaterThan(1);
+    for (let i = 0; i < 80; i++) {
+      expect(layout.sections[`pod:big/p${i}-0`]).toBe(layout.sections[`sa:big/sa${i}`]);
+      expect(layout.sections[`fic:x/f${i}`]).toBe(layout.sections[`sa:big/sa${i}`]);
+    }
+    const members = nodes.map((n) => {
+      const [cluster, namespace] = n.band ? n.band.split('\u0000') : [undefined, undefined];
+      return aMember(n.id, layout.positions[n.id]!.x, layout.positions[n.id]!.y, { cluster, namespace, section: layout.sections[n.id]! });
+    });
+    const boxes = groupBoxes(members);
+    const namespaceBoxes = [...boxes.values()].filter((b) => b.kind === 'namespace');
+    expect(namespaceBoxes).toHaveLength(sectionsUsed.size);
+    expect(new Set(namespaceBoxes.map((b) => b.label))).toEqual(new Set(['big']));
+    // No box reaches into another section's columns.
+    const sorted = namespaceBoxes.sort((a, b) => a.x1 - b.x1);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.x1).toBeGreaterThan(sorted[i - 1]!.x2);
+    // Closer to a screen than a ribbon: the whole is at most ~2.5 times as tall as it is wide.
+    const bounds = boundsOf(boxes.values())!;
+    expect((bounds.y2 - bounds.y1) / (bounds.x2 - bounds.x1)).toBeLessThan(2.5);
   });
 });
