@@ -577,6 +577,23 @@ describe('/map in Chromium', () => {
     await wide.page.close();
   });
 
+  it('a wide, tall screen gives the map its width and height (text pages keep their 1280 px)', async () => {
+    const wide = await launchChromium({ viewport: { width: 1920, height: 1200 } });
+    try {
+      const page = await wide.context.newPage();
+      const m = new MapPage(page, server.url);
+      await m.open();
+      await m.waitForGraph();
+      const canvas = await page.locator('.map-canvas').boundingBox();
+      expect(canvas!.width).toBeGreaterThan(1100);
+      expect(canvas!.height).toBeGreaterThan(700);
+      await page.goto(`${server.url}/explain`);
+      expect((await page.locator('.shell-main').boundingBox())!.width).toBeLessThanOrEqual(1280);
+    } finally {
+      await wide.close();
+    }
+  });
+
   it('a narrow window scrolls opened details into view; a wide one does not jump', async () => {
     const sa = map.nodes.find((n) => n.kind === 'serviceAccount')!;
     const phone = await launchChromium({ viewport: { width: 390, height: 844 } });
