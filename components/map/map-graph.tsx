@@ -215,6 +215,25 @@ function stylesheet(t: ThemeColors, big: boolean): StylesheetJson {
 }
 
 const BADGE_PX = 14;
+/** Blank border around an exported PNG, in pixels: cytoscape's full export ends at the outermost box's edge. */
+export const PNG_MARGIN_PX = 24;
+
+/** The PNG `image` on `background` with PNG_MARGIN_PX of it on every side. */
+async function withMargin(image: Promise<Blob | undefined>, background: string): Promise<Blob | undefined> {
+  const blob = await image;
+  if (!blob) return undefined;
+  const bitmap = await createImageBitmap(blob);
+  const canvas = document.createElement('canvas');
+  canvas.width = bitmap.width + 2 * PNG_MARGIN_PX;
+  canvas.height = bitmap.height + 2 * PNG_MARGIN_PX;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return blob;
+  ctx.fillStyle = background;
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(bitmap, PNG_MARGIN_PX, PNG_MARGIN_PX);
+  bitmap.close();
+  return new Promise((resolve) => canvas.toBlob((padded) => resolve(padded ?? blob), 'image/png'));
+}
 
 /** A PNG of the underlay at `viewport` with cytoscape's PNG (`over`) drawn on top, on `background`. */
 async function composeUnderlay(over: Promise<Blob>, background: string, viewport: Viewport, boxes: GroupBox[], edges: NonNullable<Built['edges']>, colors: UnderlayColors): Promise<Blob | undefined> {
@@ -673,13 +692,13 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
           const scale = pixelScale / (window.devicePixelRatio || 1);
           const edges = builtRef.current?.edges;
           const container = containerRef.current;
-          if (!edges || !container) return cy.png({ full: true, output: 'blob-promise', bg: background, scale });
+          if (!edges || !container) return withMargin(cy.png({ full: true, output: 'blob-promise', bg: background, scale }), background);
           // Large graphs: the underlay first, then cytoscape's drawing (transparent) over it, both
           // framed as cytoscape frames a full export: its elements' bounds at the export's scale.
           const nodes = cy.png({ full: true, output: 'blob-promise', scale });
           const framed = cy.elements().boundingBox();
           const origin = { x: -framed.x1 * pixelScale, y: -framed.y1 * pixelScale };
-          return composeUnderlay(nodes, background, { zoom: pixelScale, pan: origin }, [...boxesRef.current.values()], edges, underlayColors(readTheme(container)));
+          return withMargin(composeUnderlay(nodes, background, { zoom: pixelScale, pan: origin }, [...boxesRef.current.values()], edges, underlayColors(readTheme(container))), background);
         } finally {
           cy.viewport(saved);
           forZoomRef.current?.();

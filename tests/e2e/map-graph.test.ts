@@ -101,7 +101,30 @@ describe('/map graph in Chromium', () => {
 
   it('exports a PNG of what is shown, at twice its size and no more', async () => {
     const all = await openPage();
-    const whole = pngSize(await exportPng(all));
+    const wholePng = await exportPng(all);
+    const whole = pngSize(wholePng);
+    // A blank border all round (cytoscape's own export ends at the outermost box's edge), and a
+    // drawing that reaches close to it (the border is margin, not a shrunk drawing).
+    const border = await all.page.evaluate(async (base64) => {
+      const image = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+      const canvas = new OffscreenCanvas(image.width, image.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(image, 0, 0);
+      const { data, width, height } = ctx.getImageData(0, 0, image.width, image.height);
+      const [r, g, b, a] = [data[0], data[1], data[2], data[3]]; // the background, at (0, 0)
+      // The distance from the image's edge to the nearest pixel unlike the background, over all four sides.
+      let nearest = Infinity;
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const i = (y * width + x) * 4;
+          if (data[i] === r && data[i + 1] === g && data[i + 2] === b && data[i + 3] === a) continue;
+          nearest = Math.min(nearest, x, y, width - 1 - x, height - 1 - y);
+        }
+      }
+      return nearest;
+    }, wholePng.toString('base64'));
+    expect(border).toBeGreaterThanOrEqual(20);
+    expect(border).toBeLessThan(40);
     await all.page.close();
     const reports = await openPage('?ns=reports');
     const part = pngSize(await exportPng(reports));
