@@ -379,6 +379,20 @@ export function groupLabelWidth(box: GroupBox, boxes: ReadonlyMap<string, GroupB
   return besideAzure ? Math.max(width, azure.x1 - box.x1 - LABEL_CLEARANCE) : free;
 }
 
+/** Average width of a character of the group labels' font, as a share of its size. */
+const LABEL_CHAR_EM = 0.6;
+
+/**
+ * A group label's text for the width it may take (groupLabelWidth): a cluster box's "cluster <name>"
+ * is shortened to the name where the long form, at the largest label size, would be cut to
+ * "cluster sa…" (a box squeezed beside its section's Azure box); the box's dashed border and larger
+ * font still say it is a cluster. Other labels are kept.
+ */
+export function groupLabelText(group: Group, width: number): string {
+  if (group.kind !== 'cluster' || group.label.length * GROUP_LABEL_MAX_PX * LABEL_CHAR_EM <= width) return group.label;
+  return group.label.replace(/^cluster /, '');
+}
+
 /** The box around all `boxes` (undefined when there are none). */
 export function boundsOf(boxes: Iterable<Bounds>): Bounds | undefined {
   let bounds: Bounds | undefined;

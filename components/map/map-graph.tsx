@@ -3,7 +3,7 @@
 import type { Core, ElementDefinition, NodeSingular, StylesheetJson } from 'cytoscape';
 import { useEffect, useEffectEvent, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { NodeKind } from '@/lib/api/identity-map-queries';
-import { type Bounds, type Group, type GroupBox, type GroupMember, type LayoutResult, boundsOf, graphHash, groupBoxes, groupLabelWidth, groupsOf } from './band-layout';
+import { type Bounds, type Group, type GroupBox, type GroupMember, type LayoutResult, boundsOf, graphHash, groupBoxes, groupLabelText, groupLabelWidth, groupsOf } from './band-layout';
 import { LAYOUT_CACHE_ENTRIES, type LayoutSignal, computeLayout, layoutInput, viewLayout } from './graph-layout';
 import { graphToSvg, pngScale, type SvgGroup, type SvgNode } from './graph-export';
 import { GROUP_FONT_PX, type Viewport, type ZoomStyle, fitViewport, sameZoomStyle, zoomStyle } from './graph-view';
@@ -321,7 +321,7 @@ function membersFor(model: MapModel, layout: LayoutResult): GroupMember[] {
 function groupElement(b: GroupBox, boxes: ReadonlyMap<string, GroupBox>, shown: boolean): ElementDefinition {
   return {
     group: 'nodes',
-    data: { id: b.id, label: b.label, ...groupData(b, boxes) },
+    data: { id: b.id, ...groupData(b, boxes) },
     position: { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 },
     classes: `group group-${b.kind}${shown ? '' : ' hidden'}`,
     selectable: false,
@@ -330,9 +330,10 @@ function groupElement(b: GroupBox, boxes: ReadonlyMap<string, GroupBox>, shown: 
 }
 
 /** A group element's size data: its box, how wide its label may get, and the shift that starts the label at the box's left edge. */
-function groupData(b: GroupBox, boxes: ReadonlyMap<string, GroupBox>): { w: number; h: number; lw: number; lx: number } {
+function groupData(b: GroupBox, boxes: ReadonlyMap<string, GroupBox>): { w: number; h: number; lw: number; lx: number; label: string } {
   const w = b.x2 - b.x1;
-  return { w, h: b.y2 - b.y1, lw: groupLabelWidth(b, boxes), lx: -w };
+  const lw = groupLabelWidth(b, boxes);
+  return { w, h: b.y2 - b.y1, lw, lx: -w, label: groupLabelText(b, lw) };
 }
 
 /** Shows the groups that hold a shown node, each sized to its shown nodes, and hides the others (call inside a batch). */

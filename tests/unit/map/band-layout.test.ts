@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandLayout, boundsOf, GROUP_LABEL_MAX_PX, type GroupBox, type GroupMember, groupBoxes, groupLabelWidth, groupsOf, type LayoutEdge, type LayoutNode } from '@/components/map/band-layout';
+import { bandLayout, boundsOf, GROUP_LABEL_MAX_PX, type GroupBox, type GroupMember, groupBoxes, groupLabelText, groupLabelWidth, groupsOf, type LayoutEdge, type LayoutNode } from '@/components/map/band-layout';
 
 // The group boxes behind the trust graph: one per namespace, per cluster and section, per Azure section.
 
@@ -58,6 +58,17 @@ describe('groupBoxes', () => {
     const bounds = boundsOf(groupBoxes(members, new Set(['sa:reports/r'])).values())!;
     expect(bounds.y1).toBeGreaterThan(4500);
     expect(bounds.x2 - bounds.x1).toBeLessThan(400);
+  });
+});
+
+describe('groupLabelText', () => {
+  const [namespace, cluster] = groupsOf({ cluster: 'sample', namespace: 'catalog', section: 0 });
+  it("shortens a squeezed cluster label to the cluster's name instead of cutting it to \"cluster sa…\"", () => {
+    expect(groupLabelText(cluster!, 1200)).toBe('cluster sample');
+    expect(groupLabelText(cluster!, 250)).toBe('sample');
+  });
+  it('keeps namespace labels as they are', () => {
+    expect(groupLabelText(namespace!, 50)).toBe('catalog');
   });
 });
 
