@@ -8,7 +8,7 @@ export const metadata = { title: 'Identity map' };
 export default async function MapPage() {
   await requireSignedIn('/map');
   return (
-    <div className="stack">
+    <div className="stack map-page">
       <div>
         <h1>Identity map</h1>
         <p className="lead">

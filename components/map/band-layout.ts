@@ -142,31 +142,26 @@ export function bandLayout(input: LayoutInput): LayoutResult {
   // A band taller than a section (one namespace with many service accounts: a filtered view of
   // it, or a namespace that dwarfs the others) continues in the next section, between service
   // accounts, so it does not make one endless column.
-  const pieces: Band[] = [];
+  const pieces: Array<Band & { continued?: boolean }> = [];
   for (const band of bands) {
     if (band.rows <= rowsPerSection) {
       pieces.push(band);
       continue;
     }
-    // Pieces of about equal height (not full sections and a stub).
-    const pieceRows = Math.ceil(band.rows / Math.ceil(band.rows / rowsPerSection));
-    let piece: Band = { ...band, serviceAccounts: [], orphanPods: [], rows: 0 };
-    const add = (rows: number) => {
-      if (piece.rows > 0 && piece.rows + rows > pieceRows) {
-        pieces.push(piece);
-        piece = { ...band, serviceAccounts: [], orphanPods: [], rows: 0 };
-      }
+    // k pieces of about equal height: each service account (and the orphan pods last) goes to the
+    // piece its middle row falls in, so no piece is a stub.
+    const k = Math.ceil(band.rows / rowsPerSection);
+    const split = Array.from({ length: k }, (_, i): Band & { continued?: boolean } => ({ ...band, serviceAccounts: [], orphanPods: [], rows: 0, continued: i > 0 }));
+    let before = 0;
+    const pieceAt = (rows: number) => {
+      const piece = split[Math.min(k - 1, Math.floor(((before + rows / 2) * k) / band.rows))]!;
+      before += rows;
       piece.rows += rows;
+      return piece;
     };
-    for (const sa of band.serviceAccounts) {
-      add(podRows(band.podsBySa.get(sa.id)?.length ?? 0));
-      piece.serviceAccounts.push(sa);
-    }
-    if (band.orphanPods.length) {
-      add(podRows(band.orphanPods.length));
-      piece.orphanPods = band.orphanPods;
-    }
-    pieces.push(piece);
+    for (const sa of band.serviceAccounts) pieceAt(podRows(band.podsBySa.get(sa.id)?.length ?? 0)).serviceAccounts.push(sa);
+    if (band.orphanPods.length) pieceAt(podRows(band.orphanPods.length)).orphanPods = band.orphanPods;
+    for (const piece of split) if (piece.rows > 0) pieces.push(piece);
   }
 
   let section = 0;
@@ -180,7 +175,8 @@ export function bandLayout(input: LayoutInput): LayoutResult {
   const saX = (s: number) => sectionX(s) + POD_COLUMNS * POD_GAP;
   let sectionRows = 0;
   for (const band of pieces) {
-    if (sectionRows > 0 && sectionRows + band.rows > rowsPerSection) {
+    // A continued namespace starts a section of its own (one box per namespace and section).
+    if (sectionRows > 0 && (band.continued || sectionRows + band.rows > rowsPerSection)) {
       section += 1;
       y = 0;
       sectionRows = 0;

@@ -216,7 +216,7 @@ function stylesheet(t: ThemeColors, big: boolean): StylesheetJson {
 
 const BADGE_PX = 14;
 /** Blank border around an exported PNG, in pixels: cytoscape's full export ends at the outermost box's edge. */
-export const PNG_MARGIN_PX = 24;
+const PNG_MARGIN_PX = 24;
 
 /** The PNG `image` on `background` with PNG_MARGIN_PX of it on every side. */
 async function withMargin(image: Promise<Blob | undefined>, background: string): Promise<Blob | undefined> {
@@ -235,18 +235,22 @@ async function withMargin(image: Promise<Blob | undefined>, background: string):
   return new Promise((resolve) => canvas.toBlob((padded) => resolve(padded ?? blob), 'image/png'));
 }
 
-/** A PNG of the underlay at `viewport` with cytoscape's PNG (`over`) drawn on top, on `background`. */
+/**
+ * A PNG of the underlay at `viewport` with cytoscape's PNG (`over`) drawn on top, on `background`,
+ * with PNG_MARGIN_PX of background all round (one encode: the margin is drawn here, not added after).
+ */
 async function composeUnderlay(over: Promise<Blob>, background: string, viewport: Viewport, boxes: GroupBox[], edges: NonNullable<Built['edges']>, colors: UnderlayColors): Promise<Blob | undefined> {
   const image = await createImageBitmap(await over);
   const canvas = document.createElement('canvas');
-  canvas.width = image.width;
-  canvas.height = image.height;
+  canvas.width = image.width + 2 * PNG_MARGIN_PX;
+  canvas.height = image.height + 2 * PNG_MARGIN_PX;
   const ctx = canvas.getContext('2d');
   if (!ctx) return undefined;
   ctx.fillStyle = background;
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  paintUnderlay(ctx, { width: canvas.width, height: canvas.height, pixelRatio: 1, viewport }, boxes, edges.geometry, edges.shown, colors);
-  ctx.drawImage(image, 0, 0);
+  const shifted = { zoom: viewport.zoom, pan: { x: viewport.pan.x + PNG_MARGIN_PX, y: viewport.pan.y + PNG_MARGIN_PX } };
+  paintUnderlay(ctx, { width: canvas.width, height: canvas.height, pixelRatio: 1, viewport: shifted }, boxes, edges.geometry, edges.shown, colors);
+  ctx.drawImage(image, PNG_MARGIN_PX, PNG_MARGIN_PX);
   image.close();
   return new Promise((resolve) => canvas.toBlob((blob) => resolve(blob ?? undefined), 'image/png'));
 }
@@ -699,7 +703,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
           const nodes = cy.png({ full: true, output: 'blob-promise', scale });
           const framed = cy.elements().boundingBox();
           const origin = { x: -framed.x1 * pixelScale, y: -framed.y1 * pixelScale };
-          return withMargin(composeUnderlay(nodes, background, { zoom: pixelScale, pan: origin }, [...boxesRef.current.values()], edges, underlayColors(readTheme(container))), background);
+          return composeUnderlay(nodes, background, { zoom: pixelScale, pan: origin }, [...boxesRef.current.values()], edges, underlayColors(readTheme(container)));
         } finally {
           cy.viewport(saved);
           forZoomRef.current?.();

@@ -499,13 +499,27 @@ export function credentialComparisons(model: MapModel, id: string): CredentialCo
   // An SA that a credential already accepts (a federatesTo edge) works: beside the owner's other
   // credentials it is compared only with those whose subject names it (even in other case) — a
   // near miss meant for it — not with every credential of the identity ("mismatches" that break nothing).
-  const federated = (sa: NodeInfo) => (model.edgesOf.get(sa.node.id) ?? []).some((e) => e.kind === 'federatesTo');
+  // "Works" = accepted by a credential of the identity its annotation names (an edge to another
+  // identity's credential does not make the annotated identity's exchange work).
+  const ownsCredential = (ficId: string, clientId: string | undefined) => {
+    const fic = model.byId.get(ficId);
+    return clientId !== undefined && fic !== undefined && ownerClientIdOf(fic)?.toLowerCase() === clientId;
+  };
+  const works = (sa: NodeInfo) => (model.edgesOf.get(sa.node.id) ?? []).some((e) => e.kind === 'federatesTo' && e.from === sa.node.id && ownsCredential(e.to, annotatedClientId(sa)));
   const meantFor = (fic: NodeInfo, sa: NodeInfo) => str(fic.node.data, 'subject')?.toLowerCase() === expectedSubject(sa)?.toLowerCase();
+  // A credential for another known cluster's exact issuer serves that cluster (one identity
+  // federated with several): it is no near miss of this SA, whatever its subject.
+  const clusterIssuers = new Set(model.data.clusters.map((c) => c.issuer).filter((i): i is string => Boolean(i)));
+  const forAnotherCluster = (fic: NodeInfo, sa: NodeInfo) => {
+    const issuer = str(fic.node.data, 'issuer');
+    return issuer !== undefined && clusterIssuers.has(issuer) && issuer !== (str(sa.node.data, 'issuer') ?? clusterIssuer(model, sa.cluster));
+  };
+  const unlinkedPair = (fic: NodeInfo, sa: NodeInfo) => !forAnotherCluster(fic, sa) && (!works(sa) || meantFor(fic, sa));
   if (info.node.kind === 'federatedCredential') {
     for (const e of linkedEdges) add(info, model.byId.get(e.from), true);
     const owner = ownerClientIdOf(info)?.toLowerCase();
     if (owner) {
-      const sas = model.infos.filter((i) => i.node.kind === 'serviceAccount' && annotatedClientId(i) === owner && (!federated(i) || meantFor(info, i)));
+      const sas = model.infos.filter((i) => i.node.kind === 'serviceAccount' && annotatedClientId(i) === owner && unlinkedPair(info, i));
       // Closest first: the SA the subject names (even with other case), then the rest.
       const subject = str(info.node.data, 'subject')?.toLowerCase();
       sas.sort((a, b) => Number(expectedSubject(b)?.toLowerCase() === subject) - Number(expectedSubject(a)?.toLowerCase() === subject));
@@ -516,7 +530,7 @@ export function credentialComparisons(model: MapModel, id: string): CredentialCo
     const clientId = annotatedClientId(info);
     if (clientId) {
       for (const fic of model.infos) {
-        if (fic.node.kind === 'federatedCredential' && ownerClientIdOf(fic)?.toLowerCase() === clientId && (linkedEdges.length === 0 || meantFor(fic, info))) add(fic, info, false);
+        if (fic.node.kind === 'federatedCredential' && ownerClientIdOf(fic)?.toLowerCase() === clientId && unlinkedPair(fic, info)) add(fic, info, false);
       }
     }
   }

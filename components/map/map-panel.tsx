@@ -180,6 +180,8 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
   };
 
   const commit = (nextFilters: MapSearch, nextFocus: string | undefined, mode: HistoryMode = 'replace') => {
+    // Any change but a select's next step ends a run of steps (onChange sets it again after this).
+    lastSelectStep.current = undefined;
     const href = mapHref({ ...nextFilters, focus: nextFocus });
     setWritten((list) => [...list.slice(-31), href]);
     writeUrl(href, mode);
@@ -197,8 +199,8 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
   const onChange = (patch: Partial<MapSearch>, control?: string) => {
     const now = performance.now();
     const last = lastSelectStep.current;
-    lastSelectStep.current = control ? { control, at: now } : undefined;
     changeFilters({ ...filters, ...patch }, control && last?.control === control && now - last.at < SAME_CONTROL_MS ? 'replace' : 'push');
+    if (control) lastSelectStep.current = { control, at: now };
   };
   const onClear = () => changeFilters(EMPTY_MAP_SEARCH, 'push');
   // Drops the ignored values: the canonical URL of the same view state has none of them.

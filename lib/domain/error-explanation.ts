@@ -264,8 +264,8 @@ export function explainEntraError(text: string, cluster: ClusterSnapshot, azure:
   const clientId = parsed.clientId ?? (sa ? annotatedClientId(sa) : undefined);
   // Only the audience quoted (AADSTS700212 quotes it alone): Entra matched the issuer and subject
   // first, so only a FIC whose audiences lack it can be the one (see audienceOnly).
-  const audienceOnly = issuer === undefined && subject === undefined && audience !== undefined;
-  const found = audienceOnly ? ficsLackingAudience(index, clientId, audience) : candidateFics(index, clientId, issuer, subject);
+  const onlyAudience = issuer === undefined && subject === undefined && audience !== undefined && codes.includes('AADSTS700212');
+  const found = onlyAudience ? ficsLackingAudience(index, clientId, audience) : candidateFics(index, clientId, issuer, subject);
   const all = ruledOutLast(
     nearestFirst(
       found.map((fic) => toCandidate(index, fic, issuer, subject, audience)),
@@ -507,10 +507,10 @@ function ruledOutLast(candidates: CandidateFic[], ruledOut: Set<string>): Candid
   return [...candidates.filter((c) => !out(c)), ...candidates.filter(out).map((c) => ({ ...c, ruledOut: true }))];
 }
 
-/** FICs for a Kubernetes subject (of the identity when known) that do not list `audience`. */
+/** FICs for a Kubernetes subject or a claims expression (of the identity when known) that do not list `audience`. */
 function ficsLackingAudience(index: SnapshotIndex, clientId: string | undefined, audience: string): FederatedCredential[] {
   const scope = clientId ? (index.ficsByOwner.get(clientId.toLowerCase()) ?? []) : index.azure.federatedCredentials;
-  return scope.filter((f) => !f.audiences.includes(audience) && (f.subject?.startsWith('system:serviceaccount:') ?? false));
+  return scope.filter((f) => !f.audiences.includes(audience) && (f.subject !== undefined ? f.subject.startsWith('system:serviceaccount:') : f.claimsMatchingExpression !== undefined));
 }
 
 function candidateFics(index: SnapshotIndex, clientId: string | undefined, issuer: string | undefined, subject: string | undefined): FederatedCredential[] {
@@ -646,7 +646,7 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
   // AADSTS700211 quotes the issuer alone: which FIC was meant is unknowable from the text.
   if (p.subject === undefined && p.issuer !== undefined) return issuerOnly(index, candidates, { ...p, issuer: p.issuer });
   // AADSTS700212 quotes the audience alone (here the expected one: the token is the right kind).
-  if (p.subject === undefined && p.issuer === undefined && p.audience !== undefined) return audienceOnly(index, candidates, { ...p, audience: p.audience });
+  if (p.subject === undefined && p.issuer === undefined && p.audience !== undefined && p.codes.includes('AADSTS700212')) return audienceOnly(index, candidates, { ...p, audience: p.audience });
 
   if (nearest && nearest.diffs.length === 0) {
     if (nearest.unchecked.length > 0) return partialMatch(index, nearest, p);
@@ -761,7 +761,10 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
   const ruledOutText = ruledOut.length
     ? `AADSTS700211 means the identity the request used has no FIC with exactly this issuer, so the ${ruledOutOwnerCount} ${plural(ruledOutOwnerCount, 'identity', 'identities')} ` +
       `with one (${ruledOut.length} ${plural(ruledOut.length, 'credential', 'credentials')}, listed last) ${plural(ruledOutOwnerCount, 'was', 'were')} not it ` +
-      `(unless that credential was created in the last few minutes and has not propagated yet). `
+      `(unless that credential was created minutes ago and has not propagated yet, or was changed or deleted since the map was read). ` +
+      (index.ficsUnread.size > 0
+        ? `The credentials of ${index.ficsUnread.size} ${plural(index.ficsUnread.size, 'identity', 'identities')} could not be read (see the Azure source): ${plural(index.ficsUnread.size, 'it', 'they')} may hold the one meant. `
+        : '')
     : '';
   const exact = pool.filter((c) => !c.diffs.some((d) => d.field === 'issuer'));
   if (exact.length > 0) {
@@ -771,7 +774,11 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
         head +
         `${exact.length} federated ${plural(exact.length, 'credential', 'credentials')}${scope} ${plural(exact.length, 'trusts', 'trust')} this issuer exactly${clusters}` +
         `${exact.length > MAX_CANDIDATES ? ` (the first ${MAX_CANDIDATES} are listed below` : ' (listed below'} with the service accounts they name); ` +
-        `Entra found none for the identity and subject the request presented. ${check}`,
+        (p.codes.includes('AADSTS700211') && p.clientId
+          ? `yet AADSTS700211 says the identity the request used has none with this issuer: a credential created minutes ago may not have propagated yet, ` +
+            `or the request used another client ID or tenant than ${identityLabel(index, p.clientId)}. `
+          : `Entra found none for the identity and subject the request presented. `) +
+        check,
       fix: readTokenStep(index, undefined),
     };
   }
@@ -849,7 +856,6 @@ function audienceOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Prese
       fix: p.clientId ? { description: 'List the identity\'s credentials with their audiences.', commands: [listFicsCommand(ficOwnerByClientId(index, p.clientId))] } : undefined,
     };
   }
-  const named = candidates.slice(0, MAX_CANDIDATES);
   const first = candidates[0]!;
   const audienceDiff = first.diffs.find((d) => d.field === 'audience');
   const firstText =
@@ -863,14 +869,14 @@ function audienceOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Prese
         ? `One credential${scope} lacks it: ${firstText}. Set its audience to exactly ${p.audience}.`
         : `${candidates.length} credentials${scope} lack it (listed below); the nearest, ${firstText}. The message does not say which one the request matched: ` +
           `set the audience of the one for the failing pod's service account to exactly ${p.audience}.`),
+    // One command, for the nearest: with several candidates only the failing pod's is wrong, and each
+    // command replaces that credential's audiences.
     fix: {
       description:
         candidates.length === 1
           ? `Set the audience of FIC ${first.name} to ${p.audience}.`
-          : `Set the audience of the credential${candidates.length > named.length ? `s (the first ${named.length})` : 's'} below to ${p.audience}; only the one for the failing pod is needed.`,
-      commands: named.flatMap((c) =>
-        updateFicCommands(ficOwnerByClientId(index, c.ownerClientId), { name: c.name, issuer: c.issuer, subject: c.subject, audiences: TOKEN_EXCHANGE_AUDIENCES }),
-      ),
+          : `Set the audience of the failing pod's credential to ${p.audience}: the command is for the nearest, ${first.name}; for another candidate below, change --name (and its issuer and subject).`,
+      commands: updateFicCommands(ficOwnerByClientId(index, first.ownerClientId), { name: first.name, issuer: first.issuer, subject: first.subject, audiences: TOKEN_EXCHANGE_AUDIENCES }),
     },
   };
 }

@@ -178,12 +178,15 @@ export function findingsForIndex(index: SnapshotIndex, options: FindingOptions =
 
 /**
  * With several clusters, a kubectl fix must not act on whichever context is current: its commands
- * name the cluster of the finding's first namespaced ref (`sa:<cluster>:…`, `pod:<cluster>:…`) as
- * `--context`. Cluster names are the kubeconfig context names (IDLENS_KUBE_CONTEXTS).
+ * name the cluster of the finding's first cluster-scoped ref (`sa:<cluster>:…`, `pod:<cluster>:…`,
+ * `cluster:<cluster>`) as `--context`. Cluster names are the kubeconfig context names
+ * (IDLENS_KUBE_CONTEXTS), which may hold ':' (EKS ARNs): the longest name that fits wins.
  */
 function withKubectlContext(finding: Finding, clusterNames: readonly string[]): Finding {
   if (!finding.fix) return finding;
-  const clusterOf = (ref: string) => clusterNames.find((name) => ref.startsWith(`sa:${name}:`) || ref.startsWith(`pod:${name}:`));
+  const longestFirst = [...clusterNames].sort((a, b) => b.length - a.length);
+  const clusterOf = (ref: string) =>
+    longestFirst.find((name) => ref.startsWith(`sa:${name}:`) || ref.startsWith(`pod:${name}:`) || ref === nodeId.cluster(name));
   const cluster = finding.refs.map(clusterOf).find((c) => c !== undefined);
   if (cluster === undefined) return finding;
   const commands = finding.fix.commands.map((command) => (command.startsWith('kubectl ') ? `kubectl --context ${shellQuote(cluster)} ${command.slice('kubectl '.length)}` : command));
@@ -371,8 +374,8 @@ function serviceAccountFindings(
         `FIC ${fic.name} of ${ownerText} has the subject of service account ${sa.namespace}/${sa.name} but issuer ${fic.issuer}, ` +
         `which ${describeDifference(difference)} from cluster ${sa.cluster}'s issuer ${issuer}. Entra compares issuers exactly, ` +
         `so the exchange fails with ${mismatchCode}` +
-        (issuerKnown ? ` (the identity's other FICs have this issuer, so Entra reports the subject as unmatched)` : '') +
-        ` (older messages: AADSTS70021 "No matching federated identity record"). ` +
+        (issuerKnown ? ` (another FIC of the identity has this issuer, so Entra finds the issuer and reports the subject as unmatched; older messages: AADSTS70021)` : ` (older messages: AADSTS70021 "No matching federated identity record")`) +
+        `. ` +
         (near
           ? `Set the FIC's issuer to exactly ${issuer}.`
           : `If that issuer belongs to an old or another cluster that still uses this identity, keep this FIC and add one for ${issuer}; otherwise correct its issuer.`),
@@ -764,7 +767,8 @@ function federatedCredentialFindings(index: SnapshotIndex, out: FindingList): Se
         (namespaceExists ? `which does not exist. ` : `but namespace ${parsed.namespace} does not exist there. `) +
         `No pod can present that subject, so this FIC grants nothing; a workload that expects it (e.g. a renamed service account) fails with AADSTS700213. ` +
         `Create the service account (annotated with the identity's client ID), or delete the FIC if the workload is gone.`,
-      refs: [ficId, identityRef],
+      // With several clusters, the cluster whose issuer it names (the kubectl commands go there).
+      refs: [ficId, identityRef, ...(index.scope.multiCluster && known.length === 1 ? [nodeId.cluster(known[0]!.name)] : [])],
       fix: {
         description: `Either create and annotate the service account (first two commands), or delete the stale FIC (last).`,
         commands: [

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { IdentityMapData } from '@/lib/api/identity-map-queries';
 import { mapResponseWithCanCalls } from '../bench/identity-map.bench-case';
 import { artifactsDir } from '../support/chromium';
@@ -9,6 +10,28 @@ import { serverAndBrowser } from '../support/server-and-browser';
 
 // The graph itself in Debian's Chromium against the built-in sample world: what a filter leaves is
 // framed (no full-size empty group boxes), and the PNG export is of what is shown, at a sane size.
+
+/** The width of the blank border round a PNG: the least distance from an edge to a pixel unlike the one at (0, 0). Decoded in the page. */
+async function blankBorder(page: Page, png: Buffer): Promise<number> {
+  return page.evaluate(async (base64) => {
+    // Decoded here, not fetched from a data: URL (the page's CSP refuses that).
+    const image = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(image, 0, 0);
+    const { data, width, height } = ctx.getImageData(0, 0, image.width, image.height);
+    const [r, g, b, a] = [data[0], data[1], data[2], data[3]];
+    let nearest = Infinity;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        if (data[i] === r && data[i + 1] === g && data[i + 2] === b && data[i + 3] === a) continue;
+        nearest = Math.min(nearest, x, y, width - 1 - x, height - 1 - y);
+      }
+    }
+    return nearest;
+  }, png.toString('base64'));
+}
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): { width: number; height: number } {
@@ -105,24 +128,7 @@ describe('/map graph in Chromium', () => {
     const whole = pngSize(wholePng);
     // A blank border all round (cytoscape's own export ends at the outermost box's edge), and a
     // drawing that reaches close to it (the border is margin, not a shrunk drawing).
-    const border = await all.page.evaluate(async (base64) => {
-      const image = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
-      const canvas = new OffscreenCanvas(image.width, image.height);
-      const ctx = canvas.getContext('2d')!;
-      ctx.drawImage(image, 0, 0);
-      const { data, width, height } = ctx.getImageData(0, 0, image.width, image.height);
-      const [r, g, b, a] = [data[0], data[1], data[2], data[3]]; // the background, at (0, 0)
-      // The distance from the image's edge to the nearest pixel unlike the background, over all four sides.
-      let nearest = Infinity;
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          const i = (y * width + x) * 4;
-          if (data[i] === r && data[i + 1] === g && data[i + 2] === b && data[i + 3] === a) continue;
-          nearest = Math.min(nearest, x, y, width - 1 - x, height - 1 - y);
-        }
-      }
-      return nearest;
-    }, wholePng.toString('base64'));
+    const border = await blankBorder(all.page, wholePng);
     expect(border).toBeGreaterThanOrEqual(20);
     expect(border).toBeLessThan(40);
     await all.page.close();
@@ -448,6 +454,8 @@ describe('/map graph in Chromium: a large graph', () => {
       return grey / (image.width * image.height);
     }, png.toString('base64'));
     expect(share).toBeGreaterThan(0.01);
+    // The same blank border as a small graph's export (drawn in the composed canvas).
+    expect(await blankBorder(all.page, png)).toBeGreaterThanOrEqual(20);
     await all.page.close();
   });
 });

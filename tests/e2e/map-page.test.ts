@@ -552,6 +552,20 @@ describe('/map in Chromium', () => {
     await expect.poll(() => new URL(m.page.url()).searchParams.get('ns')).toBe(seen[0]!);
     await m.page.goBack();
     await expect.poll(() => m.namespaceFilter().inputValue()).toBe('');
+    // Anything else between two steps ends the run: a selection keeps its own entry.
+    await m.namespaceFilter().focus();
+    await m.page.keyboard.press('ArrowDown');
+    await expect.poll(() => new URL(m.page.url()).searchParams.get('ns')).toBe(seen[0]!);
+    await m.rowNames().first().click();
+    await expect.poll(() => new URL(m.page.url()).searchParams.get('focus')).not.toBeNull();
+    const selected = new URL(m.page.url()).searchParams.get('focus');
+    await m.namespaceFilter().focus();
+    await m.page.keyboard.press('ArrowDown');
+    await expect.poll(() => new URL(m.page.url()).searchParams.get('ns')).toBe(seen[1]!);
+    // Back returns to the selection (a step that replaced its entry would skip it).
+    await m.page.goBack();
+    await expect.poll(() => new URL(m.page.url()).searchParams.get('ns')).toBe(seen[0]!);
+    expect(new URL(m.page.url()).searchParams.get('focus')).toBe(selected);
     await m.page.close();
   });
 

@@ -101,7 +101,7 @@ describe('IDLENS_CLUSTER=<dir> IDLENS_AZURE=<dir>', () => {
     } finally {
       await sample.stop();
     }
-  });
+  }, 120_000); // starts a second server
 
   it('maps the snapshot: nodes, edges, and the trailing-slash FIC', async () => {
     const map = await (await fetch(`${server.url}/api/identity-map`)).json();

@@ -37,28 +37,35 @@ interface SchemaDef {
  * and pipes (transforms) are looked through; everything else (records, unions, unknown, a
  * loose or catch-all object, primitives) is kept whole.
  */
-export function keepPlanOf(schema: z.ZodType): KeepPlan {
-  const def = (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
-  switch (def.type) {
-    case 'object': {
-      if (def.catchall || !def.shape) return ALL; // looseObject / catchall: unknown keys pass through
-      const members = new Map<string, KeepPlan>();
-      for (const [key, member] of Object.entries(def.shape)) members.set(key, keepPlanOf(member));
-      return { keep: 'members', members };
+export function keepPlanOf(schema: z.ZodType, visiting: Set<z.ZodType> = new Set()): KeepPlan {
+  // A recursive schema (an object whose member refers back to it) is kept whole from where it recurs.
+  if (visiting.has(schema)) return ALL;
+  visiting.add(schema);
+  try {
+    const def = (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+    switch (def.type) {
+      case 'object': {
+        if (def.catchall || !def.shape) return ALL; // looseObject / catchall: unknown keys pass through
+        const members = new Map<string, KeepPlan>();
+        for (const [key, member] of Object.entries(def.shape)) members.set(key, keepPlanOf(member, visiting));
+        return { keep: 'members', members };
+      }
+      case 'array':
+        return def.element ? { keep: 'elements', element: keepPlanOf(def.element, visiting) } : ALL;
+      case 'optional':
+      case 'nullable':
+      case 'default':
+      case 'prefault':
+      case 'nonoptional':
+      case 'readonly':
+        return def.innerType ? keepPlanOf(def.innerType, visiting) : ALL;
+      case 'pipe':
+        return def.in ? keepPlanOf(def.in, visiting) : ALL;
+      default:
+        return ALL;
     }
-    case 'array':
-      return def.element ? { keep: 'elements', element: keepPlanOf(def.element) } : ALL;
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'nonoptional':
-    case 'readonly':
-      return def.innerType ? keepPlanOf(def.innerType) : ALL;
-    case 'pipe':
-      return def.in ? keepPlanOf(def.in) : ALL;
-    default:
-      return ALL;
+  } finally {
+    visiting.delete(schema);
   }
 }
 

@@ -288,6 +288,41 @@ describe('explainEntraError on a message that quotes only part of the assertion'
     expect(e.fix!.commands).toEqual([expect.stringMatching(/^az identity federated-credential update --name aks-sample-catalog-catalog-sync .*--audiences api:\/\/AzureADTokenExchange$/)]);
   });
 
+  it('AADSTS700211 naming a client ID rules nothing out; with that identity holding the issuer, it says propagation or another client ID', () => {
+    const { cluster, azure } = aShopWorld();
+    const e = explainEntraError(`${issuerOnlyMessage(ISSUER)} client_id=${CLIENT_ID}`, cluster, azure);
+    expect(e.candidates.every((c) => !c.ruledOut)).toBe(true);
+    expect(e.verdict).toBe('partial-assertion');
+    expect(e.summary).toContain('AADSTS700211 says the identity the request used has none with this issuer');
+    expect(e.summary).toContain('another client ID');
+  });
+
+  it('AADSTS700211 says when identities whose credentials were not read may hold the one meant', () => {
+    const { cluster, azure } = aShopWorld();
+    const e = explainEntraError(issuerOnlyMessage(ISSUER), cluster, { ...azure, ficsUnreadFor: [OTHER_CLIENT_ID] });
+    expect(e.summary).toContain('could not be read');
+  });
+
+  it('AADSTS700212: a claims-expression credential lacking the audience is a candidate; only one fix command, for the nearest', () => {
+    const { cluster, azure } = sampleWorld();
+    const text = "AADSTS700212: No matching federated identity record found for presented assertion audience 'api://AzureADTokenExchange'.";
+    const fics = [
+      ...azure.federatedCredentials,
+      { ...azure.federatedCredentials[0]!, name: 'by-expression', subject: undefined, claimsMatchingExpression: "claims['sub'] matches 'system:serviceaccount:shop:*'", audiences: ['api://other'] },
+    ];
+    const e = explainEntraError(text, cluster, { ...azure, federatedCredentials: fics });
+    expect(e.candidates.map((c) => c.name).sort()).toEqual(['aks-sample-catalog-catalog-sync', 'by-expression']);
+    expect(e.fix!.commands).toHaveLength(1);
+    expect(e.fix!.description).toContain('change --name');
+  });
+
+  it('an audience-only text without AADSTS700212 is not read as one (no claim that issuer and subject matched)', () => {
+    const { cluster, azure } = sampleWorld();
+    const e = explainEntraError("AADSTS70021: No matching federated identity record found. Assertion Audience: 'api://AzureADTokenExchange'.", cluster, azure);
+    expect(e.parsed.audience).toBe('api://AzureADTokenExchange');
+    expect(e.summary).not.toContain('it found a credential with both');
+  });
+
   it('AADSTS700212 with the expected audience and no credential lacking it says so instead of inventing a cause', () => {
     const { cluster, azure } = aShopWorld();
     const text = "AADSTS700212: No matching federated identity record found for presented assertion audience 'api://AzureADTokenExchange'.";

@@ -116,12 +116,29 @@ describe('POD_MISSING_USE_LABEL', () => {
     expect(f!.fix!.commands).toEqual([
       `kubectl --context ${OTHER_CLUSTER} patch deployment checkout -n shop --type merge -p '{"spec":{"template":{"metadata":{"labels":{"azure.workload.identity/use":"true"}}}}}'`,
     ]);
-    // az commands are left as they are.
-    cluster.serviceAccounts = cluster.serviceAccounts.filter((sa) => sa.cluster !== OTHER_CLUSTER);
-    cluster.serviceAccounts.push(aServiceAccount({ cluster: OTHER_CLUSTER, name: 'orders', clientId: CLIENT_ID }));
-    const missing = only(run(cluster, azure), 'SA_NO_MATCHING_FIC');
-    expect(missing.length).toBeGreaterThan(0);
-    for (const m of missing) for (const c of m.fix!.commands) expect(c).not.toMatch(/^az .*--context/);
+  });
+
+  it('gives a credential for a missing service account the --context of the cluster whose issuer it names, and leaves az commands alone', () => {
+    const { cluster, azure } = aTwoClusterWorld();
+    azure.federatedCredentials.push(aFederatedCredential({ name: 'gone', issuer: OTHER_ISSUER, subject: 'system:serviceaccount:shop:gone' }));
+    const [f] = only(run(cluster, azure), 'FIC_SUBJECT_NO_SERVICE_ACCOUNT');
+    expect(f!.refs).toContain(`cluster:${OTHER_CLUSTER}`);
+    const kubectl = f!.fix!.commands.filter((c) => c.startsWith('kubectl '));
+    expect(kubectl.length).toBeGreaterThan(0);
+    for (const c of kubectl) expect(c).toMatch(new RegExp(`^kubectl --context ${OTHER_CLUSTER} `));
+    for (const c of f!.fix!.commands.filter((x) => x.startsWith('az '))) expect(c).not.toContain('--context');
+  });
+
+  it("picks the right cluster when one cluster's name begins with another's (contexts may hold ':')", () => {
+    const prefixed = `${CLUSTER}:eu`;
+    const cluster = aClusterSnapshot({
+      clusters: [aCluster(), aCluster({ name: prefixed, issuer: OTHER_ISSUER })],
+      serviceAccounts: [aServiceAccount({ clientId: CLIENT_ID }), aServiceAccount({ cluster: prefixed, clientId: CLIENT_ID })],
+      pods: [aPod({ cluster: prefixed, labels: { 'pod-template-hash': '7d9f8b6c5d' } })],
+    });
+    const azure = anAzureSnapshot({ identities: [aManagedIdentity()], federatedCredentials: [aFederatedCredential(), aFederatedCredential({ name: 'eu', issuer: OTHER_ISSUER })] });
+    const [f] = only(run(cluster, azure), 'POD_MISSING_USE_LABEL');
+    expect(f!.fix!.commands[0]).toMatch(/^kubectl --context aks-prod:eu patch /);
   });
 
   it('treats a label value other than exactly "true" as missing and says so', () => {

@@ -168,3 +168,23 @@ describe('bandLayout with one tall namespace', () => {
     expect((bounds.y2 - bounds.y1) / (bounds.x2 - bounds.x1)).toBeLessThan(2.5);
   });
 });
+
+describe('bandLayout splits a tall namespace evenly', () => {
+  it('into pieces of about equal height, no stub (20 service accounts with 20 pods each)', () => {
+    const nodes: LayoutNode[] = [];
+    const edges: LayoutEdge[] = [];
+    for (let i = 0; i < 20; i++) {
+      nodes.push({ id: `sa:big/sa${i}`, kind: 'serviceAccount', band: 'c\u0000big' });
+      for (let p = 0; p < 20; p++) {
+        nodes.push({ id: `pod:big/p${i}-${p}`, kind: 'pod', band: 'c\u0000big' });
+        edges.push({ from: `pod:big/p${i}-${p}`, to: `sa:big/sa${i}` });
+      }
+    }
+    const { sections } = bandLayout({ nodes, edges });
+    const perSection = new Map<number, number>();
+    for (let i = 0; i < 20; i++) perSection.set(sections[`sa:big/sa${i}`]!, (perSection.get(sections[`sa:big/sa${i}`]!) ?? 0) + 1);
+    expect(perSection.size).toBeGreaterThan(1);
+    const counts = [...perSection.values()];
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+  });
+});

@@ -170,6 +170,30 @@ describe('credentialComparisons', () => {
     expect(credentialComparisons(big, 'sa:shop/checkout').map((c) => c.credential.node.label)).toEqual(['checkout-fic', 'other-fic']);
   });
 
+  it("still compares an SA whose only accepting credential belongs to another identity than its annotation names", () => {
+    const OTHER = '22222222-2222-2222-2222-222222222222';
+    const data = aMap();
+    data.nodes.push(
+      aServiceAccount('shop', 'orders', CLIENT),
+      { ...aCredential('b-fic', { subject: 'system:serviceaccount:shop:orders' }), id: `fic:${OTHER}/b-fic`, data: { name: 'b-fic', ownerClientId: OTHER, issuer: ISSUER, subject: 'system:serviceaccount:shop:orders', audiences: ['api://AzureADTokenExchange'] } } as MapNode,
+      aCredential('typo-fic', { subject: 'system:serviceaccount:shpo:orders' }),
+    );
+    data.edges.push({ from: 'sa:shop/orders', to: `fic:${OTHER}/b-fic`, kind: 'federatesTo' });
+    const model = buildMapModel(data);
+    expect(credentialComparisons(model, 'sa:shop/orders').map((c) => c.credential.node.label)).toContain('typo-fic');
+    expect(credentialComparisons(model, `fic:${CLIENT}/typo-fic`).map((c) => c.serviceAccount.node.id)).toContain('sa:shop/orders');
+  });
+
+  it("does not compare an SA with the identity's credential for another known cluster's issuer", () => {
+    const OTHER_ISSUER = 'https://westeurope.oic.prod-aks.azure.com/tenant/cluster-2/';
+    const data = aMap();
+    data.clusters = [...data.clusters, { name: 'dr', issuer: OTHER_ISSUER }];
+    data.nodes.push(aCredential('dr-fic', { subject: 'system:serviceaccount:shop:checkout', issuer: OTHER_ISSUER }));
+    const model = buildMapModel(data);
+    expect(credentialComparisons(model, 'sa:shop/checkout').map((c) => c.credential.node.label)).not.toContain('dr-fic');
+    expect(credentialComparisons(model, `fic:${CLIENT}/dr-fic`)).toEqual([]);
+  });
+
   it('flags a missing token-exchange audience', () => {
     expect(compareField('Audience', 'api://AzureADTokenExchange', 'api://other').status).toBe('differs');
     expect(compareField('Subject', 'a', undefined).status).toBe('missing');

@@ -55,6 +55,21 @@ describe('keepPlanOf', () => {
   });
 });
 
+describe('keepPlanOf on a recursive schema', () => {
+  it('keeps the recurring part whole instead of recursing forever', () => {
+    const Node: z.ZodType = z.object({
+      name: z.string(),
+      get children() {
+        return z.array(Node).optional();
+      },
+    });
+    const plan = keepPlanOf(Node);
+    expect(plan).toEqual({ keep: 'members', members: new Map<string, unknown>([['name', { keep: 'all' }], ['children', { keep: 'elements', element: { keep: 'all' } }]]) });
+    const text = '{"name":"a","x":1,"children":[{"name":"b","y":2,"children":[]}]}';
+    expect(Node.parse(JSON.parse(prune(text, Node)))).toEqual(Node.parse(JSON.parse(text)));
+  });
+});
+
 describe('prunedJsonText', () => {
   it('drops the members the schema does not declare, at every level, and keeps the rest byte for byte', () => {
     const text = '{"kind":"X","name":"a","extra":{"deep":[1,{"x":"}]"}]},"parts":[{"id":1,"junk":true,"label":"p"},{"id":-2.5e3}],"nested":{"keep":false,"drop":null}}';
