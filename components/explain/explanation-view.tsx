@@ -13,6 +13,7 @@ const VERDICT_TITLE: Record<ExplainErrorResponse['verdict'], string> = {
   'service-account-name': 'The service account name differs',
   audience: 'The audience differs',
   'missing-fic': 'No federated credential exists for this service account',
+  'malformed-subject': "The credential's subject is written wrongly",
   'fics-unread': "No credential idlens sees matches, and the identity's credentials could not be read",
   'partial-assertion': 'The error does not quote the whole assertion',
   'unknown-issuer': "The token's issuer is not any known cluster's issuer",

@@ -411,6 +411,7 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
                   hiddenByFilters={hiddenByFilters}
                   unreadCredentials={unreadCredentialsOf(model, selected)}
                   tokenCommand={tokenCommandFor(model, selected)}
+                  clusterWithFindings={model.clusters.find((c) => c.name === selected.cluster && c.findings.length > 0)}
                   onClearFilters={() => {
                     clearFromDetails();
                     setCenterRequest((r) => ({ id: selected.node.id, seq: (r?.seq ?? 0) + 1 }));

@@ -27,6 +27,8 @@ interface Props {
   unreadCredentials?: string;
   /** For a service account or a pod: the kubectl command minting a token like its pods' (map-model's tokenCommandFor). */
   tokenCommand?: string;
+  /** The node's cluster, when it has findings of its own (an unusable issuer breaks every exchange from it). */
+  clusterWithFindings?: ClusterSummary;
 }
 
 const STATUS_TEXT: Record<FieldStatus, string> = {
@@ -44,7 +46,7 @@ const EDGE_TEXT: Record<string, [string, string]> = {
   canCall: ['can call', 'can be called by'],
 };
 
-export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocus, onClose, headingRef, hiddenByFilters, onClearFilters, unreadCredentials, tokenCommand }: Props) {
+export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocus, onClose, headingRef, hiddenByFilters, onClearFilters, unreadCredentials, tokenCommand, clusterWithFindings }: Props) {
   const { node } = info;
   const annotations = stringMap(node.data, 'annotations');
   const labels = stringMap(node.data, 'labels');
@@ -103,12 +105,19 @@ export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocu
         </p>
       )}
 
+      {clusterWithFindings && (
+        <p className={`callout ${clusterWithFindings.findings.some((f) => f.severity === 'error') ? 'callout-error' : 'callout-warn'} small m-0`} data-testid="cluster-findings">
+          Its cluster {clusterWithFindings.name} has {clusterWithFindings.findings.length} {clusterWithFindings.findings.length === 1 ? 'finding' : 'findings'} of its own (
+          {[...new Set(clusterWithFindings.findings.map((f) => f.code))].join(', ')}) that apply to everything in it: {focusLink(clusterWithFindings.id)}.
+        </p>
+      )}
+
       <FindingsSection
         findings={info.findings}
         none={
           unreadCredentials
             ? `No finding in what could be read; its federated credentials were not read.`
-            : `Nothing wrong found for this ${(KIND_LABELS[node.kind] ?? 'node').toLowerCase()}.`
+            : `Nothing wrong found for this ${(KIND_LABELS[node.kind] ?? 'node').toLowerCase()}${clusterWithFindings ? ' itself (see its cluster above)' : ''}.`
         }
         labelOf={labelOf}
         hrefFor={hrefFor}
@@ -146,8 +155,8 @@ export function NodeDetails({ info, comparisons, edges, labelOf, hrefFor, onFocu
             Its token
           </h3>
           <p className="small m-0">
-            A token with the issuer, subject and audience {node.kind === 'pod' ? "this pod's" : "this service account's"} workloads present (kubectl 1.24
-            or later). Paste it on <Link href="/tokens">Tokens</Link> to decode it and see which federated credential accepts it.
+            A token with the issuer, subject and audience {node.kind === 'pod' ? 'this pod presents' : "this service account's pods present"} (kubectl 1.24 or
+            later). Paste it on <Link href="/tokens">Tokens</Link> to decode it and see which federated credential accepts it.
           </p>
           <CommandBlock command={tokenCommand} />
         </section>

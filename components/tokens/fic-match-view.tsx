@@ -8,6 +8,8 @@ interface Props {
   error: string | undefined;
   /** The signature did not verify: matching claims alone will not get this token accepted. */
   signatureFailed: boolean;
+  /** The token is outside its validity (expired, or not yet valid): Entra ID refuses it whatever it matches. */
+  timeProblem?: string;
 }
 
 /**
@@ -15,7 +17,7 @@ interface Props {
  * when none does, the nearest one with the differing fields marked: the question behind AADSTS70021.
  * The FICs are fetched; the token is compared here and never sent.
  */
-export function FicMatchView({ payload, credentials, loading, error, signatureFailed }: Props) {
+export function FicMatchView({ payload, credentials, loading, error, signatureFailed, timeProblem }: Props) {
   return (
     <section className="card stack" aria-labelledby="fic-title">
       <h2 id="fic-title" className="mt-0">
@@ -38,12 +40,12 @@ export function FicMatchView({ payload, credentials, loading, error, signatureFa
           tells which credential its claims name.
         </p>
       )}
-      {credentials && !credentials.error && <FicMatchResult payload={payload} credentials={credentials.credentials} />}
+      {credentials && !credentials.error && <FicMatchResult payload={payload} credentials={credentials.credentials} timeProblem={timeProblem} />}
     </section>
   );
 }
 
-function FicMatchResult({ payload, credentials }: { payload: Record<string, unknown>; credentials: FederatedCredentialView[] }) {
+function FicMatchResult({ payload, credentials, timeProblem }: { payload: Record<string, unknown>; credentials: FederatedCredentialView[]; timeProblem?: string }) {
   const result = matchFederatedCredentials({ iss: payload.iss, sub: payload.sub, aud: payload.aud }, credentials);
   if (credentials.length === 0) {
     return <p className="muted">The Azure source knows no federated identity credentials.</p>;
@@ -51,9 +53,17 @@ function FicMatchResult({ payload, credentials }: { payload: Record<string, unkn
   if (result.accepting.length > 0) {
     return (
       <div className="stack" data-testid="fic-accepting">
-        <p className="callout callout-ok m-0">
-          Entra ID would accept this token as the client assertion for {result.accepting.length === 1 ? 'this credential' : `these ${result.accepting.length} credentials`}:
-        </p>
+        {timeProblem ? (
+          <p className="callout callout-error m-0" data-testid="fic-time-refused">
+            Its claims match {result.accepting.length === 1 ? 'this credential' : `these ${result.accepting.length} credentials`}, but the token {timeProblem}: Entra ID
+            refuses it with <strong>AADSTS700024</strong> (the client assertion is not within its valid time range). The kubelet
+            rotates the projected token file: read it again when exchanging (never cache the token).
+          </p>
+        ) : (
+          <p className="callout callout-ok m-0">
+            Entra ID would accept this token as the client assertion for {result.accepting.length === 1 ? 'this credential' : `these ${result.accepting.length} credentials`}:
+          </p>
+        )}
         <ul>
           {result.accepting.map((c) => {
             const view = c as FederatedCredentialView;

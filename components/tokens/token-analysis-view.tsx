@@ -2,7 +2,7 @@ import type { FederatedCredentialList } from '@/lib/server/federated-credentials
 import type { TokenType } from '@/lib/tokens/classify';
 import { explainClaims } from '@/lib/tokens/claims';
 import type { DecodedToken } from '@/lib/tokens/decode';
-import { tokenTimes } from '@/lib/tokens/times';
+import { formatRelative, tokenTimes } from '@/lib/tokens/times';
 import { tokenWarnings } from '@/lib/tokens/warnings';
 import { ClaimsTable } from './claims-table';
 import { FicMatchView } from './fic-match-view';
@@ -159,6 +159,13 @@ function JwsView({ decoded, type = 'Unknown JWT', now, signature, jwksLoading, j
           loading={credentialsLoading}
           error={credentialsError}
           signatureFailed={signature.state === 'failed'}
+          timeProblem={
+            times?.state === 'expired' && times.expiresInSeconds !== undefined
+              ? `expired ${formatRelative(times.expiresInSeconds)}`
+              : times?.state === 'not-yet-valid'
+                ? 'is not valid yet (nbf is in the future)'
+                : undefined
+          }
         />
       )}
 

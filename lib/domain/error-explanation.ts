@@ -5,8 +5,8 @@
 
 import { AADSTS_CODES, MATCHING_CODES, parseEntraError, type EntraErrorFields } from './aadsts';
 import { parseServiceAccountSubject, WI, type AzureSnapshot, type ClusterSnapshot, type FederatedCredential, type Pod, type ServiceAccount } from './model';
-import { commonPrefixLength, editDistance, expressionMatchesSubject, looseIssuerKey, subjectDifference, valueDifference, type SubjectDifference, type ValueDifference } from './fic-matching';
-import { annotateServiceAccountCommand, createFicCommands, ficNameFor, ficOwnerOf, restartPodCommands, shellCommand, shellVariable, showFicCommands, TOKEN_EXCHANGE_AUDIENCES, updateFicCommands, type FicOwner, type FicValues } from './fix-commands';
+import { commonPrefixLength, editDistance, expressionMatchesSubject, intendedServiceAccountSubject, looseIssuerKey, subjectDifference, valueDifference, type SubjectDifference, type ValueDifference } from './fic-matching';
+import { annotateServiceAccountCommand, createFicCommands, ficNameFor, ficOwnerOf, inKubeContext, restartPodCommands, shellCommand, shellVariable, showFicCommands, TOKEN_EXCHANGE_AUDIENCES, updateFicCommands, type FicOwner, type FicValues } from './fix-commands';
 import { annotatedClientId, clustersWithIssuer, displayNameOf, ficIdOf, indexSnapshot, serviceAccountIdOf, serviceAccountKey, type SnapshotIndex } from './snapshot-index';
 
 export type Verdict =
@@ -18,6 +18,8 @@ export type Verdict =
   | 'service-account-name'
   | 'audience'
   | 'missing-fic'
+  /** The nearest FIC's subject is the quoted one written wrongly ('/' for ':', "serviceaccounts"): rewrite it. */
+  | 'malformed-subject'
   /**
    * No FIC idlens sees fits, but the identity's FICs could not be read (AzureSnapshot.ficsUnreadFor):
    * the one the token needs may exist unseen, so idlens does not call it missing.
@@ -278,7 +280,10 @@ export function explainEntraError(text: string, cluster: ClusterSnapshot, azure:
   // The FIC list of that identity was not read (the map's sources say why): what is "missing" may just be unseen.
   const ficsUnread = clientId !== undefined && index.ficsUnread.has(clientId.toLowerCase());
   const presented: Presented = { issuer, issuerInferred: inferredIssuer !== undefined, subject, audience, clientId, sa, issuerClusters, ficsUnread, codes };
-  const verdict = ficsUnread ? withUnreadFics(index, verdictFor(index, all, presented), clientId) : verdictFor(index, all, presented);
+  const explained = ficsUnread ? withUnreadFics(index, verdictFor(index, all, presented), clientId) : verdictFor(index, all, presented);
+  // With several clusters, kubectl commands name the service account's cluster (or the one cluster of the issuer).
+  const contextCluster = index.scope.multiCluster ? (sa?.cluster ?? (issuerClusters.length === 1 ? issuerClusters[0] : undefined)) : undefined;
+  const verdict = explained.fix && contextCluster ? { ...explained, fix: { ...explained.fix, commands: explained.fix.commands.map((c) => inKubeContext(c, contextCluster)) } } : explained;
   return {
     ...base,
     candidates: shown,
@@ -519,9 +524,10 @@ function candidateFics(index: SnapshotIndex, clientId: string | undefined, issue
   // The identity is unknown or has no FICs: every FIC with that subject or that issuer (loosely) is a candidate.
   const subjectKey = subject?.trim().toLowerCase();
   const issuerKey = issuer !== undefined ? looseIssuerKey(issuer) : undefined;
-  return index.azure.federatedCredentials.filter(
-    (f) => (subjectKey !== undefined && f.subject?.trim().toLowerCase() === subjectKey) || (issuerKey !== undefined && looseIssuerKey(f.issuer) === issuerKey),
-  );
+  // A FIC whose subject is this one written wrongly ('/' for ':') is a candidate too (FIC_SUBJECT_MALFORMED).
+  const sameSubject = (f: FederatedCredential) =>
+    subjectKey !== undefined && f.subject !== undefined && (f.subject.trim().toLowerCase() === subjectKey || intendedServiceAccountSubject(f.subject) === subjectKey);
+  return index.azure.federatedCredentials.filter((f) => sameSubject(f) || (issuerKey !== undefined && looseIssuerKey(f.issuer) === issuerKey));
 }
 
 function toCandidate(index: SnapshotIndex, fic: FederatedCredential, issuer?: string, subject?: string, audience?: string): CandidateFic {
@@ -617,7 +623,7 @@ function readTokenStep(index: SnapshotIndex, sa: ServiceAccount | undefined): No
     description:
       `Read the token the pod presents and decode it on /tokens: its iss, sub and aud are the full assertion. ${where} ` +
       `If the image has no shell or cat (distroless), kubectl create token mints a new token for the service account with the same issuer, subject and audience (not the pod's own file; kubectl 1.24 or later).` +
-      (index.scope.multiCluster ? ` Point kubectl at the pod's cluster${sa ? ` (${sa.cluster})` : ''} first.` : ''),
+      (index.scope.multiCluster && !sa ? ` Point kubectl at the pod's cluster first.` : ''),
     commands: [read, mint],
   };
 }
@@ -707,11 +713,35 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
     }
   }
 
+  // The nearest FIC names this subject, written wrongly: Kubernetes never issues that form.
+  const malformed = subject !== undefined ? candidates.find((c) => c.subject !== undefined && c.subject !== subject && intendedServiceAccountSubject(c.subject) === subject) : undefined;
+  if (malformed) {
+    return {
+      verdict: 'malformed-subject',
+      summary:
+        `FIC ${malformed.name} of ${ownerLabel(malformed)} has subject ${JSON.stringify(malformed.subject)}: that is ${subject} written wrongly ` +
+        `(a Kubernetes token's subject is system:serviceaccount:<namespace>:<name>, with ':'), so it never matches and Entra reports the subject (AADSTS700213). ` +
+        `Rewrite its subject.`,
+      fix: {
+        description: `Rewrite FIC ${malformed.name}'s subject.`,
+        commands: updateFicCommands(ficOwnerByClientId(index, malformed.ownerClientId), { name: malformed.name, issuer: malformed.issuer, subject, audiences: malformed.audiences }),
+      },
+    };
+  }
+
   // Nothing near: the FIC is missing, or (its identity's FICs unread) not seen.
   const target = federationTarget(index, p, nearest);
   const who = p.clientId ? identityLabel(index, p.clientId) : undefined;
-  const issuerText = issuer === undefined ? '(not quoted)' : p.issuerInferred ? `${issuer} (${inferredIssuerText(p)})` : issuer;
-  const wanted = `issuer ${issuerText} and subject ${subject ?? '(not quoted)'}`;
+  const issuerText = issuer === undefined ? undefined : p.issuerInferred ? `${issuer} (${inferredIssuerText(p)})` : issuer;
+  // Only what is known is named: an unquoted field is said to be unquoted, not printed as a value.
+  const wanted =
+    issuerText !== undefined && subject !== undefined
+      ? `issuer ${issuerText} and subject ${subject}`
+      : subject !== undefined
+        ? `subject ${subject} (the message quotes no issuer, and no known service account tells it)`
+        : issuerText !== undefined
+          ? `issuer ${issuerText} (the message quotes no subject)`
+          : 'the issuer and subject the token presented (the message quotes neither)';
   const nearestText = nearest ? `the nearest, ${nearest.name} of ${ownerLabel(nearest)}, differs in ${nearest.diffs.map((d) => d.field).join(' and ')}` : '';
   const fix = issuer && subject ? createFix(index, target, ficFor(index, target.ownerClientId, issuer, subject, p.sa)) : undefined;
   if (p.ficsUnread && who) {
@@ -742,6 +772,17 @@ function unknownIssuerNote(index: SnapshotIndex, p: Presented): string {
   return `The token's issuer is not the issuer of any known cluster (${listOf(known.map((c) => c.name))}): it came from another cluster or from a client that builds its own assertion. `;
 }
 
+/** Annotated service accounts of the clusters with exactly `issuer` whose identity (FICs read) has no FIC with that issuer. */
+function serviceAccountsWithoutIssuerFic(index: SnapshotIndex, issuer: string): ServiceAccount[] {
+  const clusters = new Set(clusterNamesWithExactIssuer(index, issuer));
+  return index.cluster.serviceAccounts.filter((sa) => {
+    const clientId = annotatedClientId(sa)?.toLowerCase();
+    if (!clusters.has(sa.cluster) || !clientId || index.ficsUnread.has(clientId)) return false;
+    if (!index.identityByClientId.has(clientId) && !index.ficsByOwner.has(clientId)) return false; // an unknown identity is another finding
+    return !(index.ficsByOwner.get(clientId) ?? []).some((f) => f.issuer === issuer);
+  });
+}
+
 /** The message quotes the issuer and maybe the audience, never the subject. */
 function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Presented & { issuer: string }): VerdictPart {
   const issuer = p.issuer;
@@ -758,13 +799,22 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
   const ruledOut = candidates.filter((c) => c.ruledOut);
   const pool = candidates.filter((c) => !c.ruledOut);
   const ruledOutOwnerCount = new Set(ruledOut.map((c) => c.ownerClientId.toLowerCase())).size;
+  const ruledOutExact = ruledOut.filter((c) => !c.diffs.some((d) => d.field === 'issuer')).length;
   const ruledOutText = ruledOut.length
     ? `AADSTS700211 means the identity the request used has no FIC with exactly this issuer, so the ${ruledOutOwnerCount} ${plural(ruledOutOwnerCount, 'identity', 'identities')} ` +
-      `with one (${ruledOut.length} ${plural(ruledOut.length, 'credential', 'credentials')}, listed last) ${plural(ruledOutOwnerCount, 'was', 'were')} not it ` +
+      `with one (${ruledOutExact} ${plural(ruledOutExact, 'credential', 'credentials')}; their credentials are listed last) ${plural(ruledOutOwnerCount, 'was', 'were')} not it ` +
       `(unless that credential was created minutes ago and has not propagated yet, or was changed or deleted since the map was read). ` +
       (index.ficsUnread.size > 0
         ? `The credentials of ${index.ficsUnread.size} ${plural(index.ficsUnread.size, 'identity', 'identities')} could not be read (see the Azure source): ${plural(index.ficsUnread.size, 'it', 'they')} may hold the one meant. `
         : '')
+    : '';
+  // Service accounts of this issuer's cluster(s) whose identity has no credential for it at all fit
+  // an AADSTS700211 just as well (the map reports them as SA_NO_MATCHING_FIC): named, so the
+  // credential above is not taken for the only possible cause.
+  const uncovered = ruledOut.length ? serviceAccountsWithoutIssuerFic(index, issuer) : [];
+  const uncoveredText = uncovered.length
+    ? `It fits ${uncovered.length} ${plural(uncovered.length, 'service account', 'service accounts')} whose identity has no credential for this issuer at all just as well: ` +
+      `${listOf(uncovered.slice(0, 5).map((sa) => `${sa.namespace}/${sa.name}`))}${uncovered.length > 5 ? ' and more' : ''} (each needs a FIC; the map lists them). `
     : '';
   const exact = pool.filter((c) => !c.diffs.some((d) => d.field === 'issuer'));
   if (exact.length > 0) {
@@ -791,6 +841,7 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
       summary:
         head +
         ruledOutText +
+        uncoveredText +
         `${ruledOut.length ? "None of the other identities' credentials trusts" : `No credential${scope} trusts`} this issuer, and no known cluster has it. ${working.length} ${plural(working.length, 'credential trusts', 'credentials trust')} ` +
         `a near variant, the exact issuer of cluster ${listOf(inUseBy)}, and ${plural(working.length, 'works', 'work')} for that cluster's pods: do not rewrite ${plural(working.length, 'it', 'them')}. ` +
         `The token came from elsewhere: another cluster, a client that builds its own assertion, or a cluster with a misconfigured --service-account-issuer. ` +
@@ -807,6 +858,7 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
       summary:
         head +
         ruledOutText +
+        uncoveredText +
         `${ruledOut.length ? "None of the other identities' credentials trusts" : `No credential${scope} trusts`} this issuer exactly; ${near.length} ${plural(near.length, 'trusts', 'trust')} ${JSON.stringify(first.configured)}, which ${describe(first.difference)} it. ` +
         `Entra compares the issuer exactly. ` +
         (known
@@ -827,6 +879,7 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
     summary:
       head +
       ruledOutText +
+      uncoveredText +
       (ruledOut.length
         ? `No other identity's credential trusts this issuer or a near variant: the identity the request used needs a FIC for it. `
         : `No credential${scope} trusts this issuer${clusters}. `) +
@@ -1035,7 +1088,9 @@ function applicationNotFound(index: SnapshotIndex, parsed: EntraErrorExplanation
   const annotated = sas.length
     ? `Service ${plural(sas.length, 'account', 'accounts')} ${names} ${plural(sas.length, 'is', 'are')} annotated with it (${WI.clientId}). `
     : `No service account idlens sees is annotated with it: look for AZURE_CLIENT_ID in the pod's environment or the app's configuration. `;
-  const restarts = [...new Set(sas.flatMap((sa) => (index.podsByServiceAccount.get(sa) ?? []).flatMap((pod) => restartPodCommands(pod).commands)))];
+  // With several clusters each kubectl command names its cluster's context.
+  const ctx = (command: string, cluster: string) => (index.scope.multiCluster ? inKubeContext(command, cluster) : command);
+  const restarts = [...new Set(sas.flatMap((sa) => (index.podsByServiceAccount.get(sa) ?? []).flatMap((pod) => restartPodCommands(pod).commands.map((c) => ctx(c, pod.cluster)))))];
   const identity = index.identityByClientId.get(key);
   const result = { clientId, annotatedServiceAccounts: refs, serviceAccount: refs.length === 1 ? refs[0] : undefined };
   if (!identity) {
@@ -1050,7 +1105,7 @@ function applicationNotFound(index: SnapshotIndex, parsed: EntraErrorExplanation
       fix: sas.length
         ? {
             description: `Set CLIENT_ID to the client ID of the identity the workload should use, annotate, then restart the pods.`,
-            commands: [...sas.map((sa) => annotateServiceAccountCommand(sa.namespace, sa.name, WI.clientId, shellVariable('CLIENT_ID'))), ...restarts],
+            commands: [...sas.map((sa) => ctx(annotateServiceAccountCommand(sa.namespace, sa.name, WI.clientId, shellVariable('CLIENT_ID')), sa.cluster)), ...restarts],
           }
         : undefined,
     };

@@ -43,11 +43,11 @@ import {
   enableOidcIssuerCommand,
   ficNameFor,
   ficOwnerOf,
+  inKubeContext,
   patchPodTemplateCommand,
   podOwnerLookUpCommand,
   restartPodCommands,
   shellCommand,
-  shellQuote,
   shellVariable,
   TOKEN_EXCHANGE_AUDIENCES,
   updateFicCommands,
@@ -179,8 +179,10 @@ export function findingsForIndex(index: SnapshotIndex, options: FindingOptions =
 /**
  * With several clusters, a kubectl fix must not act on whichever context is current: its commands
  * name the cluster of the finding's first cluster-scoped ref (`sa:<cluster>:…`, `pod:<cluster>:…`,
- * `cluster:<cluster>`) as `--context`. Cluster names are the kubeconfig context names
- * (IDLENS_KUBE_CONTEXTS), which may hold ':' (EKS ARNs): the longest name that fits wins.
+ * `cluster:<cluster>`) as `--context` (findings without such a ref — about a FIC or an identity —
+ * name it where they build their commands). Cluster names are the kubeconfig context names
+ * (IDLENS_KUBE_CONTEXTS), which may hold ':' (EKS ARNs): the longest name that fits wins; a
+ * command that already names a context is left alone.
  */
 function withKubectlContext(finding: Finding, clusterNames: readonly string[]): Finding {
   if (!finding.fix) return finding;
@@ -189,7 +191,7 @@ function withKubectlContext(finding: Finding, clusterNames: readonly string[]): 
     longestFirst.find((name) => ref.startsWith(`sa:${name}:`) || ref.startsWith(`pod:${name}:`) || ref === nodeId.cluster(name));
   const cluster = finding.refs.map(clusterOf).find((c) => c !== undefined);
   if (cluster === undefined) return finding;
-  const commands = finding.fix.commands.map((command) => (command.startsWith('kubectl ') ? `kubectl --context ${shellQuote(cluster)} ${command.slice('kubectl '.length)}` : command));
+  const commands = finding.fix.commands.map((command) => inKubeContext(command, cluster));
   return { ...finding, fix: { ...finding.fix, commands } };
 }
 
@@ -767,16 +769,16 @@ function federatedCredentialFindings(index: SnapshotIndex, out: FindingList): Se
         (namespaceExists ? `which does not exist. ` : `but namespace ${parsed.namespace} does not exist there. `) +
         `No pod can present that subject, so this FIC grants nothing; a workload that expects it (e.g. a renamed service account) fails with AADSTS700213. ` +
         `Create the service account (annotated with the identity's client ID), or delete the FIC if the workload is gone.`,
-      // With several clusters, the cluster whose issuer it names (the kubectl commands go there).
-      refs: [ficId, identityRef, ...(index.scope.multiCluster && known.length === 1 ? [nodeId.cluster(known[0]!.name)] : [])],
+      refs: [ficId, identityRef],
       fix: {
         description: `Either create and annotate the service account (first two commands), or delete the stale FIC (last).`,
+        // With several clusters, the kubectl commands name the cluster whose issuer the FIC has.
         commands: [
           ...(namespaceExists ? [] : [shellCommand(['kubectl', 'create', 'namespace', parsed.namespace])]),
           shellCommand(['kubectl', 'create', 'serviceaccount', '-n', parsed.namespace, parsed.name]),
           annotateServiceAccountCommand(parsed.namespace, parsed.name, WI.clientId, fic.ownerClientId),
           ...deleteFicCommands(owner, fic.name),
-        ],
+        ].map((c) => (index.scope.multiCluster && known.length === 1 ? inKubeContext(c, known[0]!.name) : c)),
       },
     });
   }
@@ -820,13 +822,23 @@ function audienceFinding(
   }
   const near = fic.audiences.map((a) => ({ a, d: valueDifference(WI.tokenExchangeAudience, a) })).find((x) => x.d !== 'different');
   const identity = index.identityByClientId.get(fic.ownerClientId.toLowerCase());
+  // The service accounts whose exchange this breaks (the FIC's subject, annotated with its owner):
+  // the finding is theirs too, so they and their pods show as broken.
+  const parsedSubject = fic.subject !== undefined ? parseServiceAccountSubject(fic.subject) : undefined;
+  const affected = parsedSubject
+    ? clusters
+        .map((c) => index.serviceAccountByKey.get(serviceAccountKey(c.name, parsedSubject.namespace, parsedSubject.name)))
+        .filter((sa): sa is ServiceAccount => sa !== undefined && annotatedClientId(sa)?.toLowerCase() === fic.ownerClientId.toLowerCase())
+    : [];
   out.add('FIC_AUDIENCE_INVALID', {
     message:
       `FIC ${fic.name} of ${ownerLabel(identity, fic.ownerClientId)} (issuer ${fic.issuer}) has audiences ${JSON.stringify(fic.audiences)}` +
       (near ? ` ("${near.a}" ${describeDifference(near.d!)} from ${WI.tokenExchangeAudience})` : '') +
       `, but the token the webhook projects carries audience ${WI.tokenExchangeAudience}. Entra compares the audience exactly, ` +
-      `so the exchange fails with AADSTS700212. Set the FIC's audience to ${WI.tokenExchangeAudience}.`,
-    refs: [ficId, identityRef],
+      `so the exchange fails with AADSTS700212` +
+      (affected.length ? ` for service account ${affected.map((sa) => `${sa.namespace}/${sa.name}`).join(', ')}` : '') +
+      `. Set the FIC's audience to ${WI.tokenExchangeAudience}.`,
+    refs: [ficId, identityRef, ...affected.map((sa) => serviceAccountIdOf(index, sa))],
     fix: {
       description: `Rewrite the FIC's audiences.`,
       commands: updateFicCommands(owner, { name: fic.name, issuer: fic.issuer, subject: fic.subject, audiences: TOKEN_EXCHANGE_AUDIENCES }),
@@ -914,7 +926,8 @@ function identityFindings(index: SnapshotIndex, staleFics: Set<FederatedCredenti
         fix: {
           description: target ? `Annotate the service account the FIC names (then restart its pods), or delete the FIC(s).` : `Delete the unused FIC(s).`,
           commands: [
-            ...(target ? [annotateServiceAccountCommand(target.namespace, target.name, WI.clientId, ownerClientId)] : []),
+            // With several clusters, the annotate names this cluster's context.
+            ...(target ? [inKubeContext(annotateServiceAccountCommand(target.namespace, target.name, WI.clientId, ownerClientId), index.scope.multiCluster ? clusterName : undefined)] : []),
             ...clusterFics.flatMap((f) => deleteFicCommands(owner, f.name)),
           ].filter((c, i, all) => all.indexOf(c) === i),
         },

@@ -24,6 +24,16 @@ export function shellCommand(words: Array<string | ShellVariable>): string {
   return words.map((w) => (typeof w === 'string' ? shellQuote(w) : `"$${w.variable}"`)).join(' ');
 }
 
+/**
+ * A `kubectl …` command run against `cluster`'s kubeconfig context (`kubectl --context <cluster> …`);
+ * any other command, or no cluster, unchanged. For maps of several clusters, whose names are the
+ * kubeconfig contexts: a fix must not act on whichever context is current.
+ */
+export function inKubeContext(command: string, cluster: string | undefined): string {
+  if (cluster === undefined || !command.startsWith('kubectl ') || command.startsWith('kubectl --context ')) return command;
+  return `kubectl --context ${shellQuote(cluster)} ${command.slice('kubectl '.length)}`;
+}
+
 /** Who owns (or should own) a FIC, as much as the Azure snapshot tells. */
 export type FicOwner =
   | { kind: 'managedIdentity'; clientId: string; name: string; resourceGroup?: string }

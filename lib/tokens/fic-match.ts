@@ -113,11 +113,14 @@ function subjectDiff(expected: string, actual: string, hint: DifferenceHint): Fi
   const explanation =
     hint === 'case'
       ? `The token's sub equals the credential's subject only when case is ignored. Entra ID compares case-sensitively: AADSTS7002138. Fix the case in the credential (Kubernetes names are lower-case).`
-      : `The token's sub differs from the credential's subject ${HINT_WORDS[hint]}. Entra ID compares subjects exactly: AADSTS700213 (no matching federated identity record for the assertion's subject).${
-          hint === 'namespace' || hint === 'service-account-name'
-            ? ' The pod runs as another service account than the credential trusts: fix the credential\'s subject, or the pod\'s serviceAccountName.'
-            : ''
-        }`;
+      : hint === 'namespace' || hint === 'service-account-name'
+        ? // The nearest credential serves another service account, which may be in use: never advise
+          // rewriting it. Which error Entra gives depends on the identity the request used.
+          `The token's sub differs from the credential's subject ${HINT_WORDS[hint]}: this credential trusts another service account (${expected}), ` +
+          `which may still use it — do not rewrite it. If the pod is meant to run as ${actual}, the identity its service account's ` +
+          `azure.workload.identity/client-id annotation names needs a credential of its own for this subject (Entra ID answers AADSTS700213 when that ` +
+          `identity has credentials for this issuer but not this subject, AADSTS700211 when it has none for the issuer); otherwise fix the pod's serviceAccountName.`
+        : `The token's sub differs from the credential's subject ${HINT_WORDS[hint]}. Entra ID compares subjects exactly: AADSTS700213 (no matching federated identity record for the assertion's subject).`;
   return { field: 'subject', expected, actual, hint, explanation };
 }
 

@@ -80,8 +80,8 @@ describe('/explain in Chromium', () => {
       'matches the quoted subject and the issuer of cluster sample (not quoted); audience not quoted, so not compared',
     );
     const commands = await explain.fixCommands();
-    expect(commands).toContainEqual(expect.stringMatching(/^kubectl exec -n payments payments-api-\S+ -- cat \/var\/run\/secrets\/azure\//));
-    expect(commands).toContain('kubectl create token payments-api -n payments --audience api://AzureADTokenExchange');
+    expect(commands).toContainEqual(expect.stringMatching(/^kubectl --context sample exec -n payments payments-api-\S+ -- cat \/var\/run\/secrets\/azure\//));
+    expect(commands).toContain('kubectl --context sample create token payments-api -n payments --audience api://AzureADTokenExchange');
     await explain.page.close();
   });
 

@@ -530,6 +530,16 @@ describe('/map in Chromium', () => {
     await m.page.close();
   });
 
+  it("a pod of a cluster with findings of its own says so instead of a bare \"Nothing wrong found\"", async () => {
+    const pod = map.nodes.find((n) => n.kind === 'pod' && (n.data as { cluster?: string }).cluster === 'legacy-onprem')!;
+    const m = await openPage('?focus=' + encodeURIComponent(pod.id));
+    await m.details().waitFor();
+    const note = m.details().getByTestId('cluster-findings');
+    await expect.poll(() => note.textContent()).toContain('CLUSTER_OIDC_ISSUER_DISABLED');
+    expect(await m.details().textContent()).not.toMatch(/Nothing wrong found for this pod\./);
+    await m.page.close();
+  });
+
   it('arrow keys through the namespace select are one history entry: Back returns to the view before them', async () => {
     const m = await openPage();
     await m.waitForGraph();

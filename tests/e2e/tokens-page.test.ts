@@ -54,6 +54,9 @@ describe('/tokens in Chromium', () => {
       if (id === 'expired') {
         await expect.poll(() => t.page.getByTestId('token-validity').textContent()).toMatch(/^expired \d+ h ago$/);
         await expect.poll(() => t.page.locator('[data-warning="expired"]').textContent()).toContain('expired');
+        // Its claims match a credential, but Entra refuses an expired assertion: never "would accept".
+        await expect.poll(() => t.page.getByTestId('fic-time-refused').textContent()).toContain('AADSTS700024');
+        expect(await t.page.getByTestId('fic-accepting').textContent()).not.toContain('Entra ID would accept this token');
       }
       if (id === 'cluster') {
         await expect.poll(() => t.page.getByTestId('fic-accepting').textContent()).toContain('Entra ID would accept this token');
@@ -167,6 +170,8 @@ describe('/tokens explains why no federated credential accepts a token', () => {
     await expect.poll(() => page.getByTestId('fic-none').textContent()).toContain('AADSTS70021');
     const subjectRow = page.locator('[data-testid="fic-none"] tr[data-field="subject"]');
     await expect.poll(() => subjectRow.textContent()).toContain('system:serviceaccount:shop-staging:checkout');
+    // The nearest credential serves another service account: never advised to be rewritten.
+    expect(await subjectRow.textContent()).toContain('do not rewrite it');
     expect(await page.locator('[data-testid="fic-none"] tr[data-field="issuer"]').count()).toBe(0);
     await page.screenshot({ path: join(artifactsDir, 'tokens-nearest-fic.png'), fullPage: true });
     expect(t.requestsCarrying(token.split('.')[2]!)).toEqual([]);

@@ -269,6 +269,8 @@ describe('explainEntraError on a message that quotes only part of the assertion'
     expect(e.candidates.slice(1).every((c) => c.ruledOut && !c.diffs.some((d) => d.field === 'issuer'))).toBe(true);
     expect(e.summary).toContain('were not it');
     expect(e.summary).toContain("None of the other identities' credentials trusts this issuer exactly; 1 trusts");
+    // shop/cart's identity (id-cart) has no credential for the issuer at all: it fits the message too.
+    expect(e.summary).toMatch(/whose identity has no credential for this issuer at all just as well: [^.]*shop\/cart/);
     expect(e.summary).toContain('the issuer of cluster sample');
     expect(e.summary).not.toContain('exactly. A new or changed FIC');
     expect(e.fix!.commands.join('\n')).toContain(`az identity federated-credential update --name aks-sample-shop-checkout-canary --identity-name id-checkout-canary`);
@@ -321,6 +323,30 @@ describe('explainEntraError on a message that quotes only part of the assertion'
     const e = explainEntraError("AADSTS70021: No matching federated identity record found. Assertion Audience: 'api://AzureADTokenExchange'.", cluster, azure);
     expect(e.parsed.audience).toBe('api://AzureADTokenExchange');
     expect(e.summary).not.toContain('it found a credential with both');
+  });
+
+  it("AADSTS700213 for a subject a credential writes wrongly ('/' for ':') names that credential and rewrites its subject", () => {
+    const { cluster, azure } = sampleWorld();
+    const e = explainEntraError(subjectOnlyMessage('catalog', 'catalog-importer'), cluster, azure);
+    expect(e.verdict).toBe('malformed-subject');
+    expect(e.candidates.map((c) => c.name)).toContain('aks-sample-catalog-importer');
+    expect(e.summary).toContain('"system:serviceaccount:catalog/catalog-importer"');
+    expect(e.fix!.commands.join('\n')).toMatch(/az identity federated-credential update --name aks-sample-catalog-importer .*--subject system:serviceaccount:catalog:catalog-importer/);
+  });
+
+  it("names the service account's cluster as kubectl --context on a map of several clusters", () => {
+    const { cluster, azure } = sampleWorld();
+    const e = explainEntraError(subjectOnlyMessage('payments', 'payments-api'), cluster, azure);
+    const kubectl = e.fix!.commands.filter((c) => c.startsWith('kubectl '));
+    expect(kubectl.length).toBeGreaterThan(0);
+    for (const c of kubectl) expect(c).toMatch(/^kubectl --context sample /);
+  });
+
+  it('never prints "(not quoted)" as a value: a subject-only message with no known service account says the issuer is unquoted', () => {
+    const { cluster, azure } = sampleWorld();
+    const e = explainEntraError(subjectOnlyMessage('nowhere', 'ghost'), cluster, azure);
+    expect(e.summary).not.toContain('issuer (not quoted)');
+    expect(e.summary).toContain('the message quotes no issuer');
   });
 
   it('AADSTS700212 with the expected audience and no credential lacking it says so instead of inventing a cause', () => {
@@ -660,7 +686,7 @@ describe('explainEntraError on AADSTS700016', () => {
     const { cluster, azure } = sampleWorld();
     const e = explainEntraError(message(UNKNOWN_CLIENT_ID), cluster, azure);
     expect(e.annotatedServiceAccounts!.map((s) => s.id)).toEqual(['sa:sample:catalog/price-feed']);
-    expect(e.fix!.commands.join('\n')).toContain('kubectl annotate serviceaccount -n catalog price-feed');
+    expect(e.fix!.commands.join('\n')).toContain('kubectl --context sample annotate serviceaccount -n catalog price-feed');
   });
 
   it('gives the generic advice when the message quotes no client ID', () => {

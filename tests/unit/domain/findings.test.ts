@@ -122,11 +122,18 @@ describe('POD_MISSING_USE_LABEL', () => {
     const { cluster, azure } = aTwoClusterWorld();
     azure.federatedCredentials.push(aFederatedCredential({ name: 'gone', issuer: OTHER_ISSUER, subject: 'system:serviceaccount:shop:gone' }));
     const [f] = only(run(cluster, azure), 'FIC_SUBJECT_NO_SERVICE_ACCOUNT');
-    expect(f!.refs).toContain(`cluster:${OTHER_CLUSTER}`);
     const kubectl = f!.fix!.commands.filter((c) => c.startsWith('kubectl '));
     expect(kubectl.length).toBeGreaterThan(0);
     for (const c of kubectl) expect(c).toMatch(new RegExp(`^kubectl --context ${OTHER_CLUSTER} `));
     for (const c of f!.fix!.commands.filter((x) => x.startsWith('az '))) expect(c).not.toContain('--context');
+  });
+
+  it('gives the kubectl annotate of IDENTITY_UNUSED the context of its cluster', () => {
+    const { cluster, azure } = aTwoClusterWorld();
+    cluster.serviceAccounts = cluster.serviceAccounts.map((sa) => (sa.cluster === OTHER_CLUSTER ? aServiceAccount({ cluster: OTHER_CLUSTER }) : sa));
+    cluster.pods = cluster.pods.filter((p) => p.cluster !== OTHER_CLUSTER);
+    const [f] = only(run(cluster, azure), 'IDENTITY_UNUSED');
+    expect(f!.fix!.commands.find((c) => c.startsWith('kubectl '))).toMatch(new RegExp(`^kubectl --context ${OTHER_CLUSTER} annotate serviceaccount`));
   });
 
   it("picks the right cluster when one cluster's name begins with another's (contexts may hold ':')", () => {
@@ -292,6 +299,9 @@ describe('FIC_AUDIENCE_INVALID', () => {
     const { cluster, azure } = world({ azure: { federatedCredentials: [fic] } });
     const [f] = only(run(cluster, azure), 'FIC_AUDIENCE_INVALID');
     expect(f).toMatchObject({ severity: 'error', aadsts: 'AADSTS700212' });
+    // The service account whose exchange it breaks carries the finding too (it would look healthy otherwise).
+    expect(f!.refs).toEqual([`fic:${CLIENT_ID}/aks-prod-shop-checkout`, `identity:${CLIENT_ID}`, 'sa:shop/checkout']);
+    expect(f!.message).toContain('for service account shop/checkout');
     expect(f!.message).toContain('upper/lower case');
     expect(f!.fix!.commands[0]).toMatch(/--audiences api:\/\/AzureADTokenExchange$/);
   });
