@@ -379,13 +379,14 @@ export function groupLabelWidth(box: GroupBox, boxes: ReadonlyMap<string, GroupB
 const LABEL_CHAR_EM = 0.6;
 
 /**
- * A group label's text for the width it may take (groupLabelWidth): a cluster box's "cluster <name>"
- * is shortened to the name where the long form, at the largest label size, would be cut to
+ * A group label's text for the width it may take (groupLabelWidth) at a font size (in layout units;
+ * the largest label size by default): a cluster box's "cluster <name>" is shortened to the name
+ * where the long form would be cut to
  * "cluster sa…" (a box squeezed beside its section's Azure box); the box's dashed border and larger
  * font still say it is a cluster. Other labels are kept.
  */
-export function groupLabelText(group: Group, width: number): string {
-  if (group.kind !== 'cluster' || group.label.length * GROUP_LABEL_MAX_PX * LABEL_CHAR_EM <= width) return group.label;
+export function groupLabelText(group: Pick<Group, 'kind' | 'label'>, width: number, fontPx = GROUP_LABEL_MAX_PX): string {
+  if (group.kind !== 'cluster' || group.label.length * fontPx * LABEL_CHAR_EM <= width) return group.label;
   return group.label.replace(/^cluster /, '');
 }
 

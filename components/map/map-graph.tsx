@@ -334,10 +334,22 @@ function groupElement(b: GroupBox, boxes: ReadonlyMap<string, GroupBox>, shown: 
 }
 
 /** A group element's size data: its box, how wide its label may get, and the shift that starts the label at the box's left edge. */
-function groupData(b: GroupBox, boxes: ReadonlyMap<string, GroupBox>): { w: number; h: number; lw: number; lx: number; label: string } {
+function groupData(b: GroupBox, boxes: ReadonlyMap<string, GroupBox>): { w: number; h: number; lw: number; lx: number; label: string; full: string } {
   const w = b.x2 - b.x1;
   const lw = groupLabelWidth(b, boxes);
-  return { w, h: b.y2 - b.y1, lw, lx: -w, label: groupLabelText(b, lw) };
+  return { w, h: b.y2 - b.y1, lw, lx: -w, label: groupLabelText(b, lw), full: b.label };
+}
+
+/** Where applyZoomStyle leaves the cluster labels' current font size (layout units) on the cytoscape instance. */
+const CLUSTER_FONT_KEY = 'idlens-cluster-font';
+
+/** Cluster labels for the current font size: the long form wherever it fits (groupLabelText). */
+function labelClusters(cy: Core) {
+  const font = cy.scratch(CLUSTER_FONT_KEY) as number | undefined;
+  cy.nodes('.group-cluster').forEach((n) => {
+    const text = groupLabelText({ kind: 'cluster', label: String(n.data('full')) }, Number(n.data('lw')), font);
+    if (n.data('label') !== text) n.data('label', text);
+  });
 }
 
 /** Shows the groups that hold a shown node, each sized to its shown nodes, and hides the others (call inside a batch). */
@@ -357,6 +369,7 @@ function applyGroups(cy: Core, members: readonly GroupMember[], visible: Readonl
     const p = g.position();
     if (p.x !== x || p.y !== y) g.position({ x, y });
   });
+  labelClusters(cy);
   return boxes;
 }
 
@@ -397,6 +410,8 @@ function applyZoomStyle(cy: Core, style: ZoomStyle) {
     cy.nodes('.group-namespace').style('font-size', style.namespaceFont);
     cy.nodes('.group-cluster, .group-azure').style('font-size', style.clusterFont);
     cy.nodes('.sev-error, .sev-warning').style('outline-width', style.severityRing);
+    cy.scratch(CLUSTER_FONT_KEY, style.clusterFont);
+    labelClusters(cy);
   });
 }
 

@@ -66,6 +66,8 @@ describe('groupLabelText', () => {
   it("shortens a squeezed cluster label to the cluster's name instead of cutting it to \"cluster sa…\"", () => {
     expect(groupLabelText(cluster!, 1200)).toBe('cluster sample');
     expect(groupLabelText(cluster!, 250)).toBe('sample');
+    // At a smaller font (the view zoomed in) the long form fits the same width.
+    expect(groupLabelText(cluster!, 250, 15)).toBe('cluster sample');
   });
   it('keeps namespace labels as they are', () => {
     expect(groupLabelText(namespace!, 50)).toBe('catalog');
