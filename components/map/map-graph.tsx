@@ -218,28 +218,11 @@ const BADGE_PX = 14;
 /** Blank border around an exported PNG, in pixels: cytoscape's full export ends at the outermost box's edge. */
 const PNG_MARGIN_PX = 24;
 
-/** The PNG `image` on `background` with PNG_MARGIN_PX of it on every side. */
-async function withMargin(image: Promise<Blob | undefined>, background: string): Promise<Blob | undefined> {
-  const blob = await image;
-  if (!blob) return undefined;
-  const bitmap = await createImageBitmap(blob);
-  const canvas = document.createElement('canvas');
-  canvas.width = bitmap.width + 2 * PNG_MARGIN_PX;
-  canvas.height = bitmap.height + 2 * PNG_MARGIN_PX;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return blob;
-  ctx.fillStyle = background;
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(bitmap, PNG_MARGIN_PX, PNG_MARGIN_PX);
-  bitmap.close();
-  return new Promise((resolve) => canvas.toBlob((padded) => resolve(padded ?? blob), 'image/png'));
-}
-
 /**
- * A PNG of the underlay at `viewport` with cytoscape's PNG (`over`) drawn on top, on `background`,
- * with PNG_MARGIN_PX of background all round (one encode: the margin is drawn here, not added after).
+ * The PNG `over` on `background` with PNG_MARGIN_PX of background all round, and `beneath` (the
+ * underlay of a large graph) painted first, shifted by the margin: one canvas, one encode.
  */
-async function composeUnderlay(over: Promise<Blob>, background: string, viewport: Viewport, boxes: GroupBox[], edges: NonNullable<Built['edges']>, colors: UnderlayColors): Promise<Blob | undefined> {
+async function framedPng(over: Promise<Blob>, background: string, beneath?: (ctx: CanvasRenderingContext2D, size: { width: number; height: number }) => void): Promise<Blob | undefined> {
   const image = await createImageBitmap(await over);
   const canvas = document.createElement('canvas');
   canvas.width = image.width + 2 * PNG_MARGIN_PX;
@@ -248,11 +231,16 @@ async function composeUnderlay(over: Promise<Blob>, background: string, viewport
   if (!ctx) return undefined;
   ctx.fillStyle = background;
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  const shifted = { zoom: viewport.zoom, pan: { x: viewport.pan.x + PNG_MARGIN_PX, y: viewport.pan.y + PNG_MARGIN_PX } };
-  paintUnderlay(ctx, { width: canvas.width, height: canvas.height, pixelRatio: 1, viewport: shifted }, boxes, edges.geometry, edges.shown, colors);
+  beneath?.(ctx, { width: canvas.width, height: canvas.height });
   ctx.drawImage(image, PNG_MARGIN_PX, PNG_MARGIN_PX);
   image.close();
   return new Promise((resolve) => canvas.toBlob((blob) => resolve(blob ?? undefined), 'image/png'));
+}
+
+/** A PNG of the underlay at `viewport` (cytoscape's frame of a full export) beneath cytoscape's PNG `over`. */
+function composeUnderlay(over: Promise<Blob>, background: string, viewport: Viewport, boxes: GroupBox[], edges: NonNullable<Built['edges']>, colors: UnderlayColors): Promise<Blob | undefined> {
+  const shifted = { zoom: viewport.zoom, pan: { x: viewport.pan.x + PNG_MARGIN_PX, y: viewport.pan.y + PNG_MARGIN_PX } };
+  return framedPng(over, background, (ctx, size) => paintUnderlay(ctx, { ...size, pixelRatio: 1, viewport: shifted }, boxes, edges.geometry, edges.shown, colors));
 }
 
 function underlayColors(t: ThemeColors): UnderlayColors {
@@ -712,7 +700,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
           const scale = pixelScale / (window.devicePixelRatio || 1);
           const edges = builtRef.current?.edges;
           const container = containerRef.current;
-          if (!edges || !container) return withMargin(cy.png({ full: true, output: 'blob-promise', bg: background, scale }), background);
+          if (!edges || !container) return framedPng(cy.png({ full: true, output: 'blob-promise', bg: background, scale }), background);
           // Large graphs: the underlay first, then cytoscape's drawing (transparent) over it, both
           // framed as cytoscape frames a full export: its elements' bounds at the export's scale.
           const nodes = cy.png({ full: true, output: 'blob-promise', scale });
