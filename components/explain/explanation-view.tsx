@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { splitDifference, type DiffParts } from '@/lib/domain/error-explanation';
 import type { ExplainErrorResponse } from '@/lib/server/explain-error';
 import { CommandBlock } from '@/components/shell/copy-button';
+import { mapHref } from '@/lib/api/map-search-params';
 
 const VERDICT_TITLE: Record<ExplainErrorResponse['verdict'], string> = {
   'possibly-propagating': 'A matching credential exists: it may still be propagating',
@@ -47,6 +48,9 @@ function comparedText(e: ExplainErrorResponse, unchecked: Field[]): string {
   const inferred = compared.includes('issuer') && e.parsed.issuer === undefined && e.inferredIssuer !== undefined;
   return [...(quoted.length ? [`the quoted ${quoted.join(' and ')}`] : []), ...(inferred ? [inferredIssuerLabel(e)] : [])].join(' and ');
 }
+
+/** The issuer the message quotes, else the one idlens took from the service account's cluster. */
+const issuerOf = (e: ExplainErrorResponse): string | undefined => e.parsed.issuer ?? e.inferredIssuer;
 
 /** Props-only view of an explained Entra error. */
 export function ExplanationView({ explanation: e }: { explanation: ExplainErrorResponse }) {
@@ -180,6 +184,13 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
           {e.candidateCount > e.candidates.length && (
             <p className="small muted">
               The {e.candidates.length} nearest of {e.candidateCount}.
+              {issuerOf(e) && (
+                <>
+                  {' '}
+                  {/* The map's search matches issuers; without the trailing '/' it also finds the near variants. */}
+                  <Link href={mapHref({ kind: ['federatedCredential'], q: issuerOf(e)!.replace(/\/+$/, '') })}>All credentials of this issuer on the map</Link>
+                </>
+              )}
             </p>
           )}
           <TableScroll label="Candidate federated credentials">

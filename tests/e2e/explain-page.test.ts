@@ -52,6 +52,12 @@ describe('/explain in Chromium', () => {
     for (const name of names.slice(1)) expect(await explain.candidateRow(name).textContent()).toContain('ruled out');
     expect(await explain.fixCommands()).toContainEqual(expect.stringContaining('az identity federated-credential update --name aks-sample-shop-checkout-canary'));
     await page.screenshot({ path: join(artifactsDir, 'explain-issuer-only.png'), fullPage: true });
+    // Only the nearest are listed: the rest are one link away, on the map (its search matches issuers).
+    const all = page.getByRole('link', { name: 'All credentials of this issuer on the map' });
+    expect(await all.getAttribute('href')).toBe(`/map?q=${SAMPLE_ISSUER.replace(/\/$/, '')}&kind=federatedCredential`);
+    await all.click();
+    await expect.poll(() => page.locator('.map-table').textContent(), { timeout: 15_000 }).toContain('aks-sample-shop-checkout-canary');
+    expect(await page.locator('.map-table').textContent()).toContain('aks-sample-shop-checkout');
     await page.close();
   });
 
