@@ -26,6 +26,11 @@ export function getConfig(): Config {
   return cached;
 }
 
+/** True for a source set to the built-in sample world (`IDLENS_CLUSTER=sample`, `IDLENS_AZURE=sample`). */
+export function isSampleSource(source: Config['IDLENS_CLUSTER'] | Config['IDLENS_AZURE']): boolean {
+  return source.kind === 'mode' && source.mode === 'sample';
+}
+
 /** Short human description of each source's mode, as /api/health reports it. */
 export function describeModes(config: Config): { cluster: string; azure: string; logs: string } {
   const mode = (m: Config['IDLENS_CLUSTER'] | Config['IDLENS_AZURE']) =>

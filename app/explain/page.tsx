@@ -1,6 +1,6 @@
 import { ErrorExplainer } from '@/components/explain/error-explainer';
 import { requireSignedIn } from '@/app/page-auth';
-import { getConfig } from '@/lib/config';
+import { getConfig, isSampleSource } from '@/lib/config';
 
 export const metadata = { title: 'Explain an error' };
 
@@ -8,7 +8,7 @@ export default async function ExplainPage() {
   await requireSignedIn('/explain');
   const config = getConfig();
   // The sample error names the sample world's objects: offered only where that world is shown.
-  const sampleWorld = [config.IDLENS_CLUSTER, config.IDLENS_AZURE].every((source) => source.kind === 'mode' && source.mode === 'sample');
+  const sampleWorld = isSampleSource(config.IDLENS_CLUSTER) && isSampleSource(config.IDLENS_AZURE);
   return (
     <div className="stack">
       <div>

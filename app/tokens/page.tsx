@@ -1,14 +1,13 @@
 import { TokenDecoder } from '@/components/tokens/token-decoder';
 import { requireSignedIn } from '@/app/page-auth';
-import { getConfig } from '@/lib/config';
+import { getConfig, isSampleSource } from '@/lib/config';
 
 export const metadata = { title: 'Tokens' };
 
 export default async function TokensPage() {
   await requireSignedIn('/tokens');
   // Sample tokens exist only with the built-in sample cluster (/api/sample/tokens answers 404 elsewhere).
-  const cluster = getConfig().IDLENS_CLUSTER;
-  const samples = cluster.kind === 'mode' && cluster.mode === 'sample';
+  const samples = isSampleSource(getConfig().IDLENS_CLUSTER);
   return (
     <div className="stack">
       <div>

@@ -17,8 +17,10 @@ const SAMPLE_ERROR =
   'https://docs.microsoft.com/en-us/azure/active-directory/develop/workload-identity-federation Trace ID: 7c3e1a90-5b2d-4f8e-9a61-2d4c8b0e6f00 ' +
   'Correlation ID: e3a1b7c5-9d2f-4e6a-8b0c-1f3d5a7c9e21 Timestamp: 2026-11-29 04:12:33Z';
 
-/** Paste an AADSTS error (or the log line holding one) and see which field of which FIC differs. */
-/** `offerSampleError`: show "Try the sample world's error" (only where the sample world is shown). */
+/**
+ * Paste an AADSTS error (or the log line holding one) and see which field of which FIC differs.
+ * `offerSampleError`: show "Try the sample world's error" (only where the sample world is shown).
+ */
 export function ErrorExplainer({ offerSampleError }: { offerSampleError: boolean }) {
   const [text, setText] = useState('');
   const [tooLarge, setTooLarge] = useState<string>();

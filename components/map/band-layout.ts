@@ -73,6 +73,8 @@ interface Band {
   rows: number;
   podsBySa: Map<string, LayoutNode[]>;
   orphanPods: LayoutNode[];
+  /** A later piece of a namespace split between sections (see bandLayout). */
+  continued?: boolean;
 }
 
 export function bandLayout(input: LayoutInput): LayoutResult {
@@ -142,7 +144,7 @@ export function bandLayout(input: LayoutInput): LayoutResult {
   // A band taller than a section (one namespace with many service accounts: a filtered view of
   // it, or a namespace that dwarfs the others) continues in the next section, between service
   // accounts, so it does not make one endless column.
-  const pieces: Array<Band & { continued?: boolean }> = [];
+  const pieces: Band[] = [];
   for (const band of bands) {
     if (band.rows <= rowsPerSection) {
       pieces.push(band);
@@ -151,7 +153,7 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     // k pieces of about equal height: each service account (and the orphan pods last) goes to the
     // piece its middle row falls in, so no piece is a stub.
     const k = Math.ceil(band.rows / rowsPerSection);
-    const split = Array.from({ length: k }, (_, i): Band & { continued?: boolean } => ({ ...band, serviceAccounts: [], orphanPods: [], rows: 0, continued: i > 0 }));
+    const split = Array.from({ length: k }, (_, i): Band => ({ ...band, serviceAccounts: [], orphanPods: [], rows: 0, continued: i > 0 }));
     let before = 0;
     const pieceAt = (rows: number) => {
       const piece = split[Math.min(k - 1, Math.floor(((before + rows / 2) * k) / band.rows))]!;

@@ -61,8 +61,8 @@ function layoutInWorker(input: LayoutInput): { promise: Promise<LayoutResult>; c
   return { promise, cancel: () => worker?.terminate() };
 }
 
-export async function computeLayout(input: LayoutInput, signal: LayoutSignal, cache = layoutCache): Promise<LayoutResult> {
-  const key = graphHash(input);
+/** The layout of `input`, from the cache when it holds `key` (the input's graphHash; pass it when already known). */
+export async function computeLayout(input: LayoutInput, signal: LayoutSignal, cache = layoutCache, key = graphHash(input)): Promise<LayoutResult> {
   const cached = cache.get(key);
   if (cached) return cached;
   performance.mark('idlens:map-layout:start');

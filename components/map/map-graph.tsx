@@ -434,13 +434,15 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
     let onScheme: (() => void) | undefined;
     (async () => {
       const input = layoutInput(model);
+      // The graph's key: its layout in the cache, and its view kept for a refresh.
+      const graphKey = graphHash(input);
       // The filters of the URL apply from the first frame: no full-size view that jumps a moment later.
       const visibleAtStart = initialVisible();
       const [{ default: cytoscape }, [whole, layout]] = await Promise.all([
         import('cytoscape'),
         (async () => {
           setStatus({ state: 'loading', message: `Laying out ${input.nodes.length.toLocaleString()} nodes…` });
-          const all = await computeLayout(input, signal);
+          const all = await computeLayout(input, signal, undefined, graphKey);
           return [all, await viewLayout(model, all, visibleAtStart, signal)] as const;
         })(),
       ]);
@@ -491,7 +493,6 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       if (focused?.nonempty()) focused.select();
       // The same graph again with the same selection (a refresh, a return to the page): the view
       // stays where the user left it. A new focus (a link to another node) is centred instead.
-      const graphKey = graphHash(input);
       const kept = keptViews.get(graphKey);
       if (kept && kept.focus === focus) {
         cy.viewport(kept.viewport);
@@ -700,7 +701,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
           const scale = pixelScale / (window.devicePixelRatio || 1);
           const edges = builtRef.current?.edges;
           const container = containerRef.current;
-          if (!edges || !container) return framedPng(cy.png({ full: true, output: 'blob-promise', bg: background, scale }), background);
+          if (!edges || !container) return framedPng(cy.png({ full: true, output: 'blob-promise', scale }), background);
           // Large graphs: the underlay first, then cytoscape's drawing (transparent) over it, both
           // framed as cytoscape frames a full export: its elements' bounds at the export's scale.
           const nodes = cy.png({ full: true, output: 'blob-promise', scale });

@@ -3,7 +3,7 @@ import { type MapSearch, NODE_KINDS, isFiltered } from '@/lib/api/map-search-par
 import { nodeId } from '@/lib/domain/ids';
 import { naturalOrder } from '@/lib/domain/natural-order';
 import { unreachableIssuerReason } from '@/lib/domain/oidc-issuer';
-import { shellCommand } from '@/lib/domain/fix-commands';
+import { inKubeContext, shellCommand } from '@/lib/domain/fix-commands';
 
 // Pure: the response of /api/identity-map indexed once per fetch, so that every filter keystroke
 // only walks arrays and sets (no re-parsing, no graph rebuild). Runs in the browser and in unit tests.
@@ -407,8 +407,7 @@ export function asSentence(text: string): string {
 export function tokenCommandFor(model: MapModel, info: NodeInfo): string | undefined {
   const sa = info.node.kind === 'serviceAccount' ? info.name : info.node.kind === 'pod' ? (str(info.node.data, 'serviceAccountName') ?? 'default') : undefined;
   if (sa === undefined || info.namespace === undefined) return undefined;
-  const context = model.data.clusters.length > 1 && info.cluster !== undefined ? ['--context', info.cluster] : [];
-  return shellCommand(['kubectl', ...context, 'create', 'token', sa, '-n', info.namespace, '--audience', TOKEN_EXCHANGE_AUDIENCE]);
+  return inKubeContext(shellCommand(['kubectl', 'create', 'token', sa, '-n', info.namespace, '--audience', TOKEN_EXCHANGE_AUDIENCE]), model.multiCluster ? info.cluster : undefined);
 }
 
 /** A service name for the traces page: the app label, else the object's name. */
@@ -453,6 +452,11 @@ function clusterIssuer(model: MapModel, cluster: string | undefined): string | u
   return c?.issuer;
 }
 
+/** The issuer a service account's tokens carry: its own data, else its cluster's. */
+function tokenIssuerOf(model: MapModel, sa: NodeInfo): string | undefined {
+  return str(sa.node.data, 'issuer') ?? clusterIssuer(model, sa.cluster);
+}
+
 /** Client ID of a credential's owner: data.ownerClientId, else the id `fic:<clientId>/<name>`. */
 export function ownerClientIdOf(info: NodeInfo): string | undefined {
   return str(info.node.data, 'ownerClientId') ?? /^fic:([^/]+)\//.exec(info.node.id)?.[1];
@@ -471,7 +475,7 @@ function compare(model: MapModel, fic: NodeInfo, sa: NodeInfo, linked: boolean):
     serviceAccount: sa,
     linked,
     fields: [
-      compareField('Issuer', str(sa.node.data, 'issuer') ?? clusterIssuer(model, sa.cluster), str(fic.node.data, 'issuer')),
+      compareField('Issuer', tokenIssuerOf(model, sa), str(fic.node.data, 'issuer')),
       compareField('Subject', str(sa.node.data, 'subject') ?? expectedSubject(sa), str(fic.node.data, 'subject')),
       audience,
     ],
@@ -496,11 +500,11 @@ export function credentialComparisons(model: MapModel, id: string): CredentialCo
     if (!pairs.has(key)) pairs.set(key, compare(model, fic, sa, linked));
   };
   const linkedEdges = (model.edgesOf.get(id) ?? []).filter((e) => e.kind === 'federatesTo');
-  // An SA that a credential already accepts (a federatesTo edge) works: beside the owner's other
-  // credentials it is compared only with those whose subject names it (even in other case) — a
-  // near miss meant for it — not with every credential of the identity ("mismatches" that break nothing).
-  // "Works" = accepted by a credential of the identity its annotation names (an edge to another
-  // identity's credential does not make the annotated identity's exchange work).
+  // An SA that works — accepted (a federatesTo edge) by a credential of the identity its annotation
+  // names; an edge to another identity's credential does not make that exchange work — is compared
+  // beside the owner's other credentials only with those whose subject names it (even in other
+  // case), a near miss meant for it, not with every credential of the identity ("mismatches" that
+  // break nothing).
   const ownsCredential = (ficId: string, clientId: string | undefined) => {
     const fic = model.byId.get(ficId);
     return clientId !== undefined && fic !== undefined && ownerClientIdOf(fic)?.toLowerCase() === clientId;
@@ -512,7 +516,7 @@ export function credentialComparisons(model: MapModel, id: string): CredentialCo
   const clusterIssuers = new Set(model.data.clusters.map((c) => c.issuer).filter((i): i is string => Boolean(i)));
   const forAnotherCluster = (fic: NodeInfo, sa: NodeInfo) => {
     const issuer = str(fic.node.data, 'issuer');
-    return issuer !== undefined && clusterIssuers.has(issuer) && issuer !== (str(sa.node.data, 'issuer') ?? clusterIssuer(model, sa.cluster));
+    return issuer !== undefined && clusterIssuers.has(issuer) && issuer !== tokenIssuerOf(model, sa);
   };
   const unlinkedPair = (fic: NodeInfo, sa: NodeInfo) => !forAnotherCluster(fic, sa) && (!works(sa) || meantFor(fic, sa));
   if (info.node.kind === 'federatedCredential') {

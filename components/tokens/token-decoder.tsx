@@ -16,9 +16,9 @@ import { SampleTokenButtons } from './sample-token-buttons';
 /**
  * The token decoder. Everything happens in this browser: the token is decoded and verified with
  * WebCrypto here; only the issuer (to fetch its public keys) and nothing of the token goes to the
- * server. Nothing is stored: state lives in this component only.
+ * server. Nothing is stored: state lives in this component only. `samples`: offer the sample
+ * world's tokens (only where the sample cluster is configured).
  */
-/** `samples`: offer the sample world's tokens (only where the sample cluster is configured). */
 export function TokenDecoder({ samples }: { samples: boolean }) {
   const [input, setInputState] = useState('');
   // When the input last changed: relative times ("issued 0 s ago") must not use a clock tick

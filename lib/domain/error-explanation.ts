@@ -266,8 +266,8 @@ export function explainEntraError(text: string, cluster: ClusterSnapshot, azure:
   const clientId = parsed.clientId ?? (sa ? annotatedClientId(sa) : undefined);
   // Only the audience quoted (AADSTS700212 quotes it alone): Entra matched the issuer and subject
   // first, so only a FIC whose audiences lack it can be the one (see audienceOnly).
-  const onlyAudience = issuer === undefined && subject === undefined && audience !== undefined && codes.includes('AADSTS700212');
-  const found = onlyAudience ? ficsLackingAudience(index, clientId, audience) : candidateFics(index, clientId, issuer, subject);
+  const assertion = { issuer, subject, audience, codes };
+  const found = readsAudienceOnly(assertion) ? ficsLackingAudience(index, clientId, assertion.audience) : candidateFics(index, clientId, issuer, subject);
   const all = ruledOutLast(
     nearestFirst(
       found.map((fic) => toCandidate(index, fic, issuer, subject, audience)),
@@ -652,7 +652,7 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
   // AADSTS700211 quotes the issuer alone: which FIC was meant is unknowable from the text.
   if (p.subject === undefined && p.issuer !== undefined) return issuerOnly(index, candidates, { ...p, issuer: p.issuer });
   // AADSTS700212 quotes the audience alone (here the expected one: the token is the right kind).
-  if (p.subject === undefined && p.issuer === undefined && p.audience !== undefined && p.codes.includes('AADSTS700212')) return audienceOnly(index, candidates, { ...p, audience: p.audience });
+  if (readsAudienceOnly(p)) return audienceOnly(index, candidates, p);
 
   if (nearest && nearest.diffs.length === 0) {
     if (nearest.unchecked.length > 0) return partialMatch(index, nearest, p);
@@ -816,12 +816,15 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
     ? `It fits ${uncovered.length} ${plural(uncovered.length, 'service account', 'service accounts')} whose identity has no credential for this issuer at all just as well: ` +
       `${listOf(uncovered.slice(0, 5).map((sa) => `${sa.namespace}/${sa.name}`))}${uncovered.length > 5 ? ' and more' : ''} (each needs a FIC; the map lists them). `
     : '';
+  // What every reading below begins with (ruledOutText and uncoveredText are empty when a
+  // credential of the pool trusts the issuer exactly: its identity would have been ruled out).
+  const lead = head + ruledOutText + uncoveredText;
   const exact = pool.filter((c) => !c.diffs.some((d) => d.field === 'issuer'));
   if (exact.length > 0) {
     return {
       verdict: 'partial-assertion',
       summary:
-        head +
+        lead +
         `${exact.length} federated ${plural(exact.length, 'credential', 'credentials')}${scope} ${plural(exact.length, 'trusts', 'trust')} this issuer exactly${clusters}` +
         `${exact.length > MAX_CANDIDATES ? ` (the first ${MAX_CANDIDATES} are listed below` : ' (listed below'} with the service accounts they name); ` +
         (p.codes.includes('AADSTS700211') && p.clientId
@@ -839,9 +842,7 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
     return {
       verdict: 'unknown-issuer',
       summary:
-        head +
-        ruledOutText +
-        uncoveredText +
+        lead +
         `${ruledOut.length ? "None of the other identities' credentials trusts" : `No credential${scope} trusts`} this issuer, and no known cluster has it. ${working.length} ${plural(working.length, 'credential trusts', 'credentials trust')} ` +
         `a near variant, the exact issuer of cluster ${listOf(inUseBy)}, and ${plural(working.length, 'works', 'work')} for that cluster's pods: do not rewrite ${plural(working.length, 'it', 'them')}. ` +
         `The token came from elsewhere: another cluster, a client that builds its own assertion, or a cluster with a misconfigured --service-account-issuer. ` +
@@ -856,9 +857,7 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
     return {
       verdict: first.difference === 'namespace' || first.difference === 'service-account-name' || first.difference === 'different' ? 'missing-fic' : first.difference,
       summary:
-        head +
-        ruledOutText +
-        uncoveredText +
+        lead +
         `${ruledOut.length ? "None of the other identities' credentials trusts" : `No credential${scope} trusts`} this issuer exactly; ${near.length} ${plural(near.length, 'trusts', 'trust')} ${JSON.stringify(first.configured)}, which ${describe(first.difference)} it. ` +
         `Entra compares the issuer exactly. ` +
         (known
@@ -877,15 +876,18 @@ function issuerOnly(index: SnapshotIndex, candidates: CandidateFic[], p: Present
   return {
     verdict: 'missing-fic',
     summary:
-      head +
-      ruledOutText +
-      uncoveredText +
+      lead +
       (ruledOut.length
         ? `No other identity's credential trusts this issuer or a near variant: the identity the request used needs a FIC for it. `
         : `No credential${scope} trusts this issuer${clusters}. `) +
       `${unknownIssuerNote(index, p)}${check}`,
     fix: readTokenStep(index, undefined),
   };
+}
+
+/** An AADSTS700212 that quotes the audience alone (no issuer, quoted or inferred, and no subject). */
+function readsAudienceOnly<T extends Pick<Presented, 'issuer' | 'subject' | 'audience' | 'codes'>>(p: T): p is T & { audience: string } {
+  return p.issuer === undefined && p.subject === undefined && p.audience !== undefined && p.codes.includes('AADSTS700212');
 }
 
 /**

@@ -162,7 +162,8 @@ export function findingsForIndex(index: SnapshotIndex, options: FindingOptions =
   const { azure } = index;
   const azureAvailable =
     options.azureAvailable ?? (azure.identities.length + azure.applications.length + azure.federatedCredentials.length > 0);
-  const out = new FindingList();
+  // With several clusters, kubectl fixes name their cluster (FindingList.add).
+  const out = new FindingList(index.scope.multiCluster ? index.cluster.clusters.map((c) => c.name) : []);
   const unreachable = clusterIssuerFindings(index, out);
   for (const sa of index.cluster.serviceAccounts) serviceAccountFindings(index, sa, azureAvailable, unreachable, out);
   podFindings(index, out);
@@ -170,41 +171,38 @@ export function findingsForIndex(index: SnapshotIndex, options: FindingOptions =
     const ficsReportedAsStale = federatedCredentialFindings(index, out);
     identityFindings(index, ficsReportedAsStale, out);
   }
-  const findings = out.sorted();
-  if (!index.scope.multiCluster) return findings;
-  const clusterNames = index.cluster.clusters.map((c) => c.name);
-  return findings.map((f) => withKubectlContext(f, clusterNames));
-}
-
-/**
- * With several clusters, a kubectl fix must not act on whichever context is current: its commands
- * name the cluster of the finding's first cluster-scoped ref (`sa:<cluster>:…`, `pod:<cluster>:…`,
- * `cluster:<cluster>`) as `--context` (findings without such a ref — about a FIC or an identity —
- * name it where they build their commands). Cluster names are the kubeconfig context names
- * (IDLENS_KUBE_CONTEXTS), which may hold ':' (EKS ARNs): the longest name that fits wins; a
- * command that already names a context is left alone.
- */
-function withKubectlContext(finding: Finding, clusterNames: readonly string[]): Finding {
-  if (!finding.fix) return finding;
-  const longestFirst = [...clusterNames].sort((a, b) => b.length - a.length);
-  const clusterOf = (ref: string) =>
-    longestFirst.find((name) => ref.startsWith(`sa:${name}:`) || ref.startsWith(`pod:${name}:`) || ref === nodeId.cluster(name));
-  const cluster = finding.refs.map(clusterOf).find((c) => c !== undefined);
-  if (cluster === undefined) return finding;
-  const commands = finding.fix.commands.map((command) => inKubeContext(command, cluster));
-  return { ...finding, fix: { ...finding.fix, commands } };
+  return out.sorted();
 }
 
 class FindingList {
   private readonly items: Finding[] = [];
   private readonly keys = new Set<string>();
+  /** The clusters' names, longest first; empty with one cluster (no --context needed). */
+  private readonly clusters: string[];
 
-  add(code: FindingCode, f: Omit<Finding, 'code' | 'severity'>) {
+  constructor(clusterNames: readonly string[]) {
+    this.clusters = [...clusterNames].sort((a, b) => b.length - a.length);
+  }
+
+  /**
+   * Adds a finding once. With several clusters, a kubectl fix must not act on whichever context is
+   * current: its commands name `kubeContext` (for a finding about a FIC or an identity, whose refs
+   * name no cluster) or else the cluster of its first cluster-scoped ref (`sa:<cluster>:…`,
+   * `pod:<cluster>:…`, `cluster:<cluster>`) as `--context`. Cluster names are the kubeconfig
+   * context names (IDLENS_KUBE_CONTEXTS), which may hold ':' (EKS ARNs): the longest that fits wins.
+   */
+  add(code: FindingCode, f: Omit<Finding, 'code' | 'severity'>, kubeContext?: string) {
     // The same root cause may be reached from the SA side and from the FIC side: report it once.
     const key = `${code}\u0000${[...f.refs].sort().join('\u0000')}`;
     if (this.keys.has(key)) return;
     this.keys.add(key);
-    this.items.push({ code, severity: SEVERITY[code], ...f });
+    const cluster = this.clusters.length && f.fix ? (kubeContext ?? f.refs.map((ref) => this.clusterOf(ref)).find((c) => c !== undefined)) : undefined;
+    const fix = cluster !== undefined && f.fix ? { ...f.fix, commands: f.fix.commands.map((command) => inKubeContext(command, cluster)) } : f.fix;
+    this.items.push({ code, severity: SEVERITY[code], ...f, ...(fix ? { fix } : {}) });
+  }
+
+  private clusterOf(ref: string): string | undefined {
+    return this.clusters.find((name) => ref.startsWith(`sa:${name}:`) || ref.startsWith(`pod:${name}:`) || ref === nodeId.cluster(name));
   }
 
   sorted(): Finding[] {
@@ -763,6 +761,8 @@ function federatedCredentialFindings(index: SnapshotIndex, out: FindingList): Se
 
     stale.add(fic);
     const namespaceExists = known.some((c) => index.namespaces.has(namespaceKey(c.name, parsed.namespace)));
+    // Its kubectl commands go to the cluster whose issuer the FIC has (when that is one).
+    const kubeContext = known.length === 1 ? known[0]!.name : undefined;
     out.add('FIC_SUBJECT_NO_SERVICE_ACCOUNT', {
       message:
         `FIC ${fic.name} of ${ownerLabel(identity, fic.ownerClientId)} trusts service account ${parsed.namespace}/${parsed.name} of cluster ${known.map((c) => c.name).join(', ')}, ` +
@@ -772,15 +772,14 @@ function federatedCredentialFindings(index: SnapshotIndex, out: FindingList): Se
       refs: [ficId, identityRef],
       fix: {
         description: `Either create and annotate the service account (first two commands), or delete the stale FIC (last).`,
-        // With several clusters, the kubectl commands name the cluster whose issuer the FIC has.
         commands: [
           ...(namespaceExists ? [] : [shellCommand(['kubectl', 'create', 'namespace', parsed.namespace])]),
           shellCommand(['kubectl', 'create', 'serviceaccount', '-n', parsed.namespace, parsed.name]),
           annotateServiceAccountCommand(parsed.namespace, parsed.name, WI.clientId, fic.ownerClientId),
           ...deleteFicCommands(owner, fic.name),
-        ].map((c) => (index.scope.multiCluster && known.length === 1 ? inKubeContext(c, known[0]!.name) : c)),
+        ],
       },
-    });
+    }, kubeContext);
   }
   return stale;
 }
@@ -926,12 +925,11 @@ function identityFindings(index: SnapshotIndex, staleFics: Set<FederatedCredenti
         fix: {
           description: target ? `Annotate the service account the FIC names (then restart its pods), or delete the FIC(s).` : `Delete the unused FIC(s).`,
           commands: [
-            // With several clusters, the annotate names this cluster's context.
-            ...(target ? [inKubeContext(annotateServiceAccountCommand(target.namespace, target.name, WI.clientId, ownerClientId), index.scope.multiCluster ? clusterName : undefined)] : []),
+            ...(target ? [annotateServiceAccountCommand(target.namespace, target.name, WI.clientId, ownerClientId)] : []),
             ...clusterFics.flatMap((f) => deleteFicCommands(owner, f.name)),
           ].filter((c, i, all) => all.indexOf(c) === i),
         },
-      });
+      }, clusterName); // its kubectl annotate goes to this cluster
     }
   }
 }

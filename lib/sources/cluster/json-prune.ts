@@ -229,16 +229,20 @@ class Pruner {
     this.i = end;
   }
 
-  private object(plan: CompiledPlan) {
-    const b = this.b;
-    this.put(OPEN_OBJECT);
+  /** Writes `open` and steps past it; true, with `close` written and stepped past too, when the container is empty. */
+  private enterEmpty(open: number, close: number): boolean {
+    this.put(open);
     this.i++;
     this.space();
-    if (b[this.i] === CLOSE_OBJECT) {
-      this.i++;
-      this.put(CLOSE_OBJECT);
-      return;
-    }
+    if (this.b[this.i] !== close) return false;
+    this.i++;
+    this.put(close);
+    return true;
+  }
+
+  private object(plan: CompiledPlan) {
+    const b = this.b;
+    if (this.enterEmpty(OPEN_OBJECT, CLOSE_OBJECT)) return;
     let written = false;
     for (;;) {
       this.space();
@@ -285,14 +289,7 @@ class Pruner {
 
   private array(element: CompiledPlan) {
     const b = this.b;
-    this.put(OPEN_ARRAY);
-    this.i++;
-    this.space();
-    if (b[this.i] === CLOSE_ARRAY) {
-      this.i++;
-      this.put(CLOSE_ARRAY);
-      return;
-    }
+    if (this.enterEmpty(OPEN_ARRAY, CLOSE_ARRAY)) return;
     for (let first = true; ; first = false) {
       if (!first) this.put(COMMA);
       this.value(element);

@@ -1,4 +1,4 @@
-import { getConfig } from '@/lib/config';
+import { getConfig, isSampleSource } from '@/lib/config';
 import { mintSampleTokens } from '@/lib/sample/tokens';
 import { route } from '@/lib/server/auth/guard';
 import { errorResponse, jsonResponse, otherMethods } from '@/lib/server/responses';
@@ -6,8 +6,7 @@ import { errorResponse, jsonResponse, otherMethods } from '@/lib/server/response
 // Fresh tokens of the built-in sample world, signed with the keys its JWKS publish. They exist only
 // when the sample cluster is configured: elsewhere they would verify against nothing.
 export const GET = route(async () => {
-  const cluster = getConfig().IDLENS_CLUSTER;
-  if (cluster.kind !== 'mode' || cluster.mode !== 'sample') {
+  if (!isSampleSource(getConfig().IDLENS_CLUSTER)) {
     return errorResponse(404, 'not-sample', 'Sample tokens exist only with the built-in sample environment (IDLENS_CLUSTER=sample).');
   }
   return jsonResponse({ tokens: await mintSampleTokens(new Date()) });
