@@ -265,6 +265,15 @@ function CandidateName({ candidate: c }: { candidate: ExplainErrorResponse['cand
           in cluster {c.serviceAccount.cluster}
         </div>
       )}
+      {c.meantFor && (
+        <div className="small muted">
+          meant for{' '}
+          <Link href={`/map?focus=${encodeURIComponent(c.meantFor.id)}`}>
+            {c.meantFor.namespace}/{c.meantFor.name}
+          </Link>{' '}
+          in cluster {c.meantFor.cluster}, but its issuer is not written exactly as that cluster’s
+        </div>
+      )}
       {c.diffs.length > 0 && c.unchecked.length > 0 && <div className="small muted">{c.unchecked.join(' and ')} not quoted, so not compared</div>}
       {c.ruledOut && <div className="small muted">ruled out: its identity has a credential with exactly this issuer, and AADSTS700211 says the identity used has none</div>}
     </>

@@ -392,6 +392,19 @@ export function groupLabelText(group: Pick<Group, 'kind' | 'label'>, width: numb
   return group.label.replace(/^cluster /, '');
 }
 
+/**
+ * The label of each cluster (by its long label) over all its boxes: the long form where it fits in
+ * every one of them, else the short form in all, so that a cluster spanning several sections reads
+ * the same in each (groupLabelText decides per width).
+ */
+export function clusterLabelTexts(boxes: Iterable<{ label: string; width: number }>, fontPx = GROUP_LABEL_MAX_PX): Map<string, string> {
+  const narrowest = new Map<string, number>();
+  for (const b of boxes) narrowest.set(b.label, Math.min(narrowest.get(b.label) ?? Infinity, b.width));
+  const texts = new Map<string, string>();
+  for (const [label, width] of narrowest) texts.set(label, groupLabelText({ kind: 'cluster', label }, width, fontPx));
+  return texts;
+}
+
 /** The box around all `boxes` (undefined when there are none). */
 export function boundsOf(boxes: Iterable<Bounds>): Bounds | undefined {
   let bounds: Bounds | undefined;

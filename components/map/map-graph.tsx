@@ -3,7 +3,7 @@
 import type { Core, ElementDefinition, NodeSingular, StylesheetJson } from 'cytoscape';
 import { useEffect, useEffectEvent, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { NodeKind } from '@/lib/api/identity-map-queries';
-import { type Bounds, type Group, type GroupBox, type GroupMember, type LayoutResult, boundsOf, graphHash, groupBoxes, groupLabelText, groupLabelWidth, groupsOf } from './band-layout';
+import { type Bounds, type Group, type GroupBox, type GroupMember, type LayoutResult, boundsOf, clusterLabelTexts, graphHash, groupBoxes, groupLabelText, groupLabelWidth, groupsOf } from './band-layout';
 import { LAYOUT_CACHE_ENTRIES, type LayoutSignal, computeLayout, layoutInput, viewLayout } from './graph-layout';
 import { graphToSvg, pngScale, type SvgGroup, type SvgNode } from './graph-export';
 import { GROUP_FONT_PX, type Viewport, type ZoomStyle, fitViewport, sameZoomStyle, zoomStyle } from './graph-view';
@@ -331,12 +331,14 @@ function groupData(b: GroupBox, boxes: ReadonlyMap<string, GroupBox>): { w: numb
 /** Where applyZoomStyle leaves the cluster labels' current font size (layout units) on the cytoscape instance. */
 const CLUSTER_FONT_KEY = 'idlens-cluster-font';
 
-/** Cluster labels for the current font size: the long form wherever it fits (groupLabelText). */
+/** Cluster labels for the current font size: one text per cluster over its shown boxes (clusterLabelTexts). */
 function labelClusters(cy: Core) {
   const font = cy.scratch(CLUSTER_FONT_KEY) as number | undefined;
-  cy.nodes('.group-cluster').forEach((n) => {
-    const text = groupLabelText({ kind: 'cluster', label: String(n.data('full')) }, Number(n.data('lw')), font);
-    if (n.data('label') !== text) n.data('label', text);
+  const clusters = cy.nodes('.group-cluster').not('.hidden');
+  const texts = clusterLabelTexts(clusters.map((n) => ({ label: String(n.data('full')), width: Number(n.data('lw')) })), font);
+  clusters.forEach((n) => {
+    const text = texts.get(String(n.data('full')));
+    if (text !== undefined && n.data('label') !== text) n.data('label', text);
   });
 }
 

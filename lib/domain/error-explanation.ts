@@ -4,7 +4,7 @@
 // values the message quotes and the FICs in the Azure snapshot.
 
 import { AADSTS_CODES, MATCHING_CODES, parseEntraError, type EntraErrorFields } from './aadsts';
-import { parseServiceAccountSubject, WI, type AzureSnapshot, type ClusterSnapshot, type FederatedCredential, type Pod, type ServiceAccount } from './model';
+import { parseServiceAccountSubject, WI, type AzureSnapshot, type ClusterInfo, type ClusterSnapshot, type FederatedCredential, type Pod, type ServiceAccount } from './model';
 import { commonPrefixLength, editDistance, expressionMatchesSubject, intendedServiceAccountSubject, looseIssuerKey, subjectDifference, valueDifference, type SubjectDifference, type ValueDifference } from './fic-matching';
 import { annotateServiceAccountCommand, createFicCommands, ficNameFor, ficOwnerOf, inKubeContext, restartPodCommands, shellCommand, shellVariable, showFicCommands, TOKEN_EXCHANGE_AUDIENCES, updateFicCommands, type FicOwner, type FicValues } from './fix-commands';
 import { annotatedClientId, clustersWithIssuer, displayNameOf, ficIdOf, indexSnapshot, serviceAccountIdOf, serviceAccountKey, type SnapshotIndex } from './snapshot-index';
@@ -79,6 +79,12 @@ export interface CandidateFic {
   unchecked: AssertionField[];
   /** The service account the FIC's subject names, in a cluster whose issuer is the FIC's exactly. */
   serviceAccount?: ServiceAccountRef;
+  /**
+   * Where no cluster has the FIC's issuer exactly: the service account its subject names in a
+   * cluster whose issuer differs only by a trailing '/', case or space — the SA the FIC was meant
+   * for, which it does not trust as written.
+   */
+  meantFor?: ServiceAccountRef;
   /**
    * The FIC's identity cannot be the one the request used (it has a FIC with the quoted issuer,
    * and AADSTS700211 says that identity has none): listed last, for reference.
@@ -275,7 +281,7 @@ export function explainEntraError(text: string, cluster: ClusterSnapshot, azure:
     ),
     ruledOutOwners(codes, parsed, clientId, issuer, index),
   );
-  const shown = all.slice(0, MAX_CANDIDATES).map((c) => ({ ...c, serviceAccount: serviceAccountOfFic(index, c) }));
+  const shown = all.slice(0, MAX_CANDIDATES).map((c) => ({ ...c, ...serviceAccountsOfFic(index, c) }));
   const issuerClusters = issuer === undefined ? [] : clusterNamesWithExactIssuer(index, issuer);
   // The FIC list of that identity was not read (the map's sources say why): what is "missing" may just be unseen.
   const ficsUnread = clientId !== undefined && index.ficsUnread.has(clientId.toLowerCase());
@@ -422,7 +428,7 @@ function subjectInSeveralClusters(
   const clientIds = [...new Set(checks.flatMap((c) => (c.clientId ? [c.clientId.toLowerCase()] : [])))];
   const fics = new Map((clientIds.length ? clientIds : [undefined]).flatMap((id) => candidateFics(index, id, undefined, subject)).map((f) => [ficIdOf(f), f]));
   const all = nearestFirst([...fics.values()].map((f) => toCandidate(index, f, undefined, subject, audience)), { subject });
-  const candidates = all.slice(0, MAX_CANDIDATES).map((c) => ({ ...c, serviceAccount: serviceAccountOfFic(index, c) }));
+  const candidates = all.slice(0, MAX_CANDIDATES).map((c) => ({ ...c, ...serviceAccountsOfFic(index, c) }));
   const who = (c: ClusterCheck) => (c.clientId ? identityLabel(index, c.clientId) : 'the identity it should use');
   const name = `${holders[0]!.sa.namespace}/${holders[0]!.sa.name}`;
   const failing = checks.filter((c) => c.matchingFics.length === 0);
@@ -483,15 +489,27 @@ function serviceAccountRef(index: SnapshotIndex, sa: ServiceAccount): ServiceAcc
   return { id: serviceAccountIdOf(index, sa), cluster: sa.cluster, namespace: sa.namespace, name: sa.name, clientId: annotatedClientId(sa) };
 }
 
-/** The SA a FIC trusts: its subject, in a cluster whose issuer is exactly the FIC's. */
-function serviceAccountOfFic(index: SnapshotIndex, fic: CandidateFic): ServiceAccountRef | undefined {
+/**
+ * The SA a FIC trusts: its subject, in a cluster whose issuer is exactly the FIC's; else the SA it
+ * was meant for: its subject in a cluster whose issuer is the FIC's up to a trailing '/', case or space.
+ */
+function serviceAccountsOfFic(index: SnapshotIndex, fic: CandidateFic): Pick<CandidateFic, 'serviceAccount' | 'meantFor'> {
   const parsed = fic.subject !== undefined ? parseServiceAccountSubject(fic.subject) : undefined;
-  if (!parsed) return undefined;
-  for (const c of clustersWithExactIssuer(index, fic.issuer)) {
-    const sa = index.serviceAccountByKey.get(serviceAccountKey(c.name, parsed.namespace, parsed.name));
-    if (sa) return serviceAccountRef(index, sa);
+  if (!parsed) return {};
+  const find = (clusters: ClusterInfo[]) => {
+    for (const c of clusters) {
+      const sa = index.serviceAccountByKey.get(serviceAccountKey(c.name, parsed.namespace, parsed.name));
+      if (sa) return serviceAccountRef(index, sa);
+    }
+    return undefined;
+  };
+  const exact = clustersWithExactIssuer(index, fic.issuer);
+  if (exact.length > 0) {
+    const serviceAccount = find(exact);
+    return serviceAccount ? { serviceAccount } : {};
   }
-  return undefined;
+  const meantFor = find(clustersWithIssuer(index, fic.issuer));
+  return meantFor ? { meantFor } : {};
 }
 
 /**

@@ -21,8 +21,11 @@ describe('/explain in Chromium', () => {
     await explain.trySample();
     await expect.poll(() => explain.verdict()).toBe('The issuer differs by a trailing "/"');
     await expect.poll(() => page.getByText('AADSTS70021', { exact: true }).count()).toBeGreaterThan(0);
-    const link = page.getByRole('link', { name: 'shop/checkout-canary' });
-    expect(await link.getAttribute('href')).toBe(`/map?focus=${encodeURIComponent('sa:sample:shop/checkout-canary')}`);
+    const links = page.getByRole('link', { name: 'shop/checkout-canary' });
+    // The service account the error names, and the one the credential was meant for (its issuer lacks the '/', so it trusts none).
+    expect(await links.evaluateAll((all) => all.map((a) => a.getAttribute('href')))).toEqual(Array(2).fill(`/map?focus=${encodeURIComponent('sa:sample:shop/checkout-canary')}`));
+    const candidates = page.getByRole('region', { name: 'Candidate federated credentials' });
+    await expect.poll(() => candidates.innerText()).toMatch(/meant for shop\/checkout-canary in cluster sample, but its issuer is not written exactly as that cluster’s/);
     expect(await page.locator('tr[data-field="issuer"]').count()).toBeGreaterThan(0);
     expect(await page.locator('pre', { hasText: 'az identity federated-credential' }).count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(artifactsDir, 'explain-sample.png'), fullPage: true });

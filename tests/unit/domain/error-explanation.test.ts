@@ -86,6 +86,9 @@ describe('explainEntraError', () => {
     expect(e.serviceAccount).toMatchObject({ id: 'sa:shop/checkout', clientId: CLIENT_ID });
     expect(e.codes[0]).toMatchObject({ code: 'AADSTS70021', known: true });
     expect(e.candidates[0]!.diffs).toEqual([{ field: 'issuer', presented: ISSUER, configured: ISSUER.slice(0, -1), difference: 'trailing-slash' }]);
+    // No cluster has the FIC's issuer as written: it trusts no SA, but names the one it was meant for.
+    expect(e.candidates[0]!.serviceAccount).toBeUndefined();
+    expect(e.candidates[0]!.meantFor).toMatchObject({ id: 'sa:shop/checkout', cluster: 'aks-prod' });
     expect(e.fix!.commands[0]).toContain(`az identity federated-credential update --name aks-prod-shop-checkout --identity-name id-checkout --resource-group rg-shop --issuer ${ISSUER} `);
   });
 
@@ -237,6 +240,7 @@ describe('explainEntraError on a message that quotes only part of the assertion'
       expect(c.distance).toBeGreaterThan(0);
     }
     expect(e.candidates.find((c) => c.name === 'aks-prod-shop-checkout')!.serviceAccount).toMatchObject({ id: 'sa:shop/checkout', cluster: 'aks-prod' });
+    expect(e.candidates.every((c) => c.meantFor === undefined)).toBe(true);
     expect(e.summary).toContain('names no subject and no audience');
     expect(e.summary).toContain('2 federated credentials trust this issuer exactly, the issuer of cluster aks-prod');
     expect(e.summary).toContain('/tokens');

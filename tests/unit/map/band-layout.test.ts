@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandLayout, boundsOf, GROUP_LABEL_MAX_PX, type GroupBox, type GroupMember, groupBoxes, groupLabelText, groupLabelWidth, groupsOf, type LayoutEdge, type LayoutNode } from '@/components/map/band-layout';
+import { bandLayout, boundsOf, GROUP_LABEL_MAX_PX, type GroupBox, type GroupMember, clusterLabelTexts, groupBoxes, groupLabelText, groupLabelWidth, groupsOf, type LayoutEdge, type LayoutNode } from '@/components/map/band-layout';
 
 // The group boxes behind the trust graph: one per namespace, per cluster and section, per Azure section.
 
@@ -71,6 +71,19 @@ describe('groupLabelText', () => {
   });
   it('keeps namespace labels as they are', () => {
     expect(groupLabelText(namespace!, 50)).toBe('catalog');
+  });
+});
+
+describe('clusterLabelTexts', () => {
+  it('labels a cluster the same in every section: short in all where one box is squeezed', () => {
+    const texts = clusterLabelTexts([
+      { label: 'cluster sample', width: 1200 },
+      { label: 'cluster sample', width: 250 },
+      { label: 'cluster prod-weu', width: 1200 },
+    ]);
+    expect(texts).toEqual(new Map([['cluster sample', 'sample'], ['cluster prod-weu', 'cluster prod-weu']]));
+    // Zoomed in (smaller font), the long form fits even the narrow box.
+    expect(clusterLabelTexts([{ label: 'cluster sample', width: 1200 }, { label: 'cluster sample', width: 250 }], 15).get('cluster sample')).toBe('cluster sample');
   });
 });
 
