@@ -1,5 +1,7 @@
 import type { FederatedCredentialList, FederatedCredentialView } from '@/lib/server/federated-credentials';
+import { assertionErrorText } from '@/lib/tokens/assertion-text';
 import { matchFederatedCredentials } from '@/lib/tokens/fic-match';
+import { TokenFixAdvice } from './token-fix-advice';
 
 interface Props {
   payload: Record<string, unknown>;
@@ -78,6 +80,7 @@ function FicMatchResult({ payload, credentials, timeProblem }: { payload: Record
     );
   }
   const nearest = result.nearest;
+  const advice = assertionErrorText(payload);
   return (
     <div className="stack" data-testid="fic-none">
       <p className="callout callout-error m-0">
@@ -115,6 +118,7 @@ function FicMatchResult({ payload, credentials, timeProblem }: { payload: Record
           </table>
         </>
       )}
+      {advice && <TokenFixAdvice text={advice} />}
     </div>
   );
 }

@@ -177,6 +177,33 @@ describe('/tokens explains why no federated credential accepts a token', () => {
     expect(t.requestsCarrying(token.split('.')[2]!)).toEqual([]);
     await page.close();
   });
+
+  it("says what to do from the map: the credential to create on the identity the token's service account names", async () => {
+    const body = (await (await fetch(`${env.server.url}/api/sample/tokens`)).json()) as { tokens: Array<{ id: string; token: string }> };
+    const claims = JSON.parse(Buffer.from(body.tokens.find((t) => t.id === 'cluster')!.token.split('.')[1]!, 'base64url').toString());
+    // shop/cart is annotated with id-cart, whose only credential is for GitHub Actions.
+    const { privateKey } = await generateKeyPair('RS256');
+    const token = await new SignJWT({ ...claims, sub: 'system:serviceaccount:shop:cart' }).setProtectedHeader({ alg: 'RS256', kid: 'test' }).sign(privateKey);
+    const page = await env.browser.context.newPage();
+    const t = new TokenPage(page, env.server.url);
+    await t.open();
+    await t.paste(token);
+    const advice = page.getByTestId('token-fix-advice');
+    await expect.poll(() => advice.getByTestId('token-fix-verdict').textContent()).toBe('No federated credential exists for this service account.');
+    const commands = await advice.locator('pre').allTextContents();
+    expect(commands.some((c) => c.includes('az identity federated-credential create') && c.includes('--identity-name id-cart') && c.includes(`--issuer ${claims.iss}`) && c.includes('--subject system:serviceaccount:shop:cart'))).toBe(true);
+    expect(await advice.getByRole('link', { name: 'shop/cart' }).getAttribute('href')).toBe(`/map?focus=${encodeURIComponent('sa:sample:shop/cart')}`);
+    // Only the claims went to the server: no request carries the token's payload or signature.
+    expect(t.requestsCarrying(token.split('.')[1]!)).toEqual([]);
+    expect(t.requestsCarrying(token.split('.')[2]!)).toEqual([]);
+    await page.screenshot({ path: join(artifactsDir, 'tokens-fix-advice.png'), fullPage: true });
+    // The same analysis, with every candidate, on /explain.
+    await advice.getByRole('link', { name: 'All candidate credentials in Explain an error' }).click();
+    await page.waitForURL(/\/explain$/);
+    await expect.poll(() => page.getByTestId('verdict').textContent()).toBe('No federated credential exists for this service account');
+    expect(await page.locator('textarea').inputValue()).toContain("Assertion Subject: 'system:serviceaccount:shop:cart'");
+    await page.close();
+  });
 });
 
 describe('/tokens without the sample cluster', () => {
