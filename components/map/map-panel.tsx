@@ -492,11 +492,13 @@ function SourceCallouts({ sources }: { sources: IdentityMapData['sources'] }) {
     <>
       {entries.map(([key, source]) => {
         const other = key === 'cluster' ? 'Azure' : 'cluster';
+        const otherFailed = Boolean(sources[key === 'cluster' ? 'azure' : 'cluster']?.error);
         if (source?.error) {
           return (
             <div key={key} role="alert" className="callout callout-error" data-source={key}>
               <strong>The {SOURCE_LABELS[key]} source failed</strong> <span className="small muted">({source.mode}, {source.error.code})</span>:{' '}
-              {asSentence(source.error.message)} The {other} part of the map is still shown; findings that need both sides are missing.
+              {asSentence(source.error.message)}{' '}
+              {otherFailed ? `The ${other} source failed too (below), so the map has nothing to show.` : `The ${other} part of the map is still shown; findings that need both sides are missing.`}
             </div>
           );
         }
@@ -529,6 +531,18 @@ function isSnapshot(mode: string): boolean {
 
 function EmptyState({ sources }: { sources: IdentityMapData['sources'] }) {
   const mode = (s: SourceState | undefined) => (s ? s.mode : 'unknown');
+  const failed = (['cluster', 'azure'] as const).filter((k) => sources[k]?.error);
+  if (failed.length > 0) {
+    // The failures are said above, with what to do: not "point them at a cluster" as if nothing were set.
+    return (
+      <div className="callout callout-info" role="status">
+        <strong>The map is empty</strong>{' '}
+        {failed.length === 2
+          ? 'because both sources failed: fix what the messages above say, then press Refresh.'
+          : `because the ${SOURCE_LABELS[failed[0]!]} source failed and the other lists nothing: fix what the message above says, then press Refresh.`}
+      </div>
+    );
+  }
   return (
     <div className="callout callout-info stack" role="status">
       <p className="m-0">

@@ -338,7 +338,8 @@ function serviceAccountFindings(
   const exactElsewhere = issuer ? (index.ficsByIssuerSubject.get(issuerSubjectKey(issuer, subject)) ?? []) : [];
 
   if (!identity && ownerFics.length === 0) {
-    clientIdUnknown(index, sa, clientId, exactElsewhere, pods, out);
+    // With some identities or applications unread, the client ID may be one of them: unknown, not wrong.
+    if (!index.azure.ownersUnread) clientIdUnknown(index, sa, clientId, exactElsewhere, pods, out);
     return;
   }
 
@@ -450,13 +451,11 @@ function clientIdUnknown(
   out: FindingList,
 ) {
   const suggested = exactElsewhere[0]?.ownerClientId;
-  const missing = (index.azure.missing ?? []).filter((m) => /application/i.test(m));
   out.add('SA_CLIENT_ID_UNKNOWN', {
     message:
       `Service account ${sa.namespace}/${sa.name} is annotated ${WI.clientId}=${clientId}, but no managed identity or app registration ` +
       `with that client ID was found. Its pods request tokens for an unknown client and fail with AADSTS700016 ("Application … was not found in the directory"). ` +
       (suggested ? `The identity ${suggested} has a FIC for exactly this service account: the annotation probably should name it. ` : '') +
-      (missing.length ? `(App registrations were not read: ${missing.join('; ')}; the ID may belong to one.) ` : '') +
       `Correct the annotation to the identity's client ID and restart the pods.`,
     refs: [serviceAccountIdOf(index, sa)],
     fix: {

@@ -151,6 +151,12 @@ export interface AzureSnapshot {
    * list is unknown, not empty, so no finding is drawn from it.
    */
   ficsUnreadFor?: string[];
+  /**
+   * Some managed identities or app registrations could not be listed (a subscription's identities,
+   * the applications, identities.json): a client ID that matches none of those read may belong to
+   * one that was not, so no finding says it is unknown.
+   */
+  ownersUnread?: boolean;
 }
 
 /** `system:serviceaccount:<namespace>:<name>`: the `sub` of a projected SA token. */

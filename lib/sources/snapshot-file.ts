@@ -5,6 +5,20 @@ import type { z } from 'zod';
 import { SourceError, type SourceKind } from './source-error';
 
 /**
+ * JSON.parse's "… at position 400" with the line and column an editor shows ("line 12, column 5"),
+ * unless the message already says them. The message is kept as it is otherwise.
+ */
+export function withLineAndColumn(message: string, text: string): string {
+  const match = /at position (\d+)(?! \(line)/.exec(message);
+  if (!match) return message;
+  const position = Number(match[1]);
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
+  return `${message.slice(0, match.index + match[0].length)} (line ${line}, column ${column})${message.slice(match.index + match[0].length)}`;
+}
+
+/**
  * Reads one JSON file of a snapshot directory and checks it with `schema`.
  * Missing file → undefined (the caller reports it as missing). Anything else that is wrong names
  * the file, the JSON path and the command that should have produced it.
@@ -21,7 +35,9 @@ export async function readSnapshotJson<S extends z.ZodType>(
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EISDIR') throw new SourceError(`failed:${kind}`, `Snapshot file ${path} is a directory, not a file. Produce it with: ${producedBy}`);
     throw new SourceError(`failed:${kind}`, `Cannot read snapshot file ${path}: ${(error as Error).message}`);
   }
   let json: unknown;
@@ -30,7 +46,7 @@ export async function readSnapshotJson<S extends z.ZodType>(
   } catch (error) {
     throw new SourceError(
       `invalid-response:${kind}`,
-      `Snapshot file ${path} is not JSON (${(error as Error).message}). Produce it with: ${producedBy}`,
+      `Snapshot file ${path} is not JSON (${withLineAndColumn((error as Error).message, text)}). Produce it with: ${producedBy}`,
     );
   }
   const result = schema.safeParse(json);
@@ -43,4 +59,15 @@ export async function readSnapshotJson<S extends z.ZodType>(
     );
   }
   return result.data;
+}
+
+/**
+ * A `missing` entry for a file that is there but unusable, as the map's callout reads it ("The
+ * snapshot lacks <entry>: …"): `a usable jwks.json (it is not what … writes: at $.keys: …)`.
+ * The file is named once, by its name in the snapshot.
+ */
+export function unusableSnapshotFile(shown: string, path: string, error: SourceError): string {
+  const prefix = `Snapshot file ${path} `;
+  const why = error.message.startsWith(prefix) ? `it ${error.message.slice(prefix.length)}` : error.message;
+  return `a usable ${shown} (${why.replace(/\.$/, '')})`;
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KubeClusterSource } from '@/lib/sources/cluster/kube-cluster-source';
 import { SourceError } from '@/lib/sources/source-error';
 import { startKubeStub, type KubeStub } from '../support/kube-api-stub';
+import { stubKubeconfig } from '../support/stub-kubeconfig';
 
 // The production client-node code against a loopback Kubernetes API (no mocks).
 
@@ -69,6 +70,30 @@ describe('KubeClusterSource against a loopback Kubernetes API', () => {
     const snapshot = await source.list();
     expect(snapshot.clusters.map((c) => c.name)).toEqual(['east', 'west']);
     expect(snapshot.serviceAccounts.map((s) => s.cluster)).toEqual(['east', 'west']);
+  });
+
+  it('keeps the clusters it can read when one context is refused and another is missing, and says which', async () => {
+    stub = await startKubeStub({ serviceAccounts: [aServiceAccount(1)], pods: [aPod(1)], issuer: ISSUER, jwks: JWKS });
+    const refusing = await startKubeStub({ serviceAccounts: [], pods: [], failWith: 401, issuer: 'https://refusing.example/', jwks: JWKS });
+    try {
+      const good = JSON.parse(stub.kubeconfig(['east'])) as { clusters: unknown[]; users: unknown[]; contexts: unknown[] };
+      const bad = JSON.parse(stubKubeconfig(refusing.url, { contexts: ['west'], cluster: 'west-cluster', user: 'west-user' })) as typeof good;
+      const kubeconfigText = JSON.stringify({ ...good, clusters: [...good.clusters, ...bad.clusters], users: [...good.users, ...bad.users], contexts: [...good.contexts, ...bad.contexts] });
+      const snapshot = await new KubeClusterSource({ mode: 'kubeconfig', contexts: ['east', 'west', 'north'], kubeconfigText }).list();
+      // The refused cluster is left out whole: no issuer of it, so nothing is concluded from its absent service accounts.
+      expect(snapshot.clusters.map((c) => c.name)).toEqual(['east']);
+      expect(snapshot.serviceAccounts.map((s) => `${s.cluster}/${s.name}`)).toEqual(['east/sa-1']);
+      expect(snapshot.pods).toHaveLength(1);
+      expect(snapshot.missing).toHaveLength(2);
+      expect(snapshot.missing![0]).toBe('cluster north (The kubeconfig has no context "north" (IDLENS_KUBE_CONTEXTS). Known contexts: east, west)');
+      expect(snapshot.missing![1]).toMatch(/^cluster west \(Cluster west refused the credentials \(401\) while listing (serviceaccounts|pods)/);
+      // Every context failing fails the source, naming each.
+      const none = await new KubeClusterSource({ mode: 'kubeconfig', contexts: ['west', 'north'], kubeconfigText }).list().catch((e: unknown) => e);
+      expect(none).toBeInstanceOf(SourceError);
+      expect((none as SourceError).message).toMatch(/^No context could be read\. The kubeconfig has no context "north".* Cluster west refused the credentials \(401\)/);
+    } finally {
+      await refusing.close();
+    }
   });
 
   it('names the missing RBAC permission on 403', async () => {

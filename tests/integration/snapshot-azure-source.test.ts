@@ -58,7 +58,9 @@ describe('SnapshotAzureSource: federated-credentials/ files', () => {
     expect(owners(result.federatedCredentials)).toEqual(['1:orders-fic']);
     expect(result.ficsUnreadFor).toEqual([identity('billing', 'rg-b', 2).clientId, identity('search', 'rg-c', 3).clientId]);
     expect(result.missing).toHaveLength(2);
-    expect(result.missing![0]).toMatch(/^a usable federated-credentials\/billing\.json: Snapshot file .*billing\.json is not JSON \(/);
+    // Named once, by its name in the snapshot, with why.
+    expect(result.missing![0]).toMatch(/^a usable federated-credentials\/billing\.json \(it is not JSON \(/);
+    expect(result.missing![0]).not.toContain('Snapshot file');
     expect(result.missing![0]).toContain('az identity federated-credential list -g rg-b --identity-name billing -o json');
     expect(result.missing![1]).toContain('a usable federated-credentials/rg-c/search.json');
     expect(result.missing![1]).toContain('at $.0.issuer');
@@ -79,7 +81,7 @@ describe('SnapshotAzureSource: federated-credentials/ files', () => {
     expect(owners(result.federatedCredentials)).toEqual(['2:deploy']);
     expect(result.ficsUnreadFor).toEqual(['app-1']);
     expect(result.missing).toHaveLength(1);
-    expect(result.missing![0]).toContain('a usable application-federated-credentials/app-1.json: Snapshot file');
+    expect(result.missing![0]).toContain('a usable application-federated-credentials/app-1.json (it ');
     expect(result.missing![0]).toContain('az ad app federated-credential list --id app-1 -o json');
   });
 
@@ -90,6 +92,24 @@ describe('SnapshotAzureSource: federated-credentials/ files', () => {
     }).list();
     expect(result.ficsUnreadFor).toEqual([identity('billing', 'rg-b', 2).clientId]);
     expect(result.missing).toEqual(['federated-credentials/billing.json (az identity federated-credential list -g rg-b --identity-name billing -o json)']);
+    // Every identity was listed: an unread FIC file leaves the owners known.
+    expect(result.ownersUnread).toBeUndefined();
+  });
+
+  it('keeps identities and FICs when the optional applications.json is unusable, naming it; an absent identities.json leaves the owners unknown', async () => {
+    const result = await snapshot({
+      'identities.json': [identity('orders', 'rg-a', 1)],
+      'federated-credentials/orders.json': [fic('orders-prod', 'system:serviceaccount:shop:orders')],
+      'applications.json': { value: [] },
+    }).list();
+    expect(result.identities.map((i) => i.name)).toEqual(['orders']);
+    expect(owners(result.federatedCredentials)).toEqual(['1:orders-prod']);
+    expect(result.missing).toHaveLength(1);
+    expect(result.missing![0]).toMatch(/^a usable applications\.json \(it is not what `az ad app list --all -o json` writes: at \$: /);
+    expect(result.ownersUnread).toBe(true);
+    const withoutIdentities = await snapshot({ 'applications.json': [] }).list();
+    expect(withoutIdentities.missing).toEqual(['identities.json (az identity list -o json)']);
+    expect(withoutIdentities.ownersUnread).toBe(true);
   });
 
   it('never gives two same-named identities the same flat file, and says what to write instead', async () => {

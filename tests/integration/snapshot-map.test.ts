@@ -128,7 +128,7 @@ describe('IDLENS_CLUSTER=<dir> IDLENS_AZURE=<dir>', () => {
     const map = await (await fetch(`${server.url}/api/identity-map?refresh=1`)).json();
     expect(map.sources.azure.ok).toBe(true);
     expect(map.sources.azure.missing).toHaveLength(1);
-    expect(map.sources.azure.missing[0]).toContain('a usable federated-credentials/id-orders.json: Snapshot file');
+    expect(map.sources.azure.missing[0]).toContain('a usable federated-credentials/id-orders.json (it is not JSON');
     expect(map.sources.azure.missing[0]).toContain('is not JSON');
     const ids = map.nodes.map((n: { id: string }) => n.id);
     expect(ids).toEqual(expect.arrayContaining([`identity:${CLIENT}`, `identity:${APP}`, 'sa:shop/orders']));

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import type { Application, AzureSnapshot, FederatedCredential, JsonWebKeySet, ManagedIdentity } from '@/lib/domain/model';
-import { readSnapshotJson } from '../snapshot-file';
+import { readSnapshotJson, unusableSnapshotFile } from '../snapshot-file';
 import { SourceError } from '../source-error';
 import type { AzureSource } from './azure-source';
 
@@ -83,11 +83,21 @@ export class SnapshotAzureSource implements AzureSource {
   async list(): Promise<AzureSnapshot> {
     const dir = this.directory;
     const missing: string[] = [];
+    let ownersUnread = false;
     const [rawIdentities, rawApplications] = await Promise.all([
       readSnapshotJson('azure', dir, 'identities.json', identityList, 'az identity list -o json'),
-      readSnapshotJson('azure', dir, 'applications.json', applicationList, 'az ad app list --all -o json'),
+      // Optional: a file that is there but unusable costs the applications only, said with its reason.
+      readSnapshotJson('azure', dir, 'applications.json', applicationList, 'az ad app list --all -o json').catch((error: unknown) => {
+        if (!(error instanceof SourceError)) throw error;
+        missing.push(unusableSnapshotFile('applications.json', join(dir, 'applications.json'), error));
+        ownersUnread = true;
+        return undefined;
+      }),
     ]);
-    if (!rawIdentities) missing.push('identities.json (az identity list -o json)');
+    if (!rawIdentities) {
+      missing.push('identities.json (az identity list -o json)');
+      ownersUnread = true;
+    }
 
     const identities: ManagedIdentity[] = (rawIdentities ?? []).map((i) => ({
       kind: 'managedIdentity',
@@ -133,7 +143,7 @@ export class SnapshotAzureSource implements AzureSource {
         for (const f of fics) federatedCredentials.push(toCredential(ownerClientId, f));
       } catch (error) {
         if (!(error instanceof SourceError)) throw error;
-        unread(ownerClientId, `a usable ${shown}: ${error.message}`);
+        unread(ownerClientId, unusableSnapshotFile(shown, join(directory, file), error));
       }
     };
     const ficDir = join(dir, 'federated-credentials');
@@ -191,6 +201,7 @@ export class SnapshotAzureSource implements AzureSource {
       appRoleAssignments: [],
       missing,
       ficsUnreadFor,
+      ...(ownersUnread ? { ownersUnread } : {}),
     };
   }
 

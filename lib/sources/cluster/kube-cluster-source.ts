@@ -32,6 +32,12 @@ export interface KubeClusterOptions {
   inCluster?: InClusterSettings;
 }
 
+/** A context of IDLENS_KUBE_CONTEXTS that could not be read, and why. */
+interface ContextFailure {
+  context: string;
+  error: SourceError;
+}
+
 interface ClusterClient {
   name: string;
   kc: KubeConfig;
@@ -52,12 +58,16 @@ export class KubeClusterSource implements ClusterSource {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  /** Builds one client per context; a kubeconfig that does not parse or names a missing context fails clearly. */
-  private clients(): ClusterClient[] {
+  /**
+   * Builds one client per context. A kubeconfig that does not parse, or has no current context when
+   * none is named, fails the source; a named context that is missing or names no cluster fails only
+   * that context (in `failed`), so the other clusters still show.
+   */
+  private clients(): { clients: ClusterClient[]; failed: ContextFailure[] } {
     const base = new KubeConfig();
     if (this.options.mode === 'in-cluster') {
       loadInCluster(base, this.options.inCluster ?? {});
-      return [this.client(base, 'in-cluster')];
+      return { clients: [this.client(base, 'in-cluster')], failed: [] };
     }
     try {
       if (this.options.kubeconfigText !== undefined) base.loadFromString(this.options.kubeconfigText);
@@ -70,15 +80,24 @@ export class KubeClusterSource implements ClusterSource {
     if (wanted.length === 0 || !wanted[0]) {
       throw new SourceError('config:cluster', 'The kubeconfig has no current context. Set IDLENS_KUBE_CONTEXTS or run `kubectl config use-context <name>`.');
     }
-    return wanted.map((context) => {
+    const clients: ClusterClient[] = [];
+    const failed: ContextFailure[] = [];
+    for (const context of wanted) {
       if (!known.includes(context)) {
-        throw new SourceError('config:cluster', `The kubeconfig has no context "${context}" (IDLENS_KUBE_CONTEXTS). Known contexts: ${known.join(', ') || 'none'}.`);
+        failed.push({ context, error: new SourceError('config:cluster', `The kubeconfig has no context "${context}" (IDLENS_KUBE_CONTEXTS). Known contexts: ${known.join(', ') || 'none'}.`) });
+        continue;
       }
       const kc = new KubeConfig();
       kc.loadFromString(base.exportConfig());
       kc.setCurrentContext(context);
-      return this.client(kc, context);
-    });
+      try {
+        clients.push(this.client(kc, context));
+      } catch (error) {
+        if (!(error instanceof SourceError)) throw error;
+        failed.push({ context, error });
+      }
+    }
+    return { clients, failed };
   }
 
   private client(kc: KubeConfig, name: string): ClusterClient {
@@ -87,19 +106,30 @@ export class KubeClusterSource implements ClusterSource {
     return { name, kc, url: cluster.server, server: new ServerConfiguration(cluster.server, {}) };
   }
 
+  /**
+   * Every context's cluster, read in parallel. One that fails (missing context, refused, unreachable)
+   * is left out whole — its issuer too, so no finding is drawn from its absent service accounts —
+   * and said in `missing`; the source fails only when every context does.
+   */
   async list(): Promise<ClusterSnapshot> {
-    const clients = this.clients();
-    const snapshots = await Promise.all(clients.map((c) => this.readCluster(c)));
+    const { clients, failed } = this.clients();
+    const settled = await Promise.allSettled(clients.map((c) => this.readCluster(c)));
+    const snapshots = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failures = [...failed, ...settled.flatMap((s, i) => (s.status === 'rejected' ? [{ context: clients[i]!.name, error: asSourceError(s.reason) }] : []))];
+    if (snapshots.length === 0) {
+      if (failures.length === 1) throw failures[0]!.error;
+      throw new SourceError(failures[0]!.error.code, `No context could be read. ${failures.map((f) => f.error.message).join(' ')}`, { cause: failures[0]!.error });
+    }
     return {
       clusters: snapshots.map((s) => s.info),
       serviceAccounts: snapshots.flatMap((s) => s.serviceAccounts),
       pods: snapshots.flatMap((s) => s.pods),
-      missing: snapshots.flatMap((s) => s.missing),
+      missing: [...failures.map((f) => `cluster ${f.context} (${f.error.message.replace(/\.$/, '')})`), ...snapshots.flatMap((s) => s.missing)],
     };
   }
 
   async jwksFor(issuer: string): Promise<JsonWebKeySet | undefined> {
-    for (const client of this.clients()) {
+    for (const client of this.clients().clients) {
       const info = await this.readOidc(client).catch(() => undefined);
       if (info?.issuer === issuer) return info.jwks;
     }
@@ -208,6 +238,8 @@ export class KubeClusterSource implements ClusterSource {
 }
 
 const httpLibrary = new IsomorphicFetchHttpLibrary();
+
+const asSourceError = (error: unknown) => (error instanceof SourceError ? error : new SourceError('failed:cluster', (error as Error)?.message ?? String(error)));
 
 function kubeError(cluster: string, resource: string, error: unknown, inCluster: boolean): SourceError {
   const hint = credentialHint(inCluster);

@@ -1,8 +1,8 @@
 import 'server-only';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { ClusterSnapshot, JsonWebKeySet } from '@/lib/domain/model';
-import { readSnapshotJson } from '../snapshot-file';
+import { readSnapshotJson, unusableSnapshotFile } from '../snapshot-file';
 import { SourceError } from '../source-error';
 import type { ClusterSource } from './cluster-source';
 import { jwksDocument, openIdConfiguration, podObject, serviceAccountObject, toPod, toServiceAccount } from './kube-objects';
@@ -10,8 +10,20 @@ import { jwksDocument, openIdConfiguration, podObject, serviceAccountObject, toP
 // A snapshot directory holds the plain outputs of kubectl (DESIGN.md, "snapshot directory"), so a
 // cluster can be analysed without credentials of idlens's own. Any file may be missing.
 
+const KUBERNETES_COMMAND = 'kubectl get serviceaccounts,pods -A -o json';
+
+/**
+ * What `kubectl get serviceaccounts,pods -A -o json` writes: a List (or the API's own
+ * ServiceAccountList / PodList) of ServiceAccount and Pod items. Another kind means another
+ * command wrote the file; read anyway, its missing service accounts would show as false findings.
+ */
 const kubernetesList = z.object({
-  items: z.array(z.looseObject({ kind: z.string() })),
+  kind: z.enum(['List', 'ServiceAccountList', 'PodList'], { error: (issue) => `kind is ${JSON.stringify(issue.input)}, not List (the file holds something else)` }).optional(),
+  items: z.array(
+    z.looseObject({
+      kind: z.enum(['ServiceAccount', 'Pod'], { error: (issue) => `kind is ${JSON.stringify(issue.input)}: only ServiceAccount and Pod items belong in it` }),
+    }),
+  ),
 });
 
 export class SnapshotClusterSource implements ClusterSource {
@@ -24,29 +36,43 @@ export class SnapshotClusterSource implements ClusterSource {
 
   async list(): Promise<ClusterSnapshot> {
     const dir = this.directory;
+    /** The OIDC files are read on their own: one that is unusable costs the issuer or keys, not the service accounts and pods. */
+    const optional = <S extends z.ZodType>(file: string, schema: S, command: string) =>
+      readSnapshotJson('cluster', dir, file, schema, command).then(
+        (value) => ({ value, missing: value ? undefined : `${file} (${command})` }),
+        (error: unknown) => {
+          if (!(error instanceof SourceError)) throw error;
+          return { value: undefined, missing: unusableSnapshotFile(file, join(dir, file), error) };
+        },
+      );
     const [list, discovery, jwks] = await Promise.all([
-      readSnapshotJson('cluster', dir, 'kubernetes.json', kubernetesList, 'kubectl get serviceaccounts,pods -A -o json'),
-      readSnapshotJson('cluster', dir, 'openid-configuration.json', openIdConfiguration, 'kubectl get --raw /.well-known/openid-configuration'),
-      readSnapshotJson('cluster', dir, 'jwks.json', jwksDocument, 'kubectl get --raw /openid/v1/jwks'),
+      readSnapshotJson('cluster', dir, 'kubernetes.json', kubernetesList, KUBERNETES_COMMAND),
+      optional('openid-configuration.json', openIdConfiguration, 'kubectl get --raw /.well-known/openid-configuration'),
+      optional('jwks.json', jwksDocument, 'kubectl get --raw /openid/v1/jwks'),
     ]);
-    const missing: string[] = [];
-    if (!list) missing.push('kubernetes.json (kubectl get serviceaccounts,pods -A -o json)');
-    if (!discovery) missing.push('openid-configuration.json (kubectl get --raw /.well-known/openid-configuration)');
-    if (!jwks) missing.push('jwks.json (kubectl get --raw /openid/v1/jwks)');
+    const missing = [...(list ? [] : [`kubernetes.json (${KUBERNETES_COMMAND})`]), ...[discovery.missing, jwks.missing].filter((m) => m !== undefined)];
 
     const snapshot: ClusterSnapshot = {
-      clusters: [{ name: this.name, issuer: discovery?.issuer, jwks: jwks as JsonWebKeySet | undefined }],
+      clusters: [{ name: this.name, issuer: discovery.value?.issuer, jwks: jwks.value as JsonWebKeySet | undefined }],
       serviceAccounts: [],
       pods: [],
       missing,
     };
+    const file = join(dir, 'kubernetes.json');
     for (const [index, item] of (list?.items ?? []).entries()) {
-      const where = `kubernetes.json at $.items.${index}`;
+      const where = { file, path: `$.items.${index}`, item };
       if (item.kind === 'ServiceAccount') {
-        snapshot.serviceAccounts.push(toServiceAccount(this.name, parseItem(serviceAccountObject, item, where)));
-      } else if (item.kind === 'Pod') {
-        snapshot.pods.push(toPod(this.name, parseItem(podObject, item, where)));
+        snapshot.serviceAccounts.push(toServiceAccount(this.name, parseItem(serviceAccountObject, where)));
+      } else {
+        snapshot.pods.push(toPod(this.name, parseItem(podObject, where)));
       }
+    }
+    // Every namespace has its `default` service account: pods without any is `kubectl get pods` alone.
+    if (snapshot.pods.length > 0 && snapshot.serviceAccounts.length === 0) {
+      throw new SourceError(
+        'invalid-response:cluster',
+        `Snapshot file ${file} holds ${snapshot.pods.length} pods but no ServiceAccount (the output of \`kubectl get pods\` alone?): every pod would point at a missing service account. Produce it with: ${KUBERNETES_COMMAND}`,
+      );
     }
     return snapshot;
   }
@@ -60,12 +86,15 @@ export class SnapshotClusterSource implements ClusterSource {
   }
 }
 
-function parseItem<S extends z.ZodType>(schema: S, item: unknown, where: string): z.infer<S> {
-  const result = schema.safeParse(item);
+/** One item by its schema; an error names the file, the JSON path and the object (`Pod shop/cart-…`) where it has a name. */
+function parseItem<S extends z.ZodType>(schema: S, where: { file: string; path: string; item: { kind: string } & Record<string, unknown> }): z.infer<S> {
+  const result = schema.safeParse(where.item);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
+  const metadata = where.item.metadata as { name?: unknown; namespace?: unknown } | undefined;
+  const name = typeof metadata?.name === 'string' ? `${typeof metadata.namespace === 'string' ? `${metadata.namespace}/` : ''}${metadata.name}` : undefined;
   throw new SourceError(
     'invalid-response:cluster',
-    `Snapshot file ${where}.${issue.path.join('.')} is not what \`kubectl get serviceaccounts,pods -A -o json\` writes: ${issue.message}`,
+    `Snapshot file ${where.file} is not what \`${KUBERNETES_COMMAND}\` writes: at ${[where.path, ...issue.path].join('.')}${name ? ` (${where.item.kind} ${name})` : ''}: ${issue.message}`,
   );
 }

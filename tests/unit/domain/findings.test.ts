@@ -201,6 +201,14 @@ describe('SA_CLIENT_ID_UNKNOWN', () => {
     const app = anApplication({ appId: OTHER_CLIENT_ID });
     expect(only(run(aClusterSnapshot(unknown), anAzureSnapshot({ applications: [app] })), 'SA_CLIENT_ID_UNKNOWN')).toEqual([]);
   });
+
+  it('is not claimed when some identities or applications were not read (the ID may be one of them)', () => {
+    const { cluster, azure } = world({
+      cluster: { serviceAccounts: [aServiceAccount({ clientId: OTHER_CLIENT_ID })], pods: [aPod({ clientId: OTHER_CLIENT_ID })] },
+    });
+    expect(only(run(cluster, { ...azure, ownersUnread: true }), 'SA_CLIENT_ID_UNKNOWN')).toEqual([]);
+    expect(only(run(cluster, azure), 'SA_CLIENT_ID_UNKNOWN')).toHaveLength(1);
+  });
 });
 
 describe('SA_NO_MATCHING_FIC', () => {
