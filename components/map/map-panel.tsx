@@ -498,7 +498,7 @@ function SourceCallouts({ sources }: { sources: IdentityMapData['sources'] }) {
             <div key={key} role="alert" className="callout callout-error" data-source={key}>
               <strong>The {SOURCE_LABELS[key]} source failed</strong> <span className="small muted">({source.mode}, {source.error.code})</span>:{' '}
               {asSentence(source.error.message)}{' '}
-              {otherFailed ? `The ${other} source failed too (below), so the map has nothing to show.` : `The ${other} part of the map is still shown; findings that need both sides are missing.`}
+              {otherFailed ? `The ${other} source failed too (${key === 'cluster' ? 'below' : 'above'}), so the map has nothing to show.` : `The ${other} part of the map is still shown; findings that need both sides are missing.`}
             </div>
           );
         }

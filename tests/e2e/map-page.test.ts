@@ -711,3 +711,41 @@ describe('/map when the Azure source fails', () => {
     await page.close();
   });
 });
+
+describe('/map when both sources fail', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let snapshot: string;
+
+  beforeAll(async () => {
+    snapshot = mkdtempSync(join(tmpdir(), 'idlens-broken-both-'));
+    writeFileSync(join(snapshot, 'kubernetes.json'), '{ "kind": "List", "items": [');
+    writeFileSync(join(snapshot, 'identities.json'), '{ this is not JSON');
+    server = await startServer({ IDLENS_CLUSTER: snapshot, IDLENS_AZURE: snapshot });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(snapshot, { recursive: true, force: true });
+  });
+
+  it('says each failed, without claiming the other part is shown, and why the map is empty', async () => {
+    const page = await browser.context.newPage();
+    const m = new MapPage(page, server.url);
+    await m.open();
+    const cluster = m.alerts().and(page.locator('[data-source="cluster"]'));
+    const azure = m.alerts().and(page.locator('[data-source="azure"]'));
+    await cluster.waitFor();
+    await azure.waitFor();
+    expect(await cluster.textContent()).toContain('kubernetes.json');
+    expect(await cluster.textContent()).toContain('The Azure source failed too (below), so the map has nothing to show.');
+    expect(await azure.textContent()).toContain('The cluster source failed too (above), so the map has nothing to show.');
+    expect(await page.locator('main').textContent()).not.toContain('part of the map is still shown');
+    const empty = page.getByRole('status').filter({ hasText: 'The map is empty' });
+    expect(await empty.textContent()).toContain('because both sources failed: fix what the messages above say, then press Refresh.');
+    expect(await empty.textContent()).not.toContain('Point them at a cluster');
+    await page.screenshot({ path: join(artifactsDir, 'map-both-failed.png'), fullPage: true });
+    await page.close();
+  });
+});
