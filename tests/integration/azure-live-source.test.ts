@@ -166,6 +166,8 @@ describe('EntraCredential against a loopback Entra ID token endpoint', () => {
     const error = await credential.getToken('https://graph.microsoft.com/.default').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'unauthorized:azure' });
     expect((error as Error).message).toContain('AADSTS7000215: the client secret is invalid');
+    // The fix names this client, not a placeholder.
+    expect((error as Error).message).toContain(`az ad app credential reset --id ${CLIENT} --append`);
     expect((error as Error).message).not.toContain('s3cr3t');
   });
 
@@ -201,7 +203,10 @@ describe('EntraCredential against a loopback Entra ID token endpoint', () => {
     expect(error).toMatchObject({ code: 'unauthorized:azure' });
     const message = (error as Error).message;
     expect(message).toContain('AADSTS700024: the client assertion is not within its valid time range');
-    expect(message).toContain('re-read AZURE_FEDERATED_TOKEN_FILE on every token acquisition');
+    // Not the advice to applications (idlens re-reads the file already): what makes the file stale.
+    expect(message).not.toContain('re-read AZURE_FEDERATED_TOKEN_FILE on every token acquisition');
+    expect(message).toMatch(/idlens reads AZURE_FEDERATED_TOKEN_FILE \(.+\) anew for every token request, so the file itself holds a token outside its validity/);
+    expect(message).toContain("check this machine's clock");
     expect(message).toContain(CLIENT);
     expect(message).not.toContain('Trace ID');
 
@@ -225,6 +230,9 @@ describe('EntraCredential against a loopback Entra ID token endpoint', () => {
     const error = await credential.getToken('https://management.azure.com/.default').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'unreachable:azure' });
     expect((error as Error).message).toContain(`${entra.url}/${TENANT}/oauth2/v2.0/token`);
+    // The cause, not msal's "see aka.ms/msal.js.errors".
+    expect((error as Error).message).toContain('ECONNREFUSED');
+    expect((error as Error).message).not.toContain('aka.ms');
   });
 });
 

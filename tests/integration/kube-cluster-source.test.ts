@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeClusterSource } from '@/lib/sources/cluster/kube-cluster-source';
 import { SourceError } from '@/lib/sources/source-error';
@@ -96,6 +99,21 @@ describe('KubeClusterSource against a loopback Kubernetes API', () => {
     }
   });
 
+  it('keeps the lists when OIDC discovery is forbidden, and names the RBAC rule it lacks (no client dump)', async () => {
+    stub = await startKubeStub({ serviceAccounts: [aServiceAccount(1)], pods: [], issuer: ISSUER, jwks: JWKS, failOidcWith: 403 });
+    const snapshot = await new KubeClusterSource({ mode: 'kubeconfig', contexts: [], kubeconfigText: stub.kubeconfig() }).list();
+    expect(snapshot.serviceAccounts).toHaveLength(1);
+    expect(snapshot.clusters).toEqual([{ name: 'stub' }]);
+    expect(snapshot.missing).toEqual([
+      'the OIDC issuer and keys of cluster stub (GET /.well-known/openid-configuration is forbidden (403): the identity needs "get" on the non-resource URLs /.well-known/openid-configuration and /openid/v1/jwks, e.g. a ClusterRoleBinding to the built-in ClusterRole system:service-account-issuer-discovery)',
+    ]);
+    await stub.close();
+    stub = await startKubeStub({ serviceAccounts: [aServiceAccount(1)], pods: [], issuer: ISSUER, jwks: JWKS, failOidcWith: 404 });
+    const missing = (await new KubeClusterSource({ mode: 'kubeconfig', contexts: [], kubeconfigText: stub.kubeconfig() }).list()).missing!;
+    expect(missing[0]).toMatch(/^the OIDC issuer and keys of cluster stub \(GET \/\.well-known\/openid-configuration answered 404: the API server does not serve service-account issuer discovery/);
+    expect(missing.join()).not.toMatch(/HTTP-Code|Headers|Body/);
+  });
+
   it('names the missing RBAC permission on 403', async () => {
     stub = await startKubeStub({ serviceAccounts: [], pods: [], failWith: 403 });
     const source = new KubeClusterSource({ mode: 'kubeconfig', contexts: [], kubeconfigText: stub.kubeconfig() });
@@ -113,6 +131,23 @@ describe('KubeClusterSource against a loopback Kubernetes API', () => {
 
   it('reports an unparsable kubeconfig and a missing context clearly', async () => {
     await expect(new KubeClusterSource({ mode: 'kubeconfig', contexts: [], kubeconfigText: 'clusters: [oops' }).list()).rejects.toMatchObject({ code: 'config:cluster' });
+    // Read by the standard rules from KUBECONFIG: the file is named, the YAML error is one line (no code frame).
+    const dir = mkdtempSync(join(tmpdir(), 'idlens-kubeconfig-'));
+    const saved = process.env.KUBECONFIG;
+    try {
+      writeFileSync(join(dir, 'broken'), 'clusters:\n- name: a\n  cluster: {server: "http://x\nusers: [\n');
+      writeFileSync(join(dir, 'list'), '- a\n- b\n');
+      process.env.KUBECONFIG = join(dir, 'broken');
+      const broken = (await new KubeClusterSource({ mode: 'kubeconfig', contexts: [] }).list().catch((e: unknown) => e)) as SourceError;
+      expect(broken.message).toMatch(new RegExp(`^The kubeconfig in KUBECONFIG=${join(dir, 'broken')} could not be loaded: [^\\n]*\\(\\d+:\\d+\\)\\. Fix the file; \`kubectl config view\` shows what kubectl reads from it\\.$`));
+      process.env.KUBECONFIG = join(dir, 'list');
+      const notAKubeconfig = (await new KubeClusterSource({ mode: 'kubeconfig', contexts: [] }).list().catch((e: unknown) => e)) as SourceError;
+      expect(notAKubeconfig.message).toBe(`The kubeconfig in KUBECONFIG=${join(dir, 'list')} names no context: is it a kubeconfig? \`kubectl config view\` shows what kubectl reads; \`az aks get-credentials\` writes one.`);
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
     stub = await startKubeStub({ serviceAccounts: [], pods: [] });
     await expect(new KubeClusterSource({ mode: 'kubeconfig', contexts: ['nope'], kubeconfigText: stub.kubeconfig() }).list()).rejects.toThrow('The kubeconfig has no context "nope" (IDLENS_KUBE_CONTEXTS). Known contexts: stub.');
   });

@@ -13,6 +13,8 @@ export interface KubeStubOptions {
   jwks?: unknown;
   /** Answer every request with this status (401/403) as a Status object. */
   failWith?: number;
+  /** Answer this status to the two OIDC endpoints only (the lists still answer). */
+  failOidcWith?: 403 | 404;
   /** Serialise each list page once and answer repeats from that text (benchmarks: keeps the stub's own JSON.stringify out of the timings). */
   cachePages?: boolean;
   /** Accept every request and never answer (a hung API server). */
@@ -52,6 +54,10 @@ export async function startKubeStub(options: KubeStubOptions): Promise<KubeStub>
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(bytes);
     };
+    if (options.failOidcWith && (url.pathname === '/.well-known/openid-configuration' || url.pathname === '/openid/v1/jwks')) {
+      const forbidden = options.failOidcWith === 403;
+      return sendJson(res, options.failOidcWith, forbidden ? status(403, 'Forbidden', `forbidden: User "idlens" cannot get path "${url.pathname}"`) : status(404, 'NotFound', 'the server could not find the requested resource'));
+    }
     if (url.pathname === '/api/v1/serviceaccounts') return page('ServiceAccountList', options.serviceAccounts);
     if (url.pathname === '/api/v1/pods') return page('PodList', options.pods);
     if (url.pathname === '/.well-known/openid-configuration' && options.issuer) {

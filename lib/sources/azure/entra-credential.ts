@@ -62,6 +62,13 @@ function entraDescription(error: AuthError): string | undefined {
  * The deadline is a second behind getToken's, so the caller's timeout:azure always wins the race.
  */
 class BoundedNetworkClient implements INetworkModule {
+  /**
+   * Why the last request could not be sent (`connect ECONNREFUSED 127.0.0.1:1`): msal-node replaces
+   * a network module's error with its own "see aka.ms/msal.js.errors#network_error", so the cause
+   * is kept here for the message.
+   */
+  lastFailure: string | undefined;
+
   constructor(private readonly timeoutMs: number) {}
 
   sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
@@ -80,6 +87,8 @@ class BoundedNetworkClient implements INetworkModule {
       response = await fetch(url, { method, headers: options?.headers, body: method === 'POST' ? (options?.body ?? '') : undefined, signal });
     } catch (error) {
       const timedOut = (error as Error)?.name === 'TimeoutError';
+      const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
+      this.lastFailure = timedOut ? `no answer within ${timeoutMs / 1000} s` : String(cause?.message ?? cause?.code ?? (error as Error)?.message ?? 'unknown');
       throw new AuthError('network_error', timedOut ? `Request timeout after ${timeoutMs / 1000} s` : `Network request failed: ${(error as Error)?.message ?? 'unknown'}`);
     }
     let body: T;
@@ -103,6 +112,7 @@ export class EntraCredential implements TokenProvider {
    * each (it rebuilds and filters its cache keys every time), ~0.3 s of the map route's main thread.
    */
   private readonly tokens = new Map<string, { token: Promise<string>; refreshAt: number }>();
+  private readonly network: BoundedNetworkClient;
 
   constructor(private readonly options: EntraCredentialOptions) {
     if (!options.tenantId || !options.clientId) {
@@ -119,6 +129,7 @@ export class EntraCredential implements TokenProvider {
     }
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.authorityBase = options.authorityHost.endsWith('/') ? options.authorityHost : `${options.authorityHost}/`;
+    this.network = new BoundedNetworkClient(this.timeoutMs + 1000);
   }
 
   /** Where the token POST goes: `{AZURE_AUTHORITY_HOST}{tenant}/oauth2/v2.0/token`. */
@@ -184,7 +195,7 @@ export class EntraCredential implements TokenProvider {
 
   /** msal-node's network client with a deadline on every request (its own bounds only GETs). */
   msalSystemOptions(): NonNullable<Configuration['system']> {
-    return { networkClient: new BoundedNetworkClient(this.timeoutMs + 1000) };
+    return { networkClient: this.network };
   }
 
   /**
@@ -246,15 +257,32 @@ export class EntraCredential implements TokenProvider {
     return { thumbprintSha256, privateKey, x5c: certificates.join('\n') };
   }
 
+  /**
+   * A code's fix for idlens's own credential: with the client ID filled in, and for an expired
+   * assertion (AADSTS700024) not the advice to applications (idlens re-reads the file for every
+   * request already) but what makes the file itself stale.
+   */
+  private fixFor(code: string, fix: string): string {
+    if (code === '700024' && this.kind === 'workload-identity') {
+      return (
+        `idlens reads AZURE_FEDERATED_TOKEN_FILE (${this.options.federatedTokenFile}) anew for every token request, so the file itself holds a token outside its validity: ` +
+        `in a pod, check that the path is the projected token the webhook mounts (not a copy in the image or a Secret) and that the pod is running; outside a pod, write a fresh one ` +
+        `(kubectl create token <service-account> -n <namespace> --audience api://AzureADTokenExchange > ${this.options.federatedTokenFile}); and check this machine's clock`
+      );
+    }
+    return fix.replaceAll('<client-id>', this.options.clientId);
+  }
+
   /** Turns whatever msal threw into a SourceError that says what failed and what to do. */
   explain(error: unknown, scope: string): SourceError {
     if (error instanceof SourceError) return error;
     const who = `client ${this.options.clientId} in tenant ${this.options.tenantId} (${this.kind} credential)`;
     if (error instanceof AuthError) {
       if (error.errorCode === 'network_error') {
+        const why = this.network.lastFailure ?? error.errorMessage.split(', additionalErrorInfo')[0];
         return new SourceError(
           'unreachable:azure',
-          `Entra ID at ${this.tokenEndpoint} cannot be reached for ${who}: ${error.errorMessage.split(', additionalErrorInfo')[0]}. Check AZURE_AUTHORITY_HOST and that this host may open connections to it.`,
+          `Entra ID at ${this.tokenEndpoint} cannot be reached for ${who}: ${why}. Check AZURE_AUTHORITY_HOST and that this host may open connections to it.`,
           { cause: error },
         );
       }
@@ -263,7 +291,7 @@ export class EntraCredential implements TokenProvider {
       if (code) {
         const known = AADSTS_CODES[`AADSTS${code}`];
         const explanation = known
-          ? `AADSTS${code}: ${known.meaning}. What to do: ${known.fix}.`
+          ? `AADSTS${code}: ${known.meaning}. What to do: ${this.fixFor(code, known.fix)}.`
           : `AADSTS${code} (see https://login.microsoftonline.com/error?code=${code}).`;
         return new SourceError(
           'unauthorized:azure',

@@ -1,10 +1,11 @@
 import 'server-only';
+import { z } from 'zod';
 import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, ServerConfiguration } from '@kubernetes/client-node';
 import type { ClusterInfo, ClusterSnapshot, JsonWebKeySet } from '@/lib/domain/model';
 import { SourceError } from '../source-error';
 import type { ClusterSource } from './cluster-source';
 import { loadInCluster, type InClusterSettings } from './in-cluster';
-import { credentialHint, isUnreachable, tlsFailure } from './kube-failure';
+import { credentialHint, isUnreachable, kubeconfigLoadFailure, kubeconfigLocation, tlsFailure } from './kube-failure';
 import { jwksDocument, openIdConfiguration } from './kube-objects';
 import { continueTokenAhead, type ListItem, type ListKind, type ParsedListPage } from './list-page';
 import { parseListPageBytes } from './list-page-parser';
@@ -73,9 +74,14 @@ export class KubeClusterSource implements ClusterSource {
       if (this.options.kubeconfigText !== undefined) base.loadFromString(this.options.kubeconfigText);
       else base.loadFromDefault();
     } catch (error) {
-      throw new SourceError('config:cluster', `The kubeconfig could not be loaded: ${(error as Error).message}. Check KUBECONFIG or ~/.kube/config (kubectl config view).`);
+      const where = kubeconfigLocation(this.options.kubeconfigText !== undefined);
+      throw new SourceError('config:cluster', `${capitalized(where)} could not be loaded: ${kubeconfigLoadFailure(error)}. Fix the file; \`kubectl config view\` shows what kubectl reads from it.`);
     }
     const known = base.getContexts().map((c) => c.name);
+    if (known.length === 0) {
+      const where = kubeconfigLocation(this.options.kubeconfigText !== undefined);
+      throw new SourceError('config:cluster', `${capitalized(where)} names no context: is it a kubeconfig? \`kubectl config view\` shows what kubectl reads; \`az aks get-credentials\` writes one.`);
+    }
     const wanted = this.options.contexts.length ? this.options.contexts : [base.getCurrentContext()];
     if (wanted.length === 0 || !wanted[0]) {
       throw new SourceError('config:cluster', 'The kubeconfig has no current context. Set IDLENS_KUBE_CONTEXTS or run `kubectl config use-context <name>`.');
@@ -142,7 +148,7 @@ export class KubeClusterSource implements ClusterSource {
       this.readList(client, 'pods'),
       this.readOidc(client).then(
         (info) => ({ info, missing: [] as string[] }),
-        (error: unknown) => ({ info: { name: client.name } as ClusterInfo, missing: [`${client.name}: OIDC discovery (${(error as Error).message})`] }),
+        (error: unknown) => ({ info: { name: client.name } as ClusterInfo, missing: [oidcFailure(client, error, this.options.mode === 'in-cluster')] }),
       ),
     ]);
     return { info: oidc.info, serviceAccounts, pods, missing: oidc.missing };
@@ -231,13 +237,37 @@ export class KubeClusterSource implements ClusterSource {
   }
 
   private async readOidc(client: ClusterClient): Promise<ClusterInfo> {
-    const discovery = openIdConfiguration.parse(JSON.parse((await this.get(client, '/.well-known/openid-configuration', {}, 'OIDC discovery')).toString('utf8')));
-    const jwks = jwksDocument.parse(JSON.parse((await this.get(client, '/openid/v1/jwks', {}, 'reading the JWKS')).toString('utf8')));
+    const discovery = openIdConfiguration.parse(JSON.parse((await this.get(client, OIDC_DISCOVERY, {}, `GET ${OIDC_DISCOVERY}`)).toString('utf8')));
+    const jwks = jwksDocument.parse(JSON.parse((await this.get(client, OIDC_JWKS, {}, `GET ${OIDC_JWKS}`)).toString('utf8')));
     return { name: client.name, issuer: discovery.issuer, jwks: jwks as JsonWebKeySet };
   }
 }
 
 const httpLibrary = new IsomorphicFetchHttpLibrary();
+
+const OIDC_DISCOVERY = '/.well-known/openid-configuration';
+const OIDC_JWKS = '/openid/v1/jwks';
+
+/**
+ * A `missing` entry for a cluster whose issuer or keys could not be read, in words to act on: the
+ * HTTP answer (never client-node's dump of body and headers), the RBAC rule a 403 lacks.
+ */
+function oidcFailure(client: ClusterClient, error: unknown, inCluster: boolean): string {
+  const what = `the OIDC issuer and keys of cluster ${client.name}`;
+  if (error instanceof ApiException) {
+    const path = /GET (\S+) failed/.exec(error.message)?.[1] ?? OIDC_DISCOVERY;
+    if (error.code === 403) {
+      return `${what} (GET ${path} is forbidden (403): the identity needs "get" on the non-resource URLs ${OIDC_DISCOVERY} and ${OIDC_JWKS}, e.g. a ClusterRoleBinding to the built-in ClusterRole system:service-account-issuer-discovery)`;
+    }
+    if (error.code === 401) return `${what} (GET ${path} answered 401: ${credentialHint(inCluster).refused})`;
+    if (error.code === 404) return `${what} (GET ${path} answered 404: the API server does not serve service-account issuer discovery, which Kubernetes 1.21+ serves when the service-account issuer is an https URL)`;
+    return `${what} (GET ${path} answered ${error.code})`;
+  }
+  if (error instanceof z.ZodError) return `${what} (the answer is not an OIDC document: at $.${error.issues[0]?.path.join('.')}: ${error.issues[0]?.message})`;
+  return `${what} (${((error as Error)?.message ?? String(error)).replace(/\.$/, '')})`;
+}
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 const asSourceError = (error: unknown) => (error instanceof SourceError ? error : new SourceError('failed:cluster', (error as Error)?.message ?? String(error)));
 

@@ -42,3 +42,23 @@ export function isUnreachable(error: unknown): boolean {
   const message = (error as Error)?.message ?? String(error);
   return /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|fetch failed/i.test(message + String((error as { cause?: unknown })?.cause ?? ''));
 }
+
+/**
+ * Where the standard loading rules read the kubeconfig from, for messages: the KUBECONFIG files
+ * when it is set, else ~/.kube/config. `given` names a kubeconfig passed as text (tests, the API).
+ */
+export function kubeconfigLocation(given?: boolean): string {
+  if (given) return 'the kubeconfig given';
+  const files = process.env.KUBECONFIG;
+  return files ? `the kubeconfig in KUBECONFIG=${files}` : 'the kubeconfig ~/.kube/config';
+}
+
+/**
+ * Why a kubeconfig did not load, in one line: the YAML parser's first line ("unexpected end of the
+ * stream within a double quoted scalar (5:1)") without its code frame, whose line breaks a page
+ * would run together.
+ */
+export function kubeconfigLoadFailure(error: unknown): string {
+  const message = (error as Error)?.message ?? String(error);
+  return message.split('\n')[0]!.trim().replace(/\.$/, '');
+}

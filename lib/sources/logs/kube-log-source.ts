@@ -1,7 +1,7 @@
 import 'server-only';
 import { ApiException, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { loadInCluster, type InClusterSettings } from '../cluster/in-cluster';
-import { credentialHint, isUnreachable, tlsFailure } from '../cluster/kube-failure';
+import { credentialHint, isUnreachable, kubeconfigLoadFailure, kubeconfigLocation, tlsFailure } from '../cluster/kube-failure';
 import { SourceError } from '../source-error';
 import type { LogSearchOptions, LogSearchResult, LogSource, RawLogLine } from './log-source';
 import { allLines, capLine, linesContainingId } from './text-lines';
@@ -92,7 +92,7 @@ export class KubeLogSource implements LogSource {
         kc.setCurrentContext(this.options.context);
       }
     } catch (error) {
-      throw new SourceError('config:logs', `${this.label}: the kubeconfig could not be loaded: ${(error as Error).message}. Check KUBECONFIG or ~/.kube/config (kubectl config view).`);
+      throw new SourceError('config:logs', `${this.label}: ${kubeconfigLocation(this.options.kubeconfigText !== undefined)} could not be loaded: ${kubeconfigLoadFailure(error)}. Fix the file; \`kubectl config view\` shows what kubectl reads from it.`);
     }
     this.core = kc.makeApiClient(CoreV1Api);
     return this.core;
