@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,5 +138,27 @@ describe('IDLENS_CLUSTER=<dir> IDLENS_AZURE=<dir>', () => {
     expect(codes).not.toContain('FIC_ISSUER_MISMATCH');
     const health = await (await fetch(`${server.url}/api/health`)).json();
     expect(health.sources.azure.missing[0]).toContain('a usable federated-credentials/id-orders.json');
+  });
+});
+
+describe('IDLENS_CLUSTER=<dir> with identities.json absent from IDLENS_AZURE', () => {
+  let server: RunningServer;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'prod-eastus-'));
+    writeSnapshot(dir);
+    rmSync(join(dir, 'identities.json'));
+    server = await startServer({ IDLENS_CLUSTER: dir, IDLENS_AZURE: dir, IDLENS_LOGS: 'sample' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('calls no annotated client ID unknown while the identities are unread: the banner says nothing is guessed', async () => {
+    const map = await (await fetch(`${server.url}/api/identity-map`)).json();
+    expect(map.sources.azure.missing).toContain('identities.json (az identity list -o json)');
+    expect(map.nodes.map((n: { id: string }) => n.id)).toContain('sa:shop/orders');
+    expect(map.findings.map((f: { code: string }) => f.code)).not.toContain('SA_CLIENT_ID_UNKNOWN');
   });
 });
