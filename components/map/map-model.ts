@@ -396,7 +396,8 @@ function unreadCredentialsLabel(node: MapNode): string | undefined {
 /** A message that may lack its full stop (an upstream error ending in a command), ready for more sentences. */
 export function asSentence(text: string): string {
   const t = text.trim();
-  return t === '' || /[.!?…]$/.test(t) ? t : `${t}.`;
+  // A quotation that ends a sentence inside it ("… 09:00:00Z.") ends this one too.
+  return t === '' || /[.!?…]["”'’)]?$/.test(t) ? t : `${t}.`;
 }
 
 /**
@@ -407,7 +408,8 @@ export function asSentence(text: string): string {
 export function tokenCommandFor(model: MapModel, info: NodeInfo): string | undefined {
   const sa = info.node.kind === 'serviceAccount' ? info.name : info.node.kind === 'pod' ? (str(info.node.data, 'serviceAccountName') ?? 'default') : undefined;
   if (sa === undefined || info.namespace === undefined) return undefined;
-  return inKubeContext(shellCommand(['kubectl', 'create', 'token', sa, '-n', info.namespace, '--audience', TOKEN_EXCHANGE_AUDIENCE]), model.multiCluster ? info.cluster : undefined);
+  const context = model.multiCluster ? info.cluster : model.data.clusters.find((c) => c.name === info.cluster)?.kubeContext;
+  return inKubeContext(shellCommand(['kubectl', 'create', 'token', sa, '-n', info.namespace, '--audience', TOKEN_EXCHANGE_AUDIENCE]), context);
 }
 
 /** A service name for the traces page: the app label, else the object's name. */

@@ -370,7 +370,7 @@ function MapView({ data, urlHref, ignored, refreshing, refreshError, onRefresh }
           Refreshing failed: {asSentence(refreshError)} The map below is the one read at {new Date(data.generatedAt).toLocaleTimeString()}.
         </p>
       )}
-      <SourceCallouts sources={data.sources} />
+      <SourceCallouts sources={data.sources} empty={empty} />
 
       {empty ? (
         <EmptyState sources={data.sources} />
@@ -486,7 +486,8 @@ function Summary({ model }: { model: MapModel }) {
   );
 }
 
-function SourceCallouts({ sources }: { sources: IdentityMapData['sources'] }) {
+/** `empty`: the map has no node at all, so no callout may say the other part is still shown. */
+function SourceCallouts({ sources, empty }: { sources: IdentityMapData['sources']; empty: boolean }) {
   const entries = (Object.keys(SOURCE_LABELS) as Array<keyof typeof SOURCE_LABELS>).map((key) => [key, sources[key]] as const);
   return (
     <>
@@ -498,7 +499,11 @@ function SourceCallouts({ sources }: { sources: IdentityMapData['sources'] }) {
             <div key={key} role="alert" className="callout callout-error" data-source={key}>
               <strong>The {SOURCE_LABELS[key]} source failed</strong> <span className="small muted">({source.mode}, {source.error.code})</span>:{' '}
               {asSentence(source.error.message)}{' '}
-              {otherFailed ? `The ${other} source failed too (${key === 'cluster' ? 'below' : 'above'}), so the map has nothing to show.` : `The ${other} part of the map is still shown; findings that need both sides are missing.`}
+              {otherFailed
+                ? `The ${other} source failed too (${key === 'cluster' ? 'below' : 'above'}), so the map has nothing to show.`
+                : empty
+                  ? `The ${other} source lists nothing, so the map has nothing to show.`
+                  : `The ${other} part of the map is still shown; findings that need both sides are missing.`}
             </div>
           );
         }
@@ -507,11 +512,14 @@ function SourceCallouts({ sources }: { sources: IdentityMapData['sources'] }) {
           return (
             <div key={key} className="callout callout-warn" data-source={key}>
               {isSnapshot(source.mode) ? (
-                <>The {SOURCE_LABELS[key]} snapshot lacks {what}: what those files hold is not shown, and not guessed.</>
+                <>
+                  The {SOURCE_LABELS[key]} snapshot lacks {what}: what {source.missing.length === 1 ? 'that file holds' : 'those files hold'} is not shown, and
+                  not guessed.
+                </>
               ) : (
                 <>
-                  idlens could not read {what} <span className="small muted">({SOURCE_LABELS[key]} source, {source.mode})</span>: what
-                  that holds is not shown, and not guessed.
+                  The {SOURCE_LABELS[key]} source <span className="small muted">({source.mode})</span> could not read {what}: what{' '}
+                  {source.missing.length === 1 ? 'that holds' : 'those hold'} is not shown, and not guessed.
                 </>
               )}
               {key === 'azure' && ' No federated credential findings are drawn for identities whose federated credentials were not read: for them, no finding means unknown.'}
@@ -539,7 +547,7 @@ function EmptyState({ sources }: { sources: IdentityMapData['sources'] }) {
         <strong>The map is empty</strong>{' '}
         {failed.length === 2
           ? 'because both sources failed: fix what the messages above say, then press Refresh.'
-          : `because the ${SOURCE_LABELS[failed[0]!]} source failed and the other lists nothing: fix what the message above says, then press Refresh.`}
+          : `because the ${SOURCE_LABELS[failed[0]!]} source failed and the ${SOURCE_LABELS[failed[0] === 'cluster' ? 'azure' : 'cluster']} source lists nothing: fix what is said above, then press Refresh.`}
       </div>
     );
   }

@@ -7,7 +7,7 @@ import { AADSTS_CODES, MATCHING_CODES, parseEntraError, type EntraErrorFields } 
 import { parseServiceAccountSubject, WI, type AzureSnapshot, type ClusterInfo, type ClusterSnapshot, type FederatedCredential, type Pod, type ServiceAccount } from './model';
 import { commonPrefixLength, editDistance, expressionMatchesSubject, intendedServiceAccountSubject, looseIssuerKey, subjectDifference, valueDifference, type SubjectDifference, type ValueDifference } from './fic-matching';
 import { annotateServiceAccountCommand, createFicCommands, ficNameFor, ficOwnerOf, inKubeContext, restartPodCommands, shellCommand, shellVariable, showFicCommands, TOKEN_EXCHANGE_AUDIENCES, updateFicCommands, type FicOwner, type FicValues } from './fix-commands';
-import { annotatedClientId, clustersWithIssuer, displayNameOf, ficIdOf, indexSnapshot, serviceAccountIdOf, serviceAccountKey, type SnapshotIndex } from './snapshot-index';
+import { annotatedClientId, clustersWithIssuer, displayNameOf, ficIdOf, indexSnapshot, kubeContextOf, serviceAccountIdOf, serviceAccountKey, type SnapshotIndex } from './snapshot-index';
 
 export type Verdict =
   | 'possibly-propagating'
@@ -287,9 +287,10 @@ export function explainEntraError(text: string, cluster: ClusterSnapshot, azure:
   const ficsUnread = clientId !== undefined && index.ficsUnread.has(clientId.toLowerCase());
   const presented: Presented = { issuer, issuerInferred: inferredIssuer !== undefined, subject, audience, clientId, sa, issuerClusters, ficsUnread, codes };
   const explained = ficsUnread ? withUnreadFics(index, verdictFor(index, all, presented), clientId) : verdictFor(index, all, presented);
-  // With several clusters, kubectl commands name the service account's cluster (or the one cluster of the issuer).
-  const contextCluster = index.scope.multiCluster ? (sa?.cluster ?? (issuerClusters.length === 1 ? issuerClusters[0] : undefined)) : undefined;
-  const verdict = explained.fix && contextCluster ? { ...explained, fix: { ...explained.fix, commands: explained.fix.commands.map((c) => inKubeContext(c, contextCluster)) } } : explained;
+  // kubectl commands name the context of the service account's cluster (or of the one cluster of the issuer) where kubectl's current one may be another.
+  const contextCluster = sa?.cluster ?? (issuerClusters.length === 1 ? issuerClusters[0] : index.scope.multiCluster ? undefined : index.cluster.clusters[0]?.name);
+  const context = contextCluster !== undefined ? kubeContextOf(index, contextCluster) : undefined;
+  const verdict = explained.fix && context ? { ...explained, fix: { ...explained.fix, commands: explained.fix.commands.map((c) => inKubeContext(c, context)) } } : explained;
   return {
     ...base,
     candidates: shown,
@@ -1108,8 +1109,8 @@ function applicationNotFound(index: SnapshotIndex, parsed: EntraErrorExplanation
   const annotated = sas.length
     ? `Service ${plural(sas.length, 'account', 'accounts')} ${names} ${plural(sas.length, 'is', 'are')} annotated with it (${WI.clientId}). `
     : `No service account idlens sees is annotated with it: look for AZURE_CLIENT_ID in the pod's environment or the app's configuration. `;
-  // With several clusters each kubectl command names its cluster's context.
-  const ctx = (command: string, cluster: string) => (index.scope.multiCluster ? inKubeContext(command, cluster) : command);
+  // Each kubectl command names its cluster's context where kubectl's current one may be another.
+  const ctx = (command: string, cluster: string) => inKubeContext(command, kubeContextOf(index, cluster));
   const restarts = [...new Set(sas.flatMap((sa) => (index.podsByServiceAccount.get(sa) ?? []).flatMap((pod) => restartPodCommands(pod).commands.map((c) => ctx(c, pod.cluster)))))];
   const identity = index.identityByClientId.get(key);
   const result = { clientId, annotatedServiceAccounts: refs, serviceAccount: refs.length === 1 ? refs[0] : undefined };

@@ -61,6 +61,7 @@ import {
   ficIdOf,
   indexSnapshot,
   issuerOf,
+  kubeContextOf,
   issuerSubjectKey,
   namespaceKey,
   podIdOf,
@@ -162,8 +163,8 @@ export function findingsForIndex(index: SnapshotIndex, options: FindingOptions =
   const { azure } = index;
   const azureAvailable =
     options.azureAvailable ?? (azure.identities.length + azure.applications.length + azure.federatedCredentials.length > 0);
-  // With several clusters, kubectl fixes name their cluster (FindingList.add).
-  const out = new FindingList(index.scope.multiCluster ? index.cluster.clusters.map((c) => c.name) : []);
+  // kubectl fixes name their cluster's context where kubectl's current one may be another (FindingList.add).
+  const out = new FindingList(index.cluster.clusters.map((c) => c.name), (cluster) => kubeContextOf(index, cluster));
   const unreachable = clusterIssuerFindings(index, out);
   for (const sa of index.cluster.serviceAccounts) serviceAccountFindings(index, sa, azureAvailable, unreachable, out);
   podFindings(index, out);
@@ -177,10 +178,14 @@ export function findingsForIndex(index: SnapshotIndex, options: FindingOptions =
 class FindingList {
   private readonly items: Finding[] = [];
   private readonly keys = new Set<string>();
-  /** The clusters' names, longest first; empty with one cluster (no --context needed). */
+  /** The clusters' names, longest first. */
   private readonly clusters: string[];
 
-  constructor(clusterNames: readonly string[]) {
+  constructor(
+    clusterNames: readonly string[],
+    /** The context a kubectl command about a cluster must name (kubeContextOf); undefined = kubectl's current one. */
+    private readonly contextOf: (cluster: string) => string | undefined,
+  ) {
     this.clusters = [...clusterNames].sort((a, b) => b.length - a.length);
   }
 
@@ -196,8 +201,11 @@ class FindingList {
     const key = `${code}\u0000${[...f.refs].sort().join('\u0000')}`;
     if (this.keys.has(key)) return;
     this.keys.add(key);
-    const cluster = this.clusters.length && f.fix ? (kubeContext ?? f.refs.map((ref) => this.clusterOf(ref)).find((c) => c !== undefined)) : undefined;
-    const fix = cluster !== undefined && f.fix ? { ...f.fix, commands: f.fix.commands.map((command) => inKubeContext(command, cluster)) } : f.fix;
+    // One cluster: ids name none, and every kubectl command is about that one.
+    const sole = this.clusters.length === 1 ? this.clusters[0] : undefined;
+    const cluster = f.fix ? (kubeContext ?? f.refs.map((ref) => this.clusterOf(ref)).find((c) => c !== undefined) ?? sole) : undefined;
+    const context = cluster !== undefined ? this.contextOf(cluster) : undefined;
+    const fix = context !== undefined && f.fix ? { ...f.fix, commands: f.fix.commands.map((command) => inKubeContext(command, context)) } : f.fix;
     this.items.push({ code, severity: SEVERITY[code], ...f, ...(fix ? { fix } : {}) });
   }
 

@@ -108,7 +108,8 @@ export type MapEdge =
   | { from: string; to: string; kind: 'canCall'; data: { roles: string[] } };
 
 export interface IdentityMap {
-  clusters: Array<{ name: string; issuer?: string }>;
+  /** `kubeContext`: the context kubectl commands about this cluster name, where it must be named (ClusterInfo). */
+  clusters: Array<{ name: string; issuer?: string; kubeContext?: string }>;
   nodes: MapNode[];
   edges: MapEdge[];
   findings: Finding[];
@@ -133,7 +134,7 @@ export function buildIdentityMap(cluster: ClusterSnapshot, azure: AzureSnapshot,
   addCanCall(index, add, edges, nodeIds);
 
   return {
-    clusters: cluster.clusters.map((c) => ({ name: c.name, issuer: c.issuer })),
+    clusters: cluster.clusters.map((c) => ({ name: c.name, issuer: c.issuer, ...(c.kubeContext ? { kubeContext: c.kubeContext } : {}) })),
     nodes,
     edges,
     findings: findingsForIndex(index, options),

@@ -33,6 +33,12 @@ export interface ClusterInfo {
   jwks?: JsonWebKeySet;
   /** Default tenant of the webhook (ConfigMap azure-wi-webhook-config), when known. */
   webhookTenantId?: string;
+  /**
+   * The kubeconfig context kubectl fix commands must name (`--context`) even when it is the only
+   * cluster: set when it was read through a context named in IDLENS_KUBE_CONTEXTS, which need not
+   * be kubectl's current one.
+   */
+  kubeContext?: string;
 }
 
 export interface ServiceAccount {

@@ -166,6 +166,14 @@ export const serviceAccountIdOf = (index: SnapshotIndex, sa: ServiceAccount) =>
 export const podIdOf = (index: SnapshotIndex, pod: Pod) => nodeId.pod(index.scope, pod.cluster, pod.namespace, pod.name);
 export const ficIdOf = (fic: FederatedCredential) => nodeId.federatedCredential(fic.ownerClientId, fic.name);
 
+/**
+ * The kubeconfig context a kubectl fix for `cluster` must name: with several clusters, its name
+ * (cluster names are the contexts); with one, its `kubeContext` when it was named explicitly;
+ * undefined when kubectl's current context is the one.
+ */
+export const kubeContextOf = (index: SnapshotIndex, cluster: string): string | undefined =>
+  index.scope.multiCluster ? cluster : index.clusterByName.get(cluster)?.kubeContext;
+
 /** The issuer of the SA's cluster, when it was read. */
 export const issuerOf = (index: SnapshotIndex, clusterName: string) => index.clusterByName.get(clusterName)?.issuer;
 

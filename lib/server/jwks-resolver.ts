@@ -29,7 +29,12 @@ const ENTRA_CACHE_MAX = 100;
 export async function resolveJwks(issuer: string): Promise<JwksResolution> {
   const sources = getSources();
   // A cluster API server that does not answer must not hold up Entra tokens: bounded wait.
-  const clusterJwks = await withTimeout(sources.cluster.jwksFor(issuer), 10_000, 'cluster', 'The cluster source').catch(() => undefined);
+  // Its failure is kept for the answer: "unknown issuer" would be wrong when the cluster's keys are only unreadable.
+  let clusterFailure: string | undefined;
+  const clusterJwks = await withTimeout(sources.cluster.jwksFor(issuer), 10_000, 'cluster', 'The cluster source').catch((error: unknown) => {
+    clusterFailure = (error as Error)?.message ?? String(error);
+    return undefined;
+  });
   if (clusterJwks) return { found: true, jwks: clusterJwks, origin: 'cluster' };
 
   const kind = issuerKind(issuer);
@@ -48,6 +53,12 @@ export async function resolveJwks(issuer: string): Promise<JwksResolution> {
     return {
       found: false,
       reason: `${issuer} is the in-cluster default issuer: the cluster's OIDC issuer is not enabled, so nobody outside the cluster (Entra ID included) can fetch its keys. Paste the cluster's JWKS (kubectl get --raw /openid/v1/jwks) to verify.`,
+    };
+  }
+  if (clusterFailure) {
+    return {
+      found: false,
+      reason: `The cluster source could not tell whether ${issuer} is its cluster's issuer or give its keys: ${clusterFailure.replace(/\.$/, '')}. Paste the cluster's JWKS (kubectl get --raw /openid/v1/jwks) to verify.`,
     };
   }
   return {

@@ -394,8 +394,8 @@ describe('/map in Chromium', () => {
     );
     // The source's callout says it by mode: live reads are not files of a snapshot.
     const callout = m.sourceCallout('azure');
-    expect(await callout.textContent()).toMatch(/^idlens could not read ARM: /);
-    expect(await callout.textContent()).toContain(`${unread.join('; ')} (Azure source, live): what that holds is not shown`);
+    expect(await callout.textContent()).toMatch(/^The Azure source \(live\) could not read ARM: /);
+    expect(await callout.textContent()).toContain(`${unread.join('; ')}: what those hold is not shown`);
     expect(await callout.textContent()).not.toContain('snapshot');
     expect(await callout.textContent()).toContain('No federated credential findings are drawn for identities whose federated credentials were not read');
     await page.unroute('**/api/identity-map');
@@ -404,6 +404,7 @@ describe('/map in Chromium', () => {
     await m.open();
     await m.findings().waitFor();
     expect(await callout.textContent()).toMatch(/^The Azure snapshot lacks federated-credentials\/checkout-id\.json \(az identity/);
+    expect(await callout.textContent()).toContain('what that file holds is not shown');
     expect(await page.getByTestId('findings-partial').textContent()).toMatch(/not an all-clear: the Azure source could not read federated-credentials\/checkout-id\.json \(az .*\), so what it holds is not analysed\. Federated credential findings were not computed/);
 
     // The details of an identity whose FICs were not read say so, instead of "nothing wrong".

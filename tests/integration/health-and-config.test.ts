@@ -80,7 +80,7 @@ describe('configuration is read when the server starts, not when it is built', (
       expect(health.status).toBe('degraded');
       expect(health.sources.cluster.ok).toBe(false);
       expect(health.sources.cluster.error.code).toBe('invalid-response:cluster');
-      expect(health.sources.cluster.error.message).toContain('kubernetes.json at $.items.0.spec.containers');
+      expect(health.sources.cluster.error.message).toContain('kubernetes.json is not what `kubectl get serviceaccounts,pods -A -o json` writes: at $.items.0.spec.containers (Pod p): ');
       expect(health.sources.azure).toEqual({ mode: 'sample', ok: true });
     } finally {
       await server.stop();

@@ -72,6 +72,8 @@ describe('KubeClusterSource against a loopback Kubernetes API', () => {
     const source = new KubeClusterSource({ mode: 'kubeconfig', contexts: ['east', 'west'], kubeconfigText: stub.kubeconfig(['east', 'west']) });
     const snapshot = await source.list();
     expect(snapshot.clusters.map((c) => c.name)).toEqual(['east', 'west']);
+    // Named in IDLENS_KUBE_CONTEXTS: kubectl fixes must name them (kubectl's current context may be another).
+    expect(snapshot.clusters.map((c) => c.kubeContext)).toEqual(['east', 'west']);
     expect(snapshot.serviceAccounts.map((s) => s.cluster)).toEqual(['east', 'west']);
   });
 

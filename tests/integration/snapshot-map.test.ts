@@ -161,4 +161,17 @@ describe('IDLENS_CLUSTER=<dir> with identities.json absent from IDLENS_AZURE', (
     expect(map.nodes.map((n: { id: string }) => n.id)).toContain('sa:shop/orders');
     expect(map.findings.map((f: { code: string }) => f.code)).not.toContain('SA_CLIENT_ID_UNKNOWN');
   });
+
+  it("keeps the cluster when its jwks.json is unusable, and /api/jwks says the keys are unreadable, not that the issuer is unknown", async () => {
+    writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: 'nope' }));
+    const map = await (await fetch(`${server.url}/api/identity-map?refresh=1`)).json();
+    expect(map.sources.cluster.ok).toBe(true);
+    expect(map.sources.cluster.missing).toEqual([expect.stringMatching(/^a usable jwks\.json \(it is not what `kubectl get --raw \/openid\/v1\/jwks` writes: at \$\.keys: /)]);
+    expect(map.nodes.map((n: { id: string }) => n.id)).toContain('sa:shop/orders');
+    const response = await fetch(`${server.url}/api/jwks?issuer=${encodeURIComponent(ISSUER)}`);
+    expect(response.status).toBe(404);
+    const { error } = await response.json();
+    expect(error.message).toMatch(/^The cluster source could not tell whether .* is its cluster's issuer or give its keys: Snapshot file .*jwks\.json is not what/);
+    expect(error.message).not.toContain('does not know the issuer');
+  });
 });

@@ -143,6 +143,8 @@ export class KubeClusterSource implements ClusterSource {
   }
 
   private async readCluster(client: ClusterClient) {
+    // A context named in IDLENS_KUBE_CONTEXTS need not be kubectl's current one: fixes name it.
+    const named = this.options.mode === 'kubeconfig' && this.options.contexts.length > 0 ? { kubeContext: client.name } : {};
     const [serviceAccounts, pods, oidc] = await Promise.all([
       this.readList(client, 'serviceaccounts'),
       this.readList(client, 'pods'),
@@ -151,7 +153,7 @@ export class KubeClusterSource implements ClusterSource {
         (error: unknown) => ({ info: { name: client.name } as ClusterInfo, missing: [oidcFailure(client, error, this.options.mode === 'in-cluster')] }),
       ),
     ]);
-    return { info: oidc.info, serviceAccounts, pods, missing: oidc.missing };
+    return { info: { ...oidc.info, ...named }, serviceAccounts, pods, missing: oidc.missing };
   }
 
   /**

@@ -71,7 +71,7 @@ export class SnapshotClusterSource implements ClusterSource {
     if (snapshot.pods.length > 0 && snapshot.serviceAccounts.length === 0) {
       throw new SourceError(
         'invalid-response:cluster',
-        `Snapshot file ${file} holds ${snapshot.pods.length} pods but no ServiceAccount (the output of \`kubectl get pods\` alone?): every pod would point at a missing service account. Produce it with: ${KUBERNETES_COMMAND}`,
+        `Snapshot file ${file} holds ${snapshot.pods.length} ${snapshot.pods.length === 1 ? 'pod' : 'pods'} but no ServiceAccount (the output of \`kubectl get pods\` alone?): every pod would point at a missing service account. Produce it with: ${KUBERNETES_COMMAND}`,
       );
     }
     return snapshot;

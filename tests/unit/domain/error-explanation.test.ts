@@ -379,6 +379,9 @@ describe('explainEntraError on a message that quotes only part of the assertion'
     expect(e.summary).toContain('does not quote the audience');
     // The healthy world's pod names no token mount: the pod's own AZURE_FEDERATED_TOKEN_FILE says where.
     expect(e.fix!.commands[0]).toBe(`kubectl exec -n shop checkout-7d9f8b6c5d-x2x4z -- sh -c 'cat "$AZURE_FEDERATED_TOKEN_FILE"'`);
+    // The one cluster read through a context named in IDLENS_KUBE_CONTEXTS: the commands name it.
+    const named = explainEntraError(text, { ...cluster, clusters: cluster.clusters.map((c) => ({ ...c, kubeContext: c.name })) }, azure);
+    expect(named.fix!.commands[0]).toBe(`kubectl --context ${cluster.clusters[0]!.name} exec -n shop checkout-7d9f8b6c5d-x2x4z -- sh -c 'cat "$AZURE_FEDERATED_TOKEN_FILE"'`);
   });
 
   it('reports a quoted difference even when another field is not quoted', () => {

@@ -136,6 +136,20 @@ describe('POD_MISSING_USE_LABEL', () => {
     expect(f!.fix!.commands.find((c) => c.startsWith('kubectl '))).toMatch(new RegExp(`^kubectl --context ${OTHER_CLUSTER} annotate serviceaccount`));
   });
 
+  it('names the one cluster as --context when it was read through a context named in IDLENS_KUBE_CONTEXTS (kubectl may be on another)', () => {
+    const labels = { 'pod-template-hash': '7d9f8b6c5d' };
+    const { cluster, azure } = world({ cluster: { clusters: [aCluster({ kubeContext: CLUSTER })], pods: [aPod({ labels })] } });
+    const [f] = only(run(cluster, azure), 'POD_MISSING_USE_LABEL');
+    expect(f!.fix!.commands[0]).toMatch(new RegExp(`^kubectl --context ${CLUSTER} patch deployment checkout -n shop `));
+    // FIC findings, whose refs name no cluster, are about that one cluster too.
+    azure.federatedCredentials.push(aFederatedCredential({ name: 'gone', subject: 'system:serviceaccount:shop:gone' }));
+    const [stale] = only(run(cluster, azure), 'FIC_SUBJECT_NO_SERVICE_ACCOUNT');
+    for (const c of stale!.fix!.commands.filter((x) => x.startsWith('kubectl '))) expect(c).toMatch(new RegExp(`^kubectl --context ${CLUSTER} `));
+    // Read through kubectl's current context: nothing to name.
+    const current = world({ cluster: { pods: [aPod({ labels })] } });
+    expect(only(run(current.cluster, current.azure), 'POD_MISSING_USE_LABEL')[0]!.fix!.commands[0]).toMatch(/^kubectl patch /);
+  });
+
   it("picks the right cluster when one cluster's name begins with another's (contexts may hold ':')", () => {
     const prefixed = `${CLUSTER}:eu`;
     const cluster = aClusterSnapshot({

@@ -215,6 +215,13 @@ describe('tokenCommandFor', () => {
     const model = buildMapModel(data);
     expect(tokenCommandFor(model, model.byId.get('sa:shop/checkout')!)).toBe('kubectl --context sample create token checkout -n shop --audience api://AzureADTokenExchange');
   });
+
+  it("names the one cluster's context when the map says it must (a context named in IDLENS_KUBE_CONTEXTS)", () => {
+    const data = aMap();
+    data.clusters = data.clusters.map((c) => ({ ...c, kubeContext: 'prod-weu' }));
+    const model = buildMapModel(data);
+    expect(tokenCommandFor(model, model.byId.get('sa:shop/checkout')!)).toBe('kubectl --context prod-weu create token checkout -n shop --audience api://AzureADTokenExchange');
+  });
 });
 
 describe('sortInfos', () => {

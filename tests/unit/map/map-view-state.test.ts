@@ -243,6 +243,8 @@ describe('source failures and messages', () => {
   it('ends an upstream message with a full stop before the next sentence', () => {
     expect(asSentence('Run kubectl get sa -A -o json')).toBe('Run kubectl get sa -A -o json.');
     expect(asSentence('It failed.')).toBe('It failed.');
+    expect(asSentence('Entra ID said: "expiry 09:00:00Z."')).toBe('Entra ID said: "expiry 09:00:00Z."');
+    expect(asSentence('Produce it with: az identity list (optional)')).toBe('Produce it with: az identity list (optional).');
     expect(asSentence('Is it running? ')).toBe('Is it running?');
   });
 });
