@@ -31,7 +31,7 @@ export function SourceHealth() {
     <div className="stack">
       <div className="row">
         <span>Overall:</span>
-        <span className={`badge ${data.status === 'ok' ? 'badge-ok' : 'badge-warn'}`}>{data.status}</span>
+        <span className={`badge ${data.status === 'ok' ? 'badge-ok' : data.status === 'down' ? 'badge-error' : 'badge-warn'}`}>{data.status}</span>
         <button onClick={() => refetch()} disabled={isFetching}>
           {isFetching ? 'Checking…' : 'Check again'}
         </button>

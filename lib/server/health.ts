@@ -5,7 +5,8 @@ import { SourceError, type SourceKind, type SourceStatus } from '@/lib/sources/s
 import { withTimeout } from './timeout';
 
 export interface Health {
-  status: 'ok' | 'degraded';
+  /** `ok`: every source read everything; `degraded`: some failed or read part; `down`: every source failed. */
+  status: 'ok' | 'degraded' | 'down';
   sources: Record<SourceKind, SourceStatus & { missing?: string[] }>;
 }
 
@@ -37,5 +38,6 @@ export async function checkSources(): Promise<Health> {
   // A source that answered but could not read part of what it lists (a snapshot file absent or
   // unusable, an identity whose FICs were refused) is partial: the findings there are incomplete.
   const complete = Object.values(all).every((s) => s.ok && !('missing' in s && s.missing?.length));
-  return { status: complete ? 'ok' : 'degraded', sources: all };
+  const down = Object.values(all).every((s) => !s.ok);
+  return { status: complete ? 'ok' : down ? 'down' : 'degraded', sources: all };
 }

@@ -87,6 +87,20 @@ describe('configuration is read when the server starts, not when it is built', (
     }
   });
 
+  it('says down when every source failed, degraded while one still answers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idlens-snapshot-'));
+    writeFileSync(join(dir, 'kubernetes.json'), '{ "kind": "List", "items": [');
+    writeFileSync(join(dir, 'identities.json'), '{not json');
+    const server = await startServer({ IDLENS_CLUSTER: dir, IDLENS_AZURE: dir, IDLENS_LOGS: 'loki:http://127.0.0.1:1' });
+    try {
+      const health = await (await fetch(`${server.url}/api/health`)).json();
+      expect(Object.values(health.sources).map((s) => (s as { ok: boolean }).ok)).toEqual([false, false, false]);
+      expect(health.status).toBe('down');
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('refuses to start on a bad value, naming the variable and the allowed values', async () => {
     const { code, output } = await startServerExpectingFailure({ IDLENS_CLUSTER: 'kubeconfg' });
     expect(code).toBe(78);
