@@ -408,7 +408,8 @@ export function asSentence(text: string): string {
 export function tokenCommandFor(model: MapModel, info: NodeInfo): string | undefined {
   const sa = info.node.kind === 'serviceAccount' ? info.name : info.node.kind === 'pod' ? (str(info.node.data, 'serviceAccountName') ?? 'default') : undefined;
   if (sa === undefined || info.namespace === undefined) return undefined;
-  const context = model.multiCluster ? info.cluster : model.data.clusters.find((c) => c.name === info.cluster)?.kubeContext;
+  // The server says which clusters' commands must name a context (kubeContextOf).
+  const context = model.data.clusters.find((c) => c.name === info.cluster)?.kubeContext;
   return inKubeContext(shellCommand(['kubectl', 'create', 'token', sa, '-n', info.namespace, '--audience', TOKEN_EXCHANGE_AUDIENCE]), context);
 }
 

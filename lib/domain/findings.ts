@@ -347,7 +347,7 @@ function serviceAccountFindings(
 
   if (!identity && ownerFics.length === 0) {
     // With some identities or applications unread, the client ID may be one of them: unknown, not wrong.
-    if (!index.azure.ownersUnread) clientIdUnknown(index, sa, clientId, exactElsewhere, pods, out);
+    if (!index.azure.identitiesUnread) clientIdUnknown(index, sa, clientId, exactElsewhere, pods, out);
     return;
   }
 
@@ -461,8 +461,11 @@ function clientIdUnknown(
   const suggested = exactElsewhere[0]?.ownerClientId;
   out.add('SA_CLIENT_ID_UNKNOWN', {
     message:
-      `Service account ${sa.namespace}/${sa.name} is annotated ${WI.clientId}=${clientId}, but no managed identity or app registration ` +
-      `with that client ID was found. Its pods request tokens for an unknown client and fail with AADSTS700016 ("Application … was not found in the directory"). ` +
+      (index.azure.applicationsUnread
+        ? `Service account ${sa.namespace}/${sa.name} is annotated ${WI.clientId}=${clientId}, which is no managed identity idlens read; the app registrations ` +
+          `could not be read, so it may be one of them. If it is neither, its pods request tokens for an unknown client and fail with AADSTS700016 ("Application … was not found in the directory"). `
+        : `Service account ${sa.namespace}/${sa.name} is annotated ${WI.clientId}=${clientId}, but no managed identity or app registration ` +
+          `with that client ID was found. Its pods request tokens for an unknown client and fail with AADSTS700016 ("Application … was not found in the directory"). `) +
       (suggested ? `The identity ${suggested} has a FIC for exactly this service account: the annotation probably should name it. ` : '') +
       `Correct the annotation to the identity's client ID and restart the pods.`,
     refs: [serviceAccountIdOf(index, sa)],

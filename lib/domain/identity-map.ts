@@ -19,6 +19,7 @@ import {
   ficIdOf,
   indexSnapshot,
   issuerOf,
+  kubeContextOf,
   issuerSubjectKey,
   podIdOf,
   serviceAccountIdOf,
@@ -134,7 +135,10 @@ export function buildIdentityMap(cluster: ClusterSnapshot, azure: AzureSnapshot,
   addCanCall(index, add, edges, nodeIds);
 
   return {
-    clusters: cluster.clusters.map((c) => ({ name: c.name, issuer: c.issuer, ...(c.kubeContext ? { kubeContext: c.kubeContext } : {}) })),
+    clusters: cluster.clusters.map((c) => {
+      const kubeContext = kubeContextOf(index, c.name);
+      return { name: c.name, issuer: c.issuer, ...(kubeContext ? { kubeContext } : {}) };
+    }),
     nodes,
     edges,
     findings: findingsForIndex(index, options),

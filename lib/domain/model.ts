@@ -85,6 +85,11 @@ export interface ClusterSnapshot {
   pods: Pod[];
   /** What the source could not read (e.g. a snapshot file that is absent): reported, never guessed. */
   missing?: string[];
+  /**
+   * Clusters the source was configured to read but could not (a failed kubeconfig context): the ids
+   * stay scoped by cluster as with all of them, so links to the others keep working.
+   */
+  unreadClusters?: string[];
 }
 
 /** Owner of a FIC: a user-assigned managed identity or an app registration. */
@@ -158,11 +163,15 @@ export interface AzureSnapshot {
    */
   ficsUnreadFor?: string[];
   /**
-   * Some managed identities or app registrations could not be listed (a subscription's identities,
-   * the applications, identities.json): a client ID that matches none of those read may belong to
-   * one that was not, so no finding says it is unknown.
+   * Some managed identities could not be listed (a subscription's, or ARM at all, or identities.json):
+   * a client ID that matches none of those read may be one of them, so no finding says it is unknown.
    */
-  ownersUnread?: boolean;
+  identitiesUnread?: boolean;
+  /**
+   * The app registrations could not be listed (Microsoft Graph, applications.json): a client ID that
+   * matches no managed identity may be an application's, which its finding then says.
+   */
+  applicationsUnread?: boolean;
 }
 
 /** `system:serviceaccount:<namespace>:<name>`: the `sub` of a projected SA token. */

@@ -63,7 +63,8 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
 export function indexSnapshot(cluster: ClusterSnapshot, azure: AzureSnapshot): SnapshotIndex {
   const clusterNames = new Set(cluster.clusters.map((c) => c.name));
   for (const sa of cluster.serviceAccounts) clusterNames.add(sa.cluster);
-  const scope: IdScope = { multiCluster: clusterNames.size > 1 };
+  const configured = new Set([...clusterNames, ...(cluster.unreadClusters ?? [])]);
+  const scope: IdScope = { multiCluster: configured.size > 1 };
 
   const clusterByName = new Map<string, ClusterInfo>();
   const clustersByLooseIssuer = new Map<string, ClusterInfo[]>();

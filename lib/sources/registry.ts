@@ -26,7 +26,7 @@ function clusterSource(config: Config): ClusterSource {
   const c = config.IDLENS_CLUSTER;
   if (c.kind === 'snapshot') return new SnapshotClusterSource(c.directory);
   if (c.mode === 'sample') return new SampleClusterSource();
-  return new KubeClusterSource({ mode: c.mode as 'kubeconfig' | 'in-cluster', contexts: config.IDLENS_KUBE_CONTEXTS, inCluster: inClusterSettings(config) });
+  return new KubeClusterSource({ mode: c.mode as 'kubeconfig' | 'in-cluster', contexts: config.IDLENS_KUBE_CONTEXTS, kubeconfigFiles: config.KUBECONFIG, inCluster: inClusterSettings(config) });
 }
 
 function inClusterSettings(config: Config): InClusterSettings {
@@ -48,6 +48,7 @@ function logSources(config: Config, credential: Credential): LogSource[] {
     tokenProvider: credential,
     logAnalyticsUrl: config.IDLENS_LOGANALYTICS_URL,
     kubeContext: config.IDLENS_KUBE_CONTEXTS[0],
+    kubeconfigFiles: config.KUBECONFIG,
     // Pod logs come from the same cluster as the map: in-cluster mode reads them in-cluster too.
     inCluster: config.IDLENS_CLUSTER.kind === 'mode' && config.IDLENS_CLUSTER.mode === 'in-cluster' ? inClusterSettings(config) : undefined,
     correlationFields: config.IDLENS_CORRELATION_FIELDS,

@@ -9,7 +9,7 @@ import { SourceError, type SourceKind } from './source-error';
  * unless the message already says them. The message is kept as it is otherwise.
  */
 export function withLineAndColumn(message: string, text: string): string {
-  const match = /at position (\d+)(?! \(line)/.exec(message);
+  const match = /at position (\d+)(?!\d| \(line)/.exec(message);
   if (!match) return message;
   const position = Number(match[1]);
   const before = text.slice(0, position);

@@ -327,7 +327,8 @@ describe('LiveAzureSource against loopback ARM and Microsoft Graph', () => {
     expect(snapshot.missing![0]).toMatch(/^Microsoft Graph: applications, their federated credentials and app role assignments \(.*403.*Authorization_RequestDenied/);
     expect(snapshot.missing![0]).toContain('Application.Read.All');
     // The applications are unknown: an SA's client ID matching no identity may be one of them.
-    expect(snapshot.ownersUnread).toBe(true);
+    expect(snapshot.applicationsUnread).toBe(true);
+    expect(snapshot.identitiesUnread).toBeUndefined();
     // IDLENS_AZURE_SUBSCRIPTIONS given: the subscription list is not read.
     expect(arm.requests.some((r) => r.url.startsWith('/subscriptions?'))).toBe(false);
     expect(graph.requests).toHaveLength(1); // denied once: not retried
@@ -346,7 +347,8 @@ describe('LiveAzureSource against loopback ARM and Microsoft Graph', () => {
     expect(snapshot.missing![0]).toContain(`ARM: user-assigned identities of subscription ${SUB_B}`);
     expect(snapshot.missing![0]).toContain('403 (AuthorizationFailed');
     expect(snapshot.missing![0]).toContain(`az role assignment create --assignee ${CLIENT} --role Reader --scope /subscriptions/${SUB_B}`);
-    expect(snapshot.ownersUnread).toBe(true);
+    expect(snapshot.identitiesUnread).toBe(true);
+    expect(snapshot.applicationsUnread).toBeUndefined();
   });
 
   it("reports an identity whose FIC list fails, keeps the others, and marks that identity's FICs as unread, not empty", async () => {

@@ -90,8 +90,10 @@ describe('KubeClusterSource against a loopback Kubernetes API', () => {
       expect(snapshot.serviceAccounts.map((s) => `${s.cluster}/${s.name}`)).toEqual(['east/sa-1']);
       expect(snapshot.pods).toHaveLength(1);
       expect(snapshot.missing).toHaveLength(2);
+      expect(snapshot.unreadClusters).toEqual(['north', 'west']);
       expect(snapshot.missing![0]).toBe('cluster north (The kubeconfig has no context "north" (IDLENS_KUBE_CONTEXTS). Known contexts: east, west)');
-      expect(snapshot.missing![1]).toMatch(/^cluster west \(Cluster west refused the credentials \(401\) while listing (serviceaccounts|pods)/);
+      // The cluster is named once.
+      expect(snapshot.missing![1]).toMatch(/^cluster west \(refused the credentials \(401\) while listing (serviceaccounts|pods)/);
       // Every context failing fails the source, naming each.
       const none = await new KubeClusterSource({ mode: 'kubeconfig', contexts: ['west', 'north'], kubeconfigText }).list().catch((e: unknown) => e);
       expect(none).toBeInstanceOf(SourceError);
@@ -114,6 +116,10 @@ describe('KubeClusterSource against a loopback Kubernetes API', () => {
     const missing = (await new KubeClusterSource({ mode: 'kubeconfig', contexts: [], kubeconfigText: stub.kubeconfig() }).list()).missing!;
     expect(missing[0]).toMatch(/^the OIDC issuer and keys of cluster stub \(GET \/\.well-known\/openid-configuration answered 404: the API server does not serve service-account issuer discovery/);
     expect(missing.join()).not.toMatch(/HTTP-Code|Headers|Body/);
+    // The token decoder's key lookup says the same instead of "unknown issuer".
+    await expect(new KubeClusterSource({ mode: 'kubeconfig', contexts: [], kubeconfigText: stub.kubeconfig() }).jwksFor(ISSUER)).rejects.toThrow(
+      /^No cluster read has this issuer, and idlens could not read the OIDC issuer and keys of cluster stub \(GET \/\.well-known\/openid-configuration answered 404/,
+    );
   });
 
   it('names the missing RBAC permission on 403', async () => {
@@ -140,10 +146,10 @@ describe('KubeClusterSource against a loopback Kubernetes API', () => {
       writeFileSync(join(dir, 'broken'), 'clusters:\n- name: a\n  cluster: {server: "http://x\nusers: [\n');
       writeFileSync(join(dir, 'list'), '- a\n- b\n');
       process.env.KUBECONFIG = join(dir, 'broken');
-      const broken = (await new KubeClusterSource({ mode: 'kubeconfig', contexts: [] }).list().catch((e: unknown) => e)) as SourceError;
+      const broken = (await new KubeClusterSource({ mode: 'kubeconfig', contexts: [], kubeconfigFiles: join(dir, 'broken') }).list().catch((e: unknown) => e)) as SourceError;
       expect(broken.message).toMatch(new RegExp(`^The kubeconfig in KUBECONFIG=${join(dir, 'broken')} could not be loaded: [^\\n]*\\(\\d+:\\d+\\)\\. Fix the file; \`kubectl config view\` shows what kubectl reads from it\\.$`));
       process.env.KUBECONFIG = join(dir, 'list');
-      const notAKubeconfig = (await new KubeClusterSource({ mode: 'kubeconfig', contexts: [] }).list().catch((e: unknown) => e)) as SourceError;
+      const notAKubeconfig = (await new KubeClusterSource({ mode: 'kubeconfig', contexts: [], kubeconfigFiles: join(dir, 'list') }).list().catch((e: unknown) => e)) as SourceError;
       expect(notAKubeconfig.message).toBe(`The kubeconfig in KUBECONFIG=${join(dir, 'list')} names no context: is it a kubeconfig? \`kubectl config view\` shows what kubectl reads; \`az aks get-credentials\` writes one.`);
     } finally {
       if (saved === undefined) delete process.env.KUBECONFIG;

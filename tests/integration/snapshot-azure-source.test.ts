@@ -93,7 +93,7 @@ describe('SnapshotAzureSource: federated-credentials/ files', () => {
     expect(result.ficsUnreadFor).toEqual([identity('billing', 'rg-b', 2).clientId]);
     expect(result.missing).toEqual(['federated-credentials/billing.json (az identity federated-credential list -g rg-b --identity-name billing -o json)']);
     // Every identity was listed: an unread FIC file leaves the owners known.
-    expect(result.ownersUnread).toBeUndefined();
+    expect(result.identitiesUnread).toBeUndefined();
   });
 
   it('keeps identities and FICs when the optional applications.json is unusable, naming it; an absent identities.json leaves the owners unknown', async () => {
@@ -106,10 +106,11 @@ describe('SnapshotAzureSource: federated-credentials/ files', () => {
     expect(owners(result.federatedCredentials)).toEqual(['1:orders-prod']);
     expect(result.missing).toHaveLength(1);
     expect(result.missing![0]).toMatch(/^a usable applications\.json \(it is not what `az ad app list --all -o json` writes: at \$: /);
-    expect(result.ownersUnread).toBe(true);
+    expect(result.applicationsUnread).toBe(true);
+    expect(result.identitiesUnread).toBeUndefined();
     const withoutIdentities = await snapshot({ 'applications.json': [] }).list();
     expect(withoutIdentities.missing).toEqual(['identities.json (az identity list -o json)']);
-    expect(withoutIdentities.ownersUnread).toBe(true);
+    expect(withoutIdentities.identitiesUnread).toBe(true);
   });
 
   it('never gives two same-named identities the same flat file, and says what to write instead', async () => {

@@ -35,10 +35,16 @@ describe('SnapshotClusterSource', () => {
     );
   });
 
-  it('refuses an item of another kind (a misspelt one too) by its JSON path, instead of dropping it', async () => {
-    const { source } = snapshot({ 'kubernetes.json': { kind: 'List', items: [serviceAccount('orders'), { ...serviceAccount('billing'), kind: 'ServiceAcount' }] }, ...oidc });
-    const error = await failure(source.list());
-    expect(error!.message).toContain('at $.items.1.kind: kind is "ServiceAcount": only ServiceAccount and Pod items belong in it');
+  it('refuses a misspelt ServiceAccount or Pod item by its JSON path, instead of dropping it; passes over other kinds', async () => {
+    const misspelt = snapshot({ 'kubernetes.json': { kind: 'List', items: [serviceAccount('orders'), { ...serviceAccount('billing'), kind: 'ServiceAcount' }] }, ...oidc });
+    expect((await failure(misspelt.source.list()))!.message).toContain('at $.items.1.kind: kind is "ServiceAcount", not ServiceAccount (an edited file?)');
+    const lower = snapshot({ 'kubernetes.json': { kind: 'List', items: [serviceAccount('orders'), { ...pod('orders-1'), kind: 'pod' }] }, ...oidc });
+    expect((await failure(lower.source.list()))!.message).toContain('at $.items.1.kind: kind is "pod", not Pod');
+    // kubectl get all,sa -A -o json: Deployments, Services, Nodes… are not read, and not an error.
+    const all = snapshot({ 'kubernetes.json': { kind: 'List', items: [serviceAccount('orders'), pod('orders-1'), { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'orders', namespace: 'shop' } }, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }] }, ...oidc });
+    const result = await all.source.list();
+    expect(result.serviceAccounts.map((s) => s.name)).toEqual(['orders']);
+    expect(result.pods.map((p) => p.name)).toEqual(['orders-1']);
   });
 
   it('refuses pods without any service account: the output of kubectl get pods alone', async () => {

@@ -54,7 +54,7 @@ export interface ArmRead {
   /** Client IDs of identities whose FICs could not be read (unknown, not none). */
   ficsUnreadFor: string[];
   /** Some subscription's identities could not be listed (or no subscription is visible). */
-  ownersUnread?: boolean;
+  identitiesUnread?: boolean;
 }
 
 export class ArmClient {
@@ -128,7 +128,7 @@ export class ArmClient {
     const subscriptions = subscriptionIds.length ? [...subscriptionIds] : await this.listSubscriptionIds();
     if (!subscriptions.length) {
       missing.push('ARM: the credential sees no subscription. Assign it the Reader role on the subscriptions to scan, or set IDLENS_AZURE_SUBSCRIPTIONS.');
-      return { identities: [], federatedCredentials: [], missing, ficsUnreadFor: [], ownersUnread: true };
+      return { identities: [], federatedCredentials: [], missing, ficsUnreadFor: [], identitiesUnread: true };
     }
 
     const failures: unknown[] = [];
@@ -157,6 +157,6 @@ export class ArmClient {
         return [];
       }
     });
-    return { identities, federatedCredentials: perIdentity.flat(), missing, ficsUnreadFor, ...(failures.length ? { ownersUnread: true } : {}) };
+    return { identities, federatedCredentials: perIdentity.flat(), missing, ficsUnreadFor, ...(failures.length ? { identitiesUnread: true } : {}) };
   }
 }

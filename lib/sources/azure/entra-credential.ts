@@ -1,5 +1,6 @@
 import 'server-only';
 import { AADSTS_CODES } from '@/lib/domain/aadsts';
+import { shellQuote } from '@/lib/domain/fix-commands';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
@@ -61,6 +62,16 @@ function entraDescription(error: AuthError): string | undefined {
  * up. Same fetch, headers and errors as msal's HttpClient (an AuthError `network_error` on failure).
  * The deadline is a second behind getToken's, so the caller's timeout:azure always wins the race.
  */
+/**
+ * Why a fetch could not be sent, from its cause: `connect ECONNREFUSED 127.0.0.1:1`; for a host with
+ * several addresses (an AggregateError with an empty message) the causes of each attempt.
+ */
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown; errors?: unknown } })?.cause;
+  const each = Array.isArray(cause?.errors) ? (cause.errors as Array<{ message?: unknown; code?: unknown }>).map((e) => String(e?.message || e?.code || '')).filter(Boolean) : [];
+  return (each.length ? [...new Set(each)].join('; ') : '') || String(cause?.message || cause?.code || (error as Error)?.message || 'unknown');
+}
+
 class BoundedNetworkClient implements INetworkModule {
   /**
    * Why the last request could not be sent (`connect ECONNREFUSED 127.0.0.1:1`): msal-node replaces
@@ -82,13 +93,13 @@ class BoundedNetworkClient implements INetworkModule {
   private async send<T>(url: string, method: 'GET' | 'POST', options: NetworkRequestOptions | undefined, timeoutMs: number): Promise<NetworkResponse<T>> {
     // The signal bounds the body too.
     const signal = AbortSignal.timeout(timeoutMs);
+    this.lastFailure = undefined;
     let response: Response;
     try {
       response = await fetch(url, { method, headers: options?.headers, body: method === 'POST' ? (options?.body ?? '') : undefined, signal });
     } catch (error) {
       const timedOut = (error as Error)?.name === 'TimeoutError';
-      const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
-      this.lastFailure = timedOut ? `no answer within ${timeoutMs / 1000} s` : String(cause?.message ?? cause?.code ?? (error as Error)?.message ?? 'unknown');
+      this.lastFailure = timedOut ? `no answer within ${timeoutMs / 1000} s` : causeOf(error);
       throw new AuthError('network_error', timedOut ? `Request timeout after ${timeoutMs / 1000} s` : `Network request failed: ${(error as Error)?.message ?? 'unknown'}`);
     }
     let body: T;
@@ -266,8 +277,8 @@ export class EntraCredential implements TokenProvider {
     if (code === '700024' && this.kind === 'workload-identity') {
       return (
         `idlens reads AZURE_FEDERATED_TOKEN_FILE (${this.options.federatedTokenFile}) anew for every token request, so the file itself holds a token outside its validity: ` +
-        `in a pod, check that the path is the projected token the webhook mounts (not a copy in the image or a Secret) and that the pod is running; outside a pod, write a fresh one ` +
-        `(kubectl create token <service-account> -n <namespace> --audience api://AzureADTokenExchange > ${this.options.federatedTokenFile}); and check this machine's clock`
+        `in a pod, check that the path is the projected token the webhook mounts (not a copy in the image or a Secret); outside a pod, write a fresh one ` +
+        `(kubectl create token <service-account> -n <namespace> --audience api://AzureADTokenExchange > ${shellQuote(this.options.federatedTokenFile!)}); and check this machine's clock`
       );
     }
     return fix.replaceAll('<client-id>', this.options.clientId);

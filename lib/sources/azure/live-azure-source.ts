@@ -70,7 +70,7 @@ export class LiveAzureSource implements AzureSource {
       throw new SourceError(code, `${message(arm.error)} Microsoft Graph failed too: ${message(graph.error)}`, { cause: arm.error });
     }
 
-    const armRead: ArmRead = arm.ok ? arm.value : { identities: [], federatedCredentials: [], missing: [`ARM: managed identities and their federated credentials (${message(arm.error)})`], ficsUnreadFor: [], ownersUnread: true };
+    const armRead: ArmRead = arm.ok ? arm.value : { identities: [], federatedCredentials: [], missing: [`ARM: managed identities and their federated credentials (${message(arm.error)})`], ficsUnreadFor: [], identitiesUnread: true };
     const graphRead: GraphRead = graph.ok
       ? graph.value
       : {
@@ -89,8 +89,9 @@ export class LiveAzureSource implements AzureSource {
       appRoleAssignments: graphRead.appRoleAssignments,
       missing: [...armRead.missing, ...graphRead.missing],
       ficsUnreadFor: [...armRead.ficsUnreadFor, ...graphRead.ficsUnreadFor],
-      // Graph lists the applications first and throws when it cannot: an unread Graph is unread owners.
-      ...(armRead.ownersUnread || !graph.ok ? { ownersUnread: true } : {}),
+      ...(armRead.identitiesUnread ? { identitiesUnread: true } : {}),
+      // Graph lists the applications first and throws when it cannot: an unread Graph is unread applications.
+      ...(graph.ok ? {} : { applicationsUnread: true }),
     };
   }
 

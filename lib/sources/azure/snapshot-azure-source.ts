@@ -83,20 +83,19 @@ export class SnapshotAzureSource implements AzureSource {
   async list(): Promise<AzureSnapshot> {
     const dir = this.directory;
     const missing: string[] = [];
-    let ownersUnread = false;
+    let applicationsUnread = false;
     const [rawIdentities, rawApplications] = await Promise.all([
       readSnapshotJson('azure', dir, 'identities.json', identityList, 'az identity list -o json'),
       // Optional: a file that is there but unusable costs the applications only, said with its reason.
       readSnapshotJson('azure', dir, 'applications.json', applicationList, 'az ad app list --all -o json').catch((error: unknown) => {
         if (!(error instanceof SourceError)) throw error;
         missing.push(unusableSnapshotFile('applications.json', join(dir, 'applications.json'), error));
-        ownersUnread = true;
+        applicationsUnread = true;
         return undefined;
       }),
     ]);
     if (!rawIdentities) {
       missing.push('identities.json (az identity list -o json)');
-      ownersUnread = true;
     }
 
     const identities: ManagedIdentity[] = (rawIdentities ?? []).map((i) => ({
@@ -201,7 +200,8 @@ export class SnapshotAzureSource implements AzureSource {
       appRoleAssignments: [],
       missing,
       ficsUnreadFor,
-      ...(ownersUnread ? { ownersUnread } : {}),
+      ...(rawIdentities ? {} : { identitiesUnread: true }),
+      ...(applicationsUnread ? { applicationsUnread } : {}),
     };
   }
 

@@ -26,6 +26,8 @@ export interface KubeClusterOptions {
   contexts: string[];
   /** Path of the kubeconfig file(s); undefined = the standard loading rules (KUBECONFIG, ~/.kube/config). */
   kubeconfigText?: string;
+  /** KUBECONFIG as configured, for messages naming the file that did not load. */
+  kubeconfigFiles?: string;
   pageSize?: number;
   /** Per request; default 30 s (as ARM and Graph calls). */
   timeoutMs?: number;
@@ -37,6 +39,13 @@ export interface KubeClusterOptions {
 interface ContextFailure {
   context: string;
   error: SourceError;
+}
+
+/** `cluster west (refused the credentials (401) while listing pods: …)`: the reason without naming the cluster twice. */
+function contextFailureEntry({ context, error }: ContextFailure): string {
+  const prefix = `Cluster ${context}`;
+  const why = error.message.startsWith(`${prefix} `) || error.message.startsWith(`${prefix}:`) ? error.message.slice(prefix.length).replace(/^:?\s*/, '') : error.message;
+  return `cluster ${context} (${why.replace(/\.$/, '')})`;
 }
 
 interface ClusterClient {
@@ -74,12 +83,12 @@ export class KubeClusterSource implements ClusterSource {
       if (this.options.kubeconfigText !== undefined) base.loadFromString(this.options.kubeconfigText);
       else base.loadFromDefault();
     } catch (error) {
-      const where = kubeconfigLocation(this.options.kubeconfigText !== undefined);
+      const where = kubeconfigLocation(this.options.kubeconfigText !== undefined, this.options.kubeconfigFiles);
       throw new SourceError('config:cluster', `${capitalized(where)} could not be loaded: ${kubeconfigLoadFailure(error)}. Fix the file; \`kubectl config view\` shows what kubectl reads from it.`);
     }
     const known = base.getContexts().map((c) => c.name);
     if (known.length === 0) {
-      const where = kubeconfigLocation(this.options.kubeconfigText !== undefined);
+      const where = kubeconfigLocation(this.options.kubeconfigText !== undefined, this.options.kubeconfigFiles);
       throw new SourceError('config:cluster', `${capitalized(where)} names no context: is it a kubeconfig? \`kubectl config view\` shows what kubectl reads; \`az aks get-credentials\` writes one.`);
     }
     const wanted = this.options.contexts.length ? this.options.contexts : [base.getCurrentContext()];
@@ -130,15 +139,27 @@ export class KubeClusterSource implements ClusterSource {
       clusters: snapshots.map((s) => s.info),
       serviceAccounts: snapshots.flatMap((s) => s.serviceAccounts),
       pods: snapshots.flatMap((s) => s.pods),
-      missing: [...failures.map((f) => `cluster ${f.context} (${f.error.message.replace(/\.$/, '')})`), ...snapshots.flatMap((s) => s.missing)],
+      missing: [...failures.map(contextFailureEntry), ...snapshots.flatMap((s) => s.missing)],
+      ...(failures.length ? { unreadClusters: failures.map((f) => f.context) } : {}),
     };
   }
 
+  /**
+   * The keys of the cluster whose issuer is `issuer`; undefined when no cluster has it. When none
+   * matched but some could not be asked, that is said (a SourceError): the issuer may be theirs.
+   */
   async jwksFor(issuer: string): Promise<JsonWebKeySet | undefined> {
-    for (const client of this.clients().clients) {
-      const info = await this.readOidc(client).catch(() => undefined);
-      if (info?.issuer === issuer) return info.jwks;
+    const { clients, failed } = this.clients();
+    const unread = failed.map(contextFailureEntry);
+    for (const client of clients) {
+      try {
+        const info = await this.readOidc(client);
+        if (info.issuer === issuer) return info.jwks;
+      } catch (error) {
+        unread.push(oidcFailure(client, error, this.options.mode === 'in-cluster'));
+      }
     }
+    if (unread.length) throw new SourceError('failed:cluster', `No cluster read has this issuer, and idlens could not read ${unread.join('; ')}.`);
     return undefined;
   }
 
@@ -265,7 +286,10 @@ function oidcFailure(client: ClusterClient, error: unknown, inCluster: boolean):
     if (error.code === 404) return `${what} (GET ${path} answered 404: the API server does not serve service-account issuer discovery, which Kubernetes 1.21+ serves when the service-account issuer is an https URL)`;
     return `${what} (GET ${path} answered ${error.code})`;
   }
-  if (error instanceof z.ZodError) return `${what} (the answer is not an OIDC document: at $.${error.issues[0]?.path.join('.')}: ${error.issues[0]?.message})`;
+  if (error instanceof z.ZodError) {
+    const issue = error.issues[0];
+    return `${what} (the answer is not an OIDC document: at ${issue?.path.length ? `$.${issue.path.join('.')}` : '$'}: ${issue?.message})`;
+  }
   return `${what} (${((error as Error)?.message ?? String(error)).replace(/\.$/, '')})`;
 }
 

@@ -45,11 +45,11 @@ export function isUnreachable(error: unknown): boolean {
 
 /**
  * Where the standard loading rules read the kubeconfig from, for messages: the KUBECONFIG files
- * when it is set, else ~/.kube/config. `given` names a kubeconfig passed as text (tests, the API).
+ * (`files`, from the configuration) when set, else ~/.kube/config; `given` for a kubeconfig passed
+ * as text (tests).
  */
-export function kubeconfigLocation(given?: boolean): string {
+export function kubeconfigLocation(given: boolean, files: string | undefined): string {
   if (given) return 'the kubeconfig given';
-  const files = process.env.KUBECONFIG;
   return files ? `the kubeconfig in KUBECONFIG=${files}` : 'the kubeconfig ~/.kube/config';
 }
 

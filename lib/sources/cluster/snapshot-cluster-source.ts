@@ -5,6 +5,7 @@ import type { ClusterSnapshot, JsonWebKeySet } from '@/lib/domain/model';
 import { readSnapshotJson, unusableSnapshotFile } from '../snapshot-file';
 import { SourceError } from '../source-error';
 import type { ClusterSource } from './cluster-source';
+import { editDistance } from '@/lib/domain/fic-matching';
 import { jwksDocument, openIdConfiguration, podObject, serviceAccountObject, toPod, toServiceAccount } from './kube-objects';
 
 // A snapshot directory holds the plain outputs of kubectl (DESIGN.md, "snapshot directory"), so a
@@ -13,18 +14,23 @@ import { jwksDocument, openIdConfiguration, podObject, serviceAccountObject, toP
 const KUBERNETES_COMMAND = 'kubectl get serviceaccounts,pods -A -o json';
 
 /**
- * What `kubectl get serviceaccounts,pods -A -o json` writes: a List (or the API's own
- * ServiceAccountList / PodList) of ServiceAccount and Pod items. Another kind means another
- * command wrote the file; read anyway, its missing service accounts would show as false findings.
+ * What `kubectl get … -o json` writes: a List of items, each with its kind. ServiceAccount and Pod
+ * items are read; other kinds (`kubectl get all,sa -A -o json`) are passed over. A list of another
+ * kind, or an item kind that is a misspelt ServiceAccount or Pod, means the file is not what it
+ * should be: read anyway, its missing service accounts would show as false findings.
  */
 const kubernetesList = z.object({
-  kind: z.enum(['List', 'ServiceAccountList', 'PodList'], { error: (issue) => `kind is ${JSON.stringify(issue.input)}, not List (the file holds something else)` }).optional(),
-  items: z.array(
-    z.looseObject({
-      kind: z.enum(['ServiceAccount', 'Pod'], { error: (issue) => `kind is ${JSON.stringify(issue.input)}: only ServiceAccount and Pod items belong in it` }),
-    }),
-  ),
+  kind: z.literal('List', { error: (issue) => `kind is ${JSON.stringify(issue.input)}, not List (the file holds something else)` }).optional(),
+  items: z.array(z.looseObject({ kind: z.string() })),
 });
+
+/** An item kind that is not ServiceAccount or Pod but was surely meant to be (`ServiceAcount`, `pod`, `Pods`). */
+function misspeltKind(kind: string): string | undefined {
+  const lower = kind.toLowerCase();
+  if (lower === 'serviceaccount' || lower === 'serviceaccounts' || editDistance(kind, 'ServiceAccount') <= 2) return 'ServiceAccount';
+  if (lower === 'pod' || lower === 'pods') return 'Pod';
+  return undefined;
+}
 
 export class SnapshotClusterSource implements ClusterSource {
   readonly mode = 'snapshot';
@@ -63,8 +69,16 @@ export class SnapshotClusterSource implements ClusterSource {
       const where = { file, path: `$.items.${index}`, item };
       if (item.kind === 'ServiceAccount') {
         snapshot.serviceAccounts.push(toServiceAccount(this.name, parseItem(serviceAccountObject, where)));
-      } else {
+      } else if (item.kind === 'Pod') {
         snapshot.pods.push(toPod(this.name, parseItem(podObject, where)));
+      } else {
+        const meant = misspeltKind(item.kind);
+        if (meant) {
+          throw new SourceError(
+            'invalid-response:cluster',
+            `Snapshot file ${file} is not what \`${KUBERNETES_COMMAND}\` writes: at ${where.path}.kind: kind is ${JSON.stringify(item.kind)}, not ${meant} (an edited file?). Produce it with: ${KUBERNETES_COMMAND}`,
+          );
+        }
       }
     }
     // Every namespace has its `default` service account: pods without any is `kubectl get pods` alone.

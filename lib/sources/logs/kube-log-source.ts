@@ -23,6 +23,8 @@ const PAGE_SIZE = 500;
 export interface KubeLogSourceOptions {
   /** kubeconfig contents; undefined = the standard loading rules (KUBECONFIG, ~/.kube/config, in-cluster). */
   kubeconfigText?: string;
+  /** KUBECONFIG as configured, for messages naming the file that did not load. */
+  kubeconfigFiles?: string;
   /** Context to use; undefined = the kubeconfig's current context. */
   context?: string;
   /** In-cluster mode: the pod's service account (the kubeconfig settings are then unused). */
@@ -92,7 +94,7 @@ export class KubeLogSource implements LogSource {
         kc.setCurrentContext(this.options.context);
       }
     } catch (error) {
-      throw new SourceError('config:logs', `${this.label}: ${kubeconfigLocation(this.options.kubeconfigText !== undefined)} could not be loaded: ${kubeconfigLoadFailure(error)}. Fix the file; \`kubectl config view\` shows what kubectl reads from it.`);
+      throw new SourceError('config:logs', `${this.label}: ${kubeconfigLocation(this.options.kubeconfigText !== undefined, this.options.kubeconfigFiles)} could not be loaded: ${kubeconfigLoadFailure(error)}. Fix the file; \`kubectl config view\` shows what kubectl reads from it.`);
     }
     this.core = kc.makeApiClient(CoreV1Api);
     return this.core;

@@ -20,6 +20,8 @@ export interface LogSourceDeps {
   logAnalyticsUrl: string;
   /** kubeconfig contents for kube sources; undefined = KUBECONFIG / ~/.kube/config / in-cluster. */
   kubeconfigText?: string;
+  /** KUBECONFIG as configured (messages name it). */
+  kubeconfigFiles?: string;
   /** kubeconfig context for kube sources (e.g. the first of IDLENS_KUBE_CONTEXTS); undefined = current. */
   kubeContext?: string;
   /** Set when IDLENS_CLUSTER=in-cluster: kube sources use the pod's service account. */
@@ -44,7 +46,7 @@ export function logSourcesFromSpecs(specs: readonly LogSourceSpec[], deps: LogSo
         // Indexed: repeated lookups answer from correlation-index.ts, built in the background.
         return new IndexedFileLogSource({ pattern: spec.pattern, index: { correlationFields: deps.correlationFields } });
       case 'kube':
-        return new KubeLogSource({ kubeconfigText: deps.kubeconfigText, context: deps.kubeContext, inCluster: deps.inCluster, namespace: spec.namespace, labelSelector: spec.labelSelector });
+        return new KubeLogSource({ kubeconfigText: deps.kubeconfigText, kubeconfigFiles: deps.kubeconfigFiles, context: deps.kubeContext, inCluster: deps.inCluster, namespace: spec.namespace, labelSelector: spec.labelSelector });
       case 'loganalytics':
         return new LogAnalyticsLogSource({ workspaceId: spec.workspaceId, baseUrl: deps.logAnalyticsUrl, tokenProvider: deps.tokenProvider ?? noCredential });
       case 'loki':

@@ -216,12 +216,21 @@ describe('SA_CLIENT_ID_UNKNOWN', () => {
     expect(only(run(aClusterSnapshot(unknown), anAzureSnapshot({ applications: [app] })), 'SA_CLIENT_ID_UNKNOWN')).toEqual([]);
   });
 
-  it('is not claimed when some identities or applications were not read (the ID may be one of them)', () => {
+  it('is not claimed when some managed identities were not read (the ID may be one of them)', () => {
     const { cluster, azure } = world({
       cluster: { serviceAccounts: [aServiceAccount({ clientId: OTHER_CLIENT_ID })], pods: [aPod({ clientId: OTHER_CLIENT_ID })] },
     });
-    expect(only(run(cluster, { ...azure, ownersUnread: true }), 'SA_CLIENT_ID_UNKNOWN')).toEqual([]);
+    expect(only(run(cluster, { ...azure, identitiesUnread: true }), 'SA_CLIENT_ID_UNKNOWN')).toEqual([]);
     expect(only(run(cluster, azure), 'SA_CLIENT_ID_UNKNOWN')).toHaveLength(1);
+  });
+
+  it("says a client ID may be an unread app registration's when only the applications were not read (a mistyped identity still shows)", () => {
+    const { cluster, azure } = world({
+      cluster: { serviceAccounts: [aServiceAccount({ clientId: OTHER_CLIENT_ID })], pods: [aPod({ clientId: OTHER_CLIENT_ID })] },
+    });
+    const [f] = only(run(cluster, { ...azure, applicationsUnread: true }), 'SA_CLIENT_ID_UNKNOWN');
+    expect(f!.message).toContain(`which is no managed identity idlens read; the app registrations could not be read, so it may be one of them`);
+    expect(only(run(cluster, azure), 'SA_CLIENT_ID_UNKNOWN')[0]!.message).toContain('but no managed identity or app registration with that client ID was found');
   });
 });
 

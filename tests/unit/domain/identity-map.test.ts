@@ -110,7 +110,17 @@ describe('buildIdentityMap', () => {
       ].sort(),
     );
     expect(map.clusters.map((c) => c.name)).toEqual([CLUSTER, OTHER_CLUSTER]);
+    // Each cluster's commands name its context (its name).
+    expect(map.clusters.map((c) => c.kubeContext)).toEqual([CLUSTER, OTHER_CLUSTER]);
     expect(map.findings).toEqual([]);
+  });
+
+  it('keeps the ids scoped by cluster when one of several configured clusters could not be read', () => {
+    const { cluster, azure } = aTwoClusterWorld();
+    const east = { ...cluster, clusters: cluster.clusters.filter((c) => c.name === CLUSTER), serviceAccounts: cluster.serviceAccounts.filter((s) => s.cluster === CLUSTER), pods: cluster.pods.filter((p) => p.cluster === CLUSTER), unreadClusters: [OTHER_CLUSTER] };
+    const map = buildIdentityMap(east, azure);
+    expect(map.nodes.map((n) => n.id)).toContain(`sa:${CLUSTER}:shop/checkout`);
+    expect(map.clusters).toEqual([expect.objectContaining({ name: CLUSTER, kubeContext: CLUSTER })]);
   });
 
   it('draws canCall from a managed identity to the API application with the granted role values', () => {

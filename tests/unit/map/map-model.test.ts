@@ -209,9 +209,9 @@ describe('tokenCommandFor', () => {
     expect(tokenCommandFor(model, info(`fic:${CLIENT}/checkout-fic`))).toBeUndefined();
   });
 
-  it('names the cluster as --context when the map has several', () => {
+  it('names the cluster as --context when the map has several (the server gives each its kubeContext)', () => {
     const data = aMap();
-    data.clusters = [...data.clusters, { name: 'other', issuer: 'https://other/' }];
+    data.clusters = [...data.clusters.map((c) => ({ ...c, kubeContext: c.name })), { name: 'other', issuer: 'https://other/', kubeContext: 'other' }];
     const model = buildMapModel(data);
     expect(tokenCommandFor(model, model.byId.get('sa:shop/checkout')!)).toBe('kubectl --context sample create token checkout -n shop --audience api://AzureADTokenExchange');
   });

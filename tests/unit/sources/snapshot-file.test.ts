@@ -21,6 +21,9 @@ describe('withLineAndColumn', () => {
   it('leaves a message without a position, or with its line already, as it is', () => {
     expect(withLineAndColumn('Unexpected end of JSON input', '[')).toBe('Unexpected end of JSON input');
     expect(withLineAndColumn('x at position 3 (line 1 column 4)', '{}{}')).toBe('x at position 3 (line 1 column 4)');
+    // Node 22 says the line itself; a position of several digits must not be split to find room for ours.
+    expect(withLineAndColumn('x at position 24 (line 3 column 5)', '{}'.repeat(20))).toBe('x at position 24 (line 3 column 5)');
+    expect(withLineAndColumn('x at position 24', `${'{}'.repeat(10)}\n{}{}`)).toBe('x at position 24 (line 2, column 4)');
   });
 });
 
