@@ -67,15 +67,7 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
           {verdictTitle(e)}
         </h2>
         <p className="m-0">{e.summary}</p>
-        {e.serviceAccount && (
-          <p className="m-0">
-            Service account:{' '}
-            <Link href={`/map?focus=${encodeURIComponent(e.serviceAccount.id)}`}>
-              {e.serviceAccount.namespace}/{e.serviceAccount.name}
-            </Link>{' '}
-            <span className="muted small">in cluster {e.serviceAccount.cluster}</span>
-          </p>
-        )}
+        {e.serviceAccount && <ServiceAccountLine serviceAccount={e.serviceAccount} />}
       </div>
 
       {e.codes.length > 0 && (
@@ -248,6 +240,16 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
         </div>
       )}
     </section>
+  );
+}
+
+/** "Service account: shop/checkout in cluster sample", linked to it on the map. */
+export function ServiceAccountLine({ serviceAccount: sa }: { serviceAccount: NonNullable<ExplainErrorResponse['serviceAccount']> }) {
+  return (
+    <p className="m-0">
+      Service account: <Link href={`/map?focus=${encodeURIComponent(sa.id)}`}>{`${sa.namespace}/${sa.name}`}</Link>{' '}
+      <span className="muted small">in cluster {sa.cluster}</span>
+    </p>
   );
 }
 

@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { saveExplainSession } from '@/components/explain/explain-session';
-import { verdictTitle } from '@/components/explain/explanation-view';
+import { ServiceAccountLine, verdictTitle } from '@/components/explain/explanation-view';
 import { CommandBlock } from '@/components/shell/copy-button';
 import { explainQueries } from '@/lib/api/explain-queries';
 
@@ -40,15 +40,7 @@ export function TokenFixAdvice({ text }: { text: string }) {
           <p className="m-0">
             <strong data-testid="token-fix-verdict">{verdictTitle(e)}.</strong> {e.summary}
           </p>
-          {e.serviceAccount && (
-            <p className="m-0">
-              Service account:{' '}
-              <Link href={`/map?focus=${encodeURIComponent(e.serviceAccount.id)}`}>
-                {e.serviceAccount.namespace}/{e.serviceAccount.name}
-              </Link>{' '}
-              <span className="muted small">in cluster {e.serviceAccount.cluster}</span>
-            </p>
-          )}
+          {e.serviceAccount && <ServiceAccountLine serviceAccount={e.serviceAccount} />}
           {e.fix && (
             <>
               <p className="m-0">{e.fix.description}</p>
