@@ -233,6 +233,12 @@ describe('EntraCredential against a loopback Entra ID token endpoint', () => {
     // The cause, not msal's "see aka.ms/msal.js.errors".
     expect((error as Error).message).toContain('ECONNREFUSED');
     expect((error as Error).message).not.toContain('aka.ms');
+    // A port fetch refuses to use is said to be one.
+    const blocked = new EntraCredential({ tenantId: TENANT, clientId: CLIENT, clientSecret: 'x', authorityHost: 'http://127.0.0.1:1/' });
+    await expect(blocked.getToken('https://management.azure.com/.default')).rejects.toMatchObject({
+      code: 'unreachable:azure',
+      message: expect.stringContaining('bad port: fetch never connects to this port number'),
+    });
   });
 });
 

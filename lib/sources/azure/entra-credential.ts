@@ -69,7 +69,9 @@ function entraDescription(error: AuthError): string | undefined {
 function causeOf(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; message?: unknown; errors?: unknown } })?.cause;
   const each = Array.isArray(cause?.errors) ? (cause.errors as Array<{ message?: unknown; code?: unknown }>).map((e) => String(e?.message || e?.code || '')).filter(Boolean) : [];
-  return (each.length ? [...new Set(each)].join('; ') : '') || String(cause?.message || cause?.code || (error as Error)?.message || 'unknown');
+  const why = (each.length ? [...new Set(each)].join('; ') : '') || String(cause?.message || cause?.code || (error as Error)?.message || 'unknown');
+  // fetch refuses some ports outright (1, 25, 6000, …: the Fetch standard's "bad ports").
+  return why === 'bad port' ? 'bad port: fetch never connects to this port number (the Fetch standard blocks it), use another' : why;
 }
 
 class BoundedNetworkClient implements INetworkModule {
