@@ -264,7 +264,7 @@ function clusterIssuerFindings(index: SnapshotIndex, out: FindingList): Set<stri
       message:
         `Cluster ${c.name} issues service-account tokens with issuer ${c.issuer}: ${reason}. ` +
         `Entra ID validates every federated token by fetching the issuer's discovery document and keys from the internet, ` +
-        `so all ${sas.length} service account(s) using workload identity here fail the token exchange ` +
+        `so ${sas.length === 1 ? 'the service account' : `all ${sas.length} service accounts`} using workload identity here ${sas.length === 1 ? 'fails' : 'fail'} the token exchange ` +
         (ficWithThisIssuer
           ? `(${aadsts}: Entra could not reach the issuer named by a FIC). `
           : `(${aadsts}: no FIC can name this issuer usefully). `) +

@@ -561,6 +561,7 @@ describe('CLUSTER_OIDC_ISSUER_DISABLED', () => {
       const found = run(cluster, azure);
       expect(codesOf(found)).toEqual(['CLUSTER_OIDC_ISSUER_DISABLED']);
       expect(found[0]!.refs).toEqual([`cluster:${CLUSTER}`, 'sa:shop/checkout']);
+      expect(found[0]!.message).toContain('so the service account using workload identity here fails the token exchange');
       expect(found[0]!.fix!.commands[0]).toBe(
         `az aks update -g "$AKS_RESOURCE_GROUP" -n ${CLUSTER} --enable-oidc-issuer --enable-workload-identity`,
       );
