@@ -35,6 +35,16 @@ export function verdictTitle(e: Pick<ExplainErrorResponse, 'verdict' | 'codes' |
   return e.codes.length === 1 ? `${names}: not a code idlens knows` : `${names}: not codes idlens knows`;
 }
 
+/** How a field differs, in words (the data attribute keeps the code). */
+const DIFFERENCE_WORDS: Record<ExplainErrorResponse['candidates'][number]['diffs'][number]['difference'], string> = {
+  'trailing-slash': 'a trailing "/"',
+  case: 'upper/lower case',
+  whitespace: 'whitespace',
+  namespace: 'the namespace',
+  'service-account-name': 'the service account name',
+  different: 'entirely',
+};
+
 const FIELDS = ['issuer', 'subject', 'audience'] as const;
 type Field = (typeof FIELDS)[number];
 
@@ -219,7 +229,7 @@ export function ExplanationView({ explanation: e }: { explanation: ExplainErrorR
                         )}
                         <th scope="row">{d.field}</th>
                         <DiffCells diff={d} note={d.field === 'issuer' && e.parsed.issuer === undefined ? inferredIssuerLabel(e) : undefined} />
-                        <td>{d.difference}</td>
+                        <td data-difference={d.difference}>{DIFFERENCE_WORDS[d.difference]}</td>
                       </tr>
                     ))
                   ),

@@ -90,7 +90,7 @@ function FicMatchResult({ payload, credentials, timeProblem }: { payload: Record
       {nearest && (
         <>
           <p className="m-0">
-            Nearest: <strong>{nearest.credential.name}</strong> on {(nearest.credential as FederatedCredentialView).ownerName ?? nearest.credential.ownerClientId}
+            Nearest by its claims, among all credentials: <strong>{nearest.credential.name}</strong> on {(nearest.credential as FederatedCredentialView).ownerName ?? nearest.credential.ownerClientId}
           </p>
           <table>
             <thead>
@@ -117,6 +117,11 @@ function FicMatchResult({ payload, credentials, timeProblem }: { payload: Record
             </tbody>
           </table>
         </>
+      )}
+      {advice && timeProblem && (
+        <p className="callout callout-warn m-0" data-testid="fic-none-time">
+          The token also {timeProblem}: whatever is fixed below, Entra ID refuses this one with AADSTS700024. Read a fresh token from the file when exchanging.
+        </p>
       )}
       {advice && <TokenFixAdvice text={advice} />}
     </div>

@@ -270,6 +270,21 @@ export function explainEntraError(text: string, cluster: ClusterSnapshot, azure:
   const inferredIssuer = parsed.issuer === undefined && sa ? index.clusterByName.get(sa.cluster)?.issuer : undefined;
   const issuer = parsed.issuer ?? inferredIssuer;
   const clientId = parsed.clientId ?? (sa ? annotatedClientId(sa) : undefined);
+  // The SA's annotation names no identity or application idlens read (all of them read): Entra
+  // answers AADSTS700016 before it compares any credential, so no FIC is the fix (SA_CLIENT_ID_UNKNOWN).
+  const azureRead = index.azure.identities.length + index.azure.applications.length > 0 && !index.azure.identitiesUnread && !index.azure.applicationsUnread;
+  if (sa && parsed.clientId === undefined && clientId && azureRead && !index.identityByClientId.has(clientId.toLowerCase()) && !index.ficsByOwner.has(clientId.toLowerCase())) {
+    const unknown = applicationNotFound(index, { ...parsed, clientId });
+    return {
+      ...base,
+      ...unknown,
+      summary:
+        `Service account ${sa.namespace}/${sa.name} is annotated with client ID ${clientId}, which is no managed identity or app registration idlens read: ` +
+        `the exchange fails with AADSTS700016 (application not found) before any federated credential is compared, so creating one would not help. ` +
+        `The annotation names an identity that does not exist (deleted, or a copy-paste slip) or one in another tenant: annotate the service account with the client ID ` +
+        `of the identity it should use, then restart its pods (the webhook injects AZURE_CLIENT_ID only when a pod is created).`,
+    };
+  }
   // Only the audience quoted (AADSTS700212 quotes it alone): Entra matched the issuer and subject
   // first, so only a FIC whose audiences lack it can be the one (see audienceOnly).
   const assertion = { issuer, subject, audience, codes };
@@ -372,9 +387,13 @@ function findServiceAccount(index: SnapshotIndex, issuer: string | undefined, su
   const clusters = index.cluster.clusters;
   // Prefer the cluster whose issuer the token carried; then near issuers; then (no issuer quoted)
   // a cluster whose issuer is known; then any cluster.
+  const exactOrNear = clusters.filter((c) => issuer !== undefined && c.issuer !== undefined && looseIssuerKey(c.issuer) === looseIssuerKey(issuer));
+  // A quoted issuer that is no cluster's (even loosely) names none of them: the token came from elsewhere,
+  // and an SA of the same name in a known cluster is not the one (unless some cluster's issuer is unread).
+  if (issuer !== undefined && exactOrNear.length === 0 && clusters.every((c) => c.issuer !== undefined)) return undefined;
   const ordered = [
     ...clusters.filter((c) => issuer !== undefined && c.issuer === issuer),
-    ...clusters.filter((c) => issuer !== undefined && c.issuer !== undefined && c.issuer !== issuer && looseIssuerKey(c.issuer) === looseIssuerKey(issuer)),
+    ...exactOrNear,
     ...clusters.filter((c) => issuer === undefined && c.issuer),
     ...clusters,
   ];
@@ -652,19 +671,16 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
 
   // The token's audience is wrong for every FIC: the app presented another token.
   if (p.audience !== undefined && p.audience !== WI.tokenExchangeAudience && (!nearest || nearest.diffs.some((d) => d.field === 'audience'))) {
-    // Only a FIC that matches every other field, all of them quoted, may be given the audience.
-    const fixableByFic = nearest && nearest.diffs.length === 1 && nearest.unchecked.length === 0;
+    // Never "give the FIC this audience": a FIC holds one audience, so that would take
+    // api://AzureADTokenExchange from every pod that presents the right token (FIC_AUDIENCE_INVALID).
+    const read = readTokenStep(index, p.sa);
     return {
       verdict: 'audience',
       summary:
         `The assertion's audience is ${p.audience}, not ${WI.tokenExchangeAudience}: the app presented another token ` +
-        `(e.g. the default service-account token at /var/run/secrets/kubernetes.io/serviceaccount/token). Read the token from AZURE_FEDERATED_TOKEN_FILE instead.`,
-      fix: fixableByFic
-        ? {
-            description: `Use the projected token; only if this audience is intended, add it to FIC ${nearest.name}.`,
-            commands: updateFicCommands(ficOwnerByClientId(index, nearest.ownerClientId), { name: nearest.name, issuer: nearest.issuer, subject: nearest.subject, audiences: [p.audience] }),
-          }
-        : undefined,
+        `(e.g. the default service-account token at /var/run/secrets/kubernetes.io/serviceaccount/token). Read the token from AZURE_FEDERATED_TOKEN_FILE instead. ` +
+        `Do not change a credential's audience to this one: a credential holds one audience, and its pods' projected tokens carry ${WI.tokenExchangeAudience}.`,
+      fix: { description: `Present the projected token the webhook mounts. ${read.description}`, commands: read.commands },
     };
   }
 
@@ -1054,10 +1070,15 @@ function federationTarget(index: SnapshotIndex, p: Presented, nearest: Candidate
   }
   const parsed = p.subject !== undefined ? parseServiceAccountSubject(p.subject.trim()) : undefined;
   const clusters = index.cluster.clusters.map((c) => c.name);
+  // The same name in a known cluster whose issuer the token does not carry is another workload's.
+  const namesake = parsed && p.issuer !== undefined && p.issuerClusters.length === 0 ? clusters.filter((c) => index.serviceAccountByKey.has(serviceAccountKey(c, parsed.namespace, parsed.name))) : [];
   return {
     why: parsed
-      ? `The subject names service account ${parsed.namespace}/${parsed.name}, which idlens does not see in ${clusters.length ? `any known cluster (${listOf(clusters)})` : 'any cluster (none was read)'}, ` +
-        `so it cannot tell which identity that workload should use. ${guessText}`
+      ? namesake.length
+        ? `The subject names service account ${parsed.namespace}/${parsed.name} of the cluster that issued the token, which is none idlens knows (cluster ${listOf(namesake)} has one of that name, but with another issuer), ` +
+          `so idlens cannot tell which identity that workload should use. ${guessText}`
+        : `The subject names service account ${parsed.namespace}/${parsed.name}, which idlens does not see in ${clusters.length ? `any known cluster (${listOf(clusters)})` : 'any cluster (none was read)'}, ` +
+          `so it cannot tell which identity that workload should use. ${guessText}`
       : `idlens cannot tell which identity the workload should use. ${guessText}`,
     before: [],
     guess,

@@ -3,6 +3,7 @@
 // identities) what to do when no federated credential accepts the token. Only these three claims
 // go into the text, never the token.
 
+import { isWellFormedServiceAccountSubject } from '@/lib/domain/fic-matching';
 import { WI } from '@/lib/domain/model';
 
 export interface AssertionClaims {
@@ -19,6 +20,8 @@ export interface AssertionClaims {
 export function assertionErrorText(claims: AssertionClaims): string | undefined {
   const { iss, sub } = claims;
   if (typeof iss !== 'string' || typeof sub !== 'string' || !iss.trim() || !sub.trim()) return undefined;
+  // Only a service account's subject: advice for any other (`checkout`) would federate a hand-made token.
+  if (!isWellFormedServiceAccountSubject(sub)) return undefined;
   const auds = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud.filter((a): a is string => typeof a === 'string') : [];
   const aud = auds.includes(WI.tokenExchangeAudience) ? WI.tokenExchangeAudience : auds[0];
   // Entra quotes each value between single quotes; a quote inside one would end it early for the parser.

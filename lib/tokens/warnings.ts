@@ -2,7 +2,8 @@
 // the decoded token, never instead of it. Each message says what is wrong, why it matters for
 // workload identity, and what to do.
 
-import { WI } from '@/lib/domain/model';
+import { isWellFormedServiceAccountSubject } from '@/lib/domain/fic-matching';
+import { serviceAccountSubject, WI } from '@/lib/domain/model';
 import { issuerKind, type TokenType } from './classify';
 import type { DecodedToken, JsonObject } from './decode';
 import { claimValueText } from './claim-text';
@@ -202,6 +203,20 @@ function kubernetesWarnings(payload: JsonObject): TokenWarning[] {
       code: 'sa-audience',
       severity: 'error',
       message: `The audience is ${auds.length ? auds.map((a) => JSON.stringify(a)).join(', ') : 'missing'}, not "${WI.tokenExchangeAudience}": Entra ID refuses it as a client assertion with AADSTS700212 (no matching federated identity record for the assertion's audience). ${defaultToken ? 'This is' : 'This is likely'} the pod's default kube-api-access token (/var/run/secrets/kubernetes.io/serviceaccount/token). Use the file AZURE_FEDERATED_TOKEN_FILE points at, which the webhook projects with the right audience when the pod has the label ${WI.useLabel}: "true".`,
+    });
+  }
+  // The kubelet's tokens say whose they are as system:serviceaccount:<namespace>:<name>, and again in kubernetes.io.
+  const k8sClaim = payload['kubernetes.io'];
+  const named = typeof k8sClaim === 'object' && k8sClaim !== null ? (k8sClaim as { namespace?: unknown; serviceaccount?: { name?: unknown } }) : undefined;
+  const expected = typeof named?.namespace === 'string' && typeof named.serviceaccount?.name === 'string' ? serviceAccountSubject(named.namespace, named.serviceaccount.name) : undefined;
+  if (typeof payload.sub !== 'string' || !isWellFormedServiceAccountSubject(payload.sub) || (expected !== undefined && payload.sub !== expected)) {
+    out.push({
+      code: 'sa-subject',
+      severity: 'error',
+      message:
+        `The subject is ${typeof payload.sub === 'string' ? JSON.stringify(payload.sub) : 'missing'}, ` +
+        (expected !== undefined ? `but the token's kubernetes.io claim names ${expected}: ` : 'not system:serviceaccount:<namespace>:<name>: ') +
+        `a service-account token the API server issues is never like this. It was built or edited by hand; a federated credential for this subject would trust that, not a workload.`,
     });
   }
   if (typeof payload.iss === 'string' && issuerKind(payload.iss).kind === 'kubernetes-disabled') {

@@ -202,6 +202,24 @@ describe('/tokens explains why no federated credential accepts a token', () => {
     await page.waitForURL(/\/explain$/);
     await expect.poll(() => page.getByTestId('verdict').textContent()).toBe('No federated credential exists for this service account');
     expect(await page.locator('textarea').inputValue()).toContain("Assertion Subject: 'system:serviceaccount:shop:cart'");
+
+    // An SA annotated with a client ID no identity has: AADSTS700016 comes first, the fix is the annotation.
+    const sign = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'test' }).sign(privateKey);
+    await t.open();
+    await t.paste(await sign({ ...claims, sub: 'system:serviceaccount:catalog:price-feed' }));
+    await expect.poll(() => advice.getByTestId('token-fix-verdict').textContent()).toBe('The client ID names no application in the tenant.');
+    expect((await advice.locator('pre').allTextContents()).join('\n')).toMatch(/^kubectl --context sample annotate serviceaccount -n catalog price-feed azure\.workload\.identity\/client-id="\$CLIENT_ID" --overwrite/);
+
+    // The wrong token (the API server's audience): read the right one; never a command that changes a credential's audience.
+    await t.open();
+    await t.paste(await sign({ ...claims, aud: ['https://kubernetes.default.svc'] }));
+    await expect.poll(() => advice.getByTestId('token-fix-verdict').textContent()).toBe('The audience differs.');
+    expect((await advice.locator('pre').allTextContents()).join('\n')).not.toContain('federated-credential');
+
+    // Expired as well as unmatched: the advice says the token itself is refused too.
+    await t.open();
+    await t.paste(await sign({ ...claims, sub: 'system:serviceaccount:shop:cart', iat: claims.iat - 7200, nbf: claims.nbf - 7200, exp: claims.iat - 3600 }));
+    await expect.poll(() => page.getByTestId('fic-none-time').textContent()).toMatch(/^The token also .*Entra ID refuses this one with AADSTS700024/);
     await page.close();
   });
 });

@@ -179,6 +179,10 @@ describe('explainEntraError', () => {
     const e = explainEntraError(entraMessage({ code: 'AADSTS700212', audience: 'https://kubernetes.default.svc' }), cluster, azure);
     expect(e.verdict).toBe('audience');
     expect(e.summary).toContain('AZURE_FEDERATED_TOKEN_FILE');
+    // Reading the right token, never giving a credential this audience (it would break the pods presenting the right one).
+    expect(e.summary).toContain("Do not change a credential's audience to this one");
+    expect(e.fix!.commands.join('\n')).not.toContain('federated-credential');
+    expect(e.fix!.commands[0]).toMatch(/^kubectl exec -n shop checkout-/);
   });
 
   it('uses the SA cluster issuer when the message quotes only the subject', () => {
@@ -606,6 +610,16 @@ describe("explainEntraError when the token's issuer is no known cluster's", () =
     expect(e.fix!.commands[0]).toMatch(/^az identity federated-credential update --name aks-prod-shop-checkout /);
   });
 
+  it('names no service account of a known cluster for an issuer no cluster has, even loosely, and leaves the identity to confirm', () => {
+    const { cluster, azure } = aHealthyWorld();
+    const e = explainEntraError(entraMessage({ issuer: 'https://oidc.example.com/cluster-x/' }), cluster, azure);
+    expect(e.serviceAccount).toBeUndefined();
+    expect(e.summary).toContain("The token's issuer is not the issuer of any known cluster (aks-prod)");
+    expect(e.summary).toContain('service account shop/checkout of the cluster that issued the token, which is none idlens knows (cluster aks-prod has one of that name, but with another issuer)');
+    // The identity is the user's to confirm: named by shell variables, not created on id-checkout directly.
+    expect(e.fix!.commands).toEqual([expect.stringContaining('--identity-name "$IDENTITY_NAME" --resource-group "$RESOURCE_GROUP" --issuer https://oidc.example.com/cluster-x/ ')]);
+  });
+
   it('says so when a missing credential is for an issuer no known cluster has', () => {
     const { cluster, azure } = withFics();
     const e = explainEntraError(entraMessage({ issuer: 'https://issuer.example.com/' }), cluster, azure);
@@ -638,6 +652,19 @@ describe('explainEntraError on AADSTS700016', () => {
       `kubectl annotate serviceaccount -n catalog price-feed ${WI.clientId}="$CLIENT_ID" --overwrite`,
       'kubectl rollout restart deployment/price-feed -n catalog',
     ]);
+  });
+
+  it('explains a matching error of an SA annotated with an unknown client ID as AADSTS700016, not a missing credential', () => {
+    const { cluster, azure } = world();
+    const e = explainEntraError(entraMessage({ subject: serviceAccountSubject('catalog', 'price-feed') }), cluster, azure);
+    expect(e.verdict).toBe('application-not-found');
+    expect(e.summary).toMatch(/^Service account catalog\/price-feed is annotated with client ID e6c4deba-.*: the exchange fails with AADSTS700016 .* so creating one would not help/);
+    expect(e.fix!.commands).toEqual([
+      `kubectl annotate serviceaccount -n catalog price-feed ${WI.clientId}="$CLIENT_ID" --overwrite`,
+      'kubectl rollout restart deployment/price-feed -n catalog',
+    ]);
+    // With the identities not all read, the ID may be one of them: no such claim.
+    expect(explainEntraError(entraMessage({ subject: serviceAccountSubject('catalog', 'price-feed') }), cluster, { ...azure, identitiesUnread: true }).verdict).not.toBe('application-not-found');
   });
 
   it('says the tenant is wrong when idlens does see an identity with the client ID', () => {

@@ -24,5 +24,7 @@ describe('assertionErrorText', () => {
     expect(assertionErrorText({ iss: ISSUER, sub: 42 })).toBeUndefined();
     expect(assertionErrorText({ iss: ' ', sub: SUBJECT })).toBeUndefined();
     expect(assertionErrorText({ iss: ISSUER, sub: "system:serviceaccount:shop:it's" })).toBeUndefined();
+    // Not a service account's subject: no advice that would federate it.
+    expect(assertionErrorText({ iss: ISSUER, sub: 'checkout' })).toBeUndefined();
   });
 });

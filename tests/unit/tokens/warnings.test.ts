@@ -103,6 +103,22 @@ describe('tokenWarnings', () => {
     expect(codesOf(tokenWarnings(decoded, 'Kubernetes service account token', { now: NOW }))).toEqual(['signature-missing']);
   });
 
+  describe('sa-subject', () => {
+    it('flags a subject that is no service account, or disagrees with the kubernetes.io claim', () => {
+      expect(find(warningsFor(RS256_HEADER, aServiceAccountPayload({ sub: 'checkout' })), 'sa-subject').message).toMatch(
+        /^The subject is "checkout", but the token's kubernetes\.io claim names system:serviceaccount:shop:orders: .* built or edited by hand/,
+      );
+      const noClaim = aServiceAccountPayload({ sub: 'checkout' });
+      (noClaim['kubernetes.io'] as Record<string, unknown>).serviceaccount = undefined;
+      expect(find(warningsFor(RS256_HEADER, noClaim), 'sa-subject').message).toContain('not system:serviceaccount:<namespace>:<name>');
+      expect(codesOf(warningsFor(RS256_HEADER, aServiceAccountPayload({ sub: 'system:serviceaccount:shop:cart' })))).toContain('sa-subject');
+    });
+
+    it('is quiet for a token the API server issued', () => {
+      expect(codesOf(warningsFor(RS256_HEADER, aServiceAccountPayload()))).not.toContain('sa-subject');
+    });
+  });
+
   describe('sa-audience', () => {
     it('explains AADSTS700212 for the default kube-api-access token', () => {
       const payload = aServiceAccountPayload({
