@@ -403,7 +403,7 @@ export function asSentence(text: string): string {
 /**
  * For a service account or a pod: the kubectl command that mints a token like the one its pods
  * present (issuer, subject, the token-exchange audience), to paste into the token decoder.
- * Names the cluster as `--context` when the map has several (cluster names are kubeconfig contexts).
+ * Names the cluster's `--context` where the map gives one (its `kubeContext`).
  */
 export function tokenCommandFor(model: MapModel, info: NodeInfo): string | undefined {
   const sa = info.node.kind === 'serviceAccount' ? info.name : info.node.kind === 'pod' ? (str(info.node.data, 'serviceAccountName') ?? 'default') : undefined;

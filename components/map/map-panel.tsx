@@ -486,14 +486,17 @@ function Summary({ model }: { model: MapModel }) {
   );
 }
 
+/** The map's other source: a callout about one says what the other still shows. */
+const OTHER_SOURCE = { cluster: 'azure', azure: 'cluster' } as const;
+
 /** `empty`: the map has no node at all, so no callout may say the other part is still shown. */
 function SourceCallouts({ sources, empty }: { sources: IdentityMapData['sources']; empty: boolean }) {
   const entries = (Object.keys(SOURCE_LABELS) as Array<keyof typeof SOURCE_LABELS>).map((key) => [key, sources[key]] as const);
   return (
     <>
       {entries.map(([key, source]) => {
-        const other = key === 'cluster' ? 'Azure' : 'cluster';
-        const otherFailed = Boolean(sources[key === 'cluster' ? 'azure' : 'cluster']?.error);
+        const other = SOURCE_LABELS[OTHER_SOURCE[key]];
+        const otherFailed = Boolean(sources[OTHER_SOURCE[key]]?.error);
         if (source?.error) {
           return (
             <div key={key} role="alert" className="callout callout-error" data-source={key}>
@@ -547,7 +550,7 @@ function EmptyState({ sources }: { sources: IdentityMapData['sources'] }) {
         <strong>The map is empty</strong>{' '}
         {failed.length === 2
           ? 'because both sources failed: fix what the messages above say, then press Refresh.'
-          : `because the ${SOURCE_LABELS[failed[0]!]} source failed and the ${SOURCE_LABELS[failed[0] === 'cluster' ? 'azure' : 'cluster']} source lists nothing: fix what is said above, then press Refresh.`}
+          : `because the ${SOURCE_LABELS[failed[0]!]} source failed and the ${SOURCE_LABELS[OTHER_SOURCE[failed[0]!]]} source lists nothing: fix what is said above, then press Refresh.`}
       </div>
     );
   }

@@ -165,22 +165,22 @@ export function MapTable({ rows, total, selectedId, onSelect }: Props) {
                           <>
                             <span className={`badge ${info.worst === 'error' ? 'badge-error' : info.worst === 'warning' ? 'badge-warn' : 'badge-info'}`}>{info.worst}</span>{' '}
                             <span className="small">{info.findings.length}</span>
-                        </>
-                      ) : (
-                        <span className="muted small">none</span>
-                      )}
-                    </td>
+                          </>
+                        ) : (
+                          <span className="muted small">none</span>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+                {paddingBottom > 0 && (
+                  <tr aria-hidden="true" className="map-spacer">
+                    <td colSpan={COLUMNS.length} style={{ height: paddingBottom }} />
                   </tr>
-                );
-              })}
-              {paddingBottom > 0 && (
-                <tr aria-hidden="true" className="map-spacer">
-                  <td colSpan={COLUMNS.length} style={{ height: paddingBottom }} />
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+                )}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </section>

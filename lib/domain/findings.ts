@@ -180,6 +180,8 @@ class FindingList {
   private readonly keys = new Set<string>();
   /** The clusters' names, longest first. */
   private readonly clusters: string[];
+  /** With one cluster, ids name none and every kubectl command is about it. */
+  private readonly sole: string | undefined;
 
   constructor(
     clusterNames: readonly string[],
@@ -187,6 +189,7 @@ class FindingList {
     private readonly contextOf: (cluster: string) => string | undefined,
   ) {
     this.clusters = [...clusterNames].sort((a, b) => b.length - a.length);
+    this.sole = this.clusters.length === 1 ? this.clusters[0] : undefined;
   }
 
   /**
@@ -201,9 +204,7 @@ class FindingList {
     const key = `${code}\u0000${[...f.refs].sort().join('\u0000')}`;
     if (this.keys.has(key)) return;
     this.keys.add(key);
-    // One cluster: ids name none, and every kubectl command is about that one.
-    const sole = this.clusters.length === 1 ? this.clusters[0] : undefined;
-    const cluster = f.fix ? (kubeContext ?? f.refs.map((ref) => this.clusterOf(ref)).find((c) => c !== undefined) ?? sole) : undefined;
+    const cluster = f.fix ? (kubeContext ?? f.refs.map((ref) => this.clusterOf(ref)).find((c) => c !== undefined) ?? this.sole) : undefined;
     const context = cluster !== undefined ? this.contextOf(cluster) : undefined;
     const fix = context !== undefined && f.fix ? { ...f.fix, commands: f.fix.commands.map((command) => inKubeContext(command, context)) } : f.fix;
     this.items.push({ code, severity: SEVERITY[code], ...f, ...(fix ? { fix } : {}) });

@@ -16,7 +16,7 @@ async function read<T>(mode: string, kind: 'cluster' | 'azure', list: () => Prom
   try {
     return { value: await list(), status: { mode, ok: true } };
   } catch (error) {
-    const e = error instanceof SourceError ? error : new SourceError(`failed:${kind}`, (error as Error).message);
+    const e = SourceError.from(error, kind);
     return { status: { mode, ok: false, error: { code: e.code, message: e.message } } };
   }
 }

@@ -22,7 +22,7 @@ export async function listFederatedCredentials(): Promise<FederatedCredentialLis
   try {
     azure = await azureSnapshot();
   } catch (error) {
-    const e = error instanceof SourceError ? error : new SourceError('failed:azure', (error as Error).message);
+    const e = SourceError.from(error, 'azure');
     return { credentials: [], error: { code: e.code, message: e.message } };
   }
   const owners = new Map<string, { name: string; kind: 'managedIdentity' | 'application' }>();

@@ -18,7 +18,7 @@ async function probe(kind: SourceKind, mode: string, read: (signal: AbortSignal)
     const missing = result && result.missing?.length ? result.missing : undefined;
     return { mode, ok: true, ...(missing ? { missing } : {}) };
   } catch (error) {
-    const e = error instanceof SourceError ? error : new SourceError(`failed:${kind}`, (error as Error).message);
+    const e = SourceError.from(error, kind);
     return { mode, ok: false, error: { code: e.code, message: e.message } };
   }
 }

@@ -40,7 +40,7 @@ async function settle<T>(kind: 'cluster' | 'azure', mode: string, read: () => Pr
     const value = await read();
     return { value, status: { mode, ok: true } as SourceStatus, ms: performance.now() - t0 };
   } catch (error) {
-    const e = error instanceof SourceError ? error : new SourceError(`failed:${kind}`, (error as Error).message);
+    const e = SourceError.from(error, kind);
     return { value: undefined, status: { mode, ok: false, error: { code: e.code, message: e.message } } as SourceStatus, ms: performance.now() - t0 };
   }
 }

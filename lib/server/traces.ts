@@ -39,7 +39,7 @@ async function readAll(read: (source: ReturnType<typeof getSources>['logs'][numb
         const result = await withTimeout((signal) => read(source, signal), SOURCE_TIMEOUT_MS, 'logs', `Log source ${source.label}`);
         return { lines: result.lines, status: { source: source.label, kind: source.kind, ok: true, truncated: result.truncated || undefined } };
       } catch (error) {
-        const e = error instanceof SourceError ? error : new SourceError('failed:logs', (error as Error).message);
+        const e = SourceError.from(error, 'logs');
         return { lines: [], status: { source: source.label, kind: source.kind, ok: false, error: { code: e.code, message: e.message } } };
       }
     }),

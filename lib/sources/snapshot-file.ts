@@ -52,13 +52,14 @@ export async function readSnapshotJson<S extends z.ZodType>(
   const result = schema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    const at = issue.path.length ? `$.${issue.path.join('.')}` : '$';
-    throw new SourceError(
-      `invalid-response:${kind}`,
-      `Snapshot file ${path} is not what \`${producedBy}\` writes: at ${at}: ${issue.message}`,
-    );
+    throw notWrittenBy(kind, path, producedBy, issue.path.length ? `$.${issue.path.join('.')}` : '$', issue.message);
   }
   return result.data;
+}
+
+/** A snapshot file whose content at JSON path `at` is not what `producedBy` writes, and why. */
+export function notWrittenBy(kind: SourceKind, path: string, producedBy: string, at: string, why: string): SourceError {
+  return new SourceError(`invalid-response:${kind}`, `Snapshot file ${path} is not what \`${producedBy}\` writes: at ${at}: ${why}`);
 }
 
 /**

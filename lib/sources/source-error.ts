@@ -25,6 +25,12 @@ export class SourceError extends Error {
     super(message, options);
     this.name = 'SourceError';
   }
+
+  /** `error` as it is when it is a SourceError, else wrapped as `failed:<kind>` with its message. */
+  static from(error: unknown, kind: SourceKind): SourceError {
+    if (error instanceof SourceError) return error;
+    return new SourceError(`failed:${kind}`, (error as Error)?.message ?? String(error), { cause: error });
+  }
 }
 
 export interface SourceStatus {

@@ -5,6 +5,7 @@
 
 import { isWellFormedServiceAccountSubject } from '@/lib/domain/fic-matching';
 import { WI } from '@/lib/domain/model';
+import { audiencesOf } from './claims';
 
 export interface AssertionClaims {
   iss?: unknown;
@@ -22,7 +23,7 @@ export function assertionErrorText(claims: AssertionClaims): string | undefined 
   if (typeof iss !== 'string' || typeof sub !== 'string' || !iss.trim() || !sub.trim()) return undefined;
   // Only a service account's subject: advice for any other (`checkout`) would federate a hand-made token.
   if (!isWellFormedServiceAccountSubject(sub)) return undefined;
-  const auds = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud.filter((a): a is string => typeof a === 'string') : [];
+  const auds = audiencesOf(claims.aud);
   const aud = auds.includes(WI.tokenExchangeAudience) ? WI.tokenExchangeAudience : auds[0];
   // Entra quotes each value between single quotes; a quote inside one would end it early for the parser.
   if ([iss, sub, aud].some((v) => v?.includes("'"))) return undefined;

@@ -240,6 +240,11 @@ function explain(meaning: Meaning | undefined, value: unknown, context: Context)
 const UNKNOWN_HEADER = 'A header field idlens does not know: not standard for Kubernetes or Entra ID tokens.';
 const UNKNOWN_CLAIM = 'A claim idlens does not know: custom or optional claims of the issuer, shown as is.';
 
+/** The `aud` claim as a list: a string is one audience; non-string entries are dropped. */
+export function audiencesOf(aud: unknown): string[] {
+  return typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
+}
+
 /** One explanation per header field and claim, in token order; nested Kubernetes claims follow their parent. */
 export function explainClaims(header: JsonObject | undefined, payload: JsonObject | undefined, type: TokenType): ClaimExplanation[] {
   const context: Context = { type, header: header ?? {}, payload: payload ?? {} };

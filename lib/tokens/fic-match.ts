@@ -6,6 +6,7 @@
 
 import { expressionMatchesSubject, subjectDifference, valueDifference, type SubjectDifference } from '@/lib/domain/fic-matching';
 import type { FederatedCredential } from '@/lib/domain/model';
+import { audiencesOf } from './claims';
 
 export type DifferenceHint = SubjectDifference;
 
@@ -40,7 +41,7 @@ const MISSING = '(missing)';
 export function matchFederatedCredentials<T extends FederatedCredential>(claims: TokenClaims, fics: readonly T[]): FicMatch<T> {
   const iss = typeof claims.iss === 'string' ? claims.iss : undefined;
   const sub = typeof claims.sub === 'string' ? claims.sub : undefined;
-  const auds = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud.filter((a): a is string => typeof a === 'string') : [];
+  const auds = audiencesOf(claims.aud);
 
   const accepting: T[] = [];
   const notEvaluable: T[] = [];

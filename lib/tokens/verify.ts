@@ -14,6 +14,7 @@ import { WI, type JsonWebKeySet } from '@/lib/domain/model';
 import { base64UrlToBytes } from './base64url';
 import { classifyToken, type TokenType } from './classify';
 import { claimValueText } from './claim-text';
+import { audiencesOf } from './claims';
 import { decodeToken, type DecodedToken } from './decode';
 import { describeRelative, formatDuration, formatUtc, numericDate } from './times';
 
@@ -282,7 +283,7 @@ function notBeforeCheck(nbfClaim: unknown, iatClaim: unknown, now: number, skew:
 }
 
 function audienceCheck(aud: unknown): VerificationCheck {
-  const auds = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
+  const auds = audiencesOf(aud);
   return auds.includes(WI.tokenExchangeAudience)
     ? { name: 'audience', ok: true, detail: `The audience includes ${WI.tokenExchangeAudience}: usable as a federated assertion at Entra ID.` }
     : {

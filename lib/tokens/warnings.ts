@@ -7,6 +7,7 @@ import { serviceAccountSubject, WI } from '@/lib/domain/model';
 import { issuerKind, type TokenType } from './classify';
 import type { DecodedToken, JsonObject } from './decode';
 import { claimValueText } from './claim-text';
+import { audiencesOf } from './claims';
 import { describeRelative, formatDuration, formatUtc, numericDate } from './times';
 
 export type WarningSeverity = 'error' | 'warning' | 'info';
@@ -194,8 +195,7 @@ function lifetimeWarnings(lifetime: number, isKubernetes: boolean): TokenWarning
 
 function kubernetesWarnings(payload: JsonObject): TokenWarning[] {
   const out: TokenWarning[] = [];
-  const aud = payload.aud;
-  const auds = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
+  const auds = audiencesOf(payload.aud);
   if (!auds.includes(WI.tokenExchangeAudience)) {
     const k8s = payload['kubernetes.io'];
     const defaultToken = (typeof k8s === 'object' && k8s !== null && 'warnafter' in k8s) || auds.some((a) => /kubernetes\.default\.svc|\.azmk8s\.io/.test(a));

@@ -68,6 +68,10 @@ export class KubeClusterSource implements ClusterSource {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
+  private get inCluster(): boolean {
+    return this.options.mode === 'in-cluster';
+  }
+
   /**
    * Builds one client per context. A kubeconfig that does not parse, or has no current context when
    * none is named, fails the source; a named context that is missing or names no cluster fails only
@@ -75,21 +79,21 @@ export class KubeClusterSource implements ClusterSource {
    */
   private clients(): { clients: ClusterClient[]; failed: ContextFailure[] } {
     const base = new KubeConfig();
-    if (this.options.mode === 'in-cluster') {
+    if (this.inCluster) {
       loadInCluster(base, this.options.inCluster ?? {});
       return { clients: [this.client(base, 'in-cluster')], failed: [] };
     }
+    // Named in the messages below (capitalised: they begin with it).
+    const where = capitalized(kubeconfigLocation(this.options.kubeconfigText !== undefined, this.options.kubeconfigFiles));
     try {
       if (this.options.kubeconfigText !== undefined) base.loadFromString(this.options.kubeconfigText);
       else base.loadFromDefault();
     } catch (error) {
-      const where = kubeconfigLocation(this.options.kubeconfigText !== undefined, this.options.kubeconfigFiles);
-      throw new SourceError('config:cluster', `${capitalized(where)} could not be loaded: ${kubeconfigLoadFailure(error)}. Fix the file; \`kubectl config view\` shows what kubectl reads from it.`);
+      throw new SourceError('config:cluster', `${where} could not be loaded: ${kubeconfigLoadFailure(error)}. Fix the file; \`kubectl config view\` shows what kubectl reads from it.`);
     }
     const known = base.getContexts().map((c) => c.name);
     if (known.length === 0) {
-      const where = kubeconfigLocation(this.options.kubeconfigText !== undefined, this.options.kubeconfigFiles);
-      throw new SourceError('config:cluster', `${capitalized(where)} names no context: is it a kubeconfig? \`kubectl config view\` shows what kubectl reads; \`az aks get-credentials\` writes one.`);
+      throw new SourceError('config:cluster', `${where} names no context: is it a kubeconfig? \`kubectl config view\` shows what kubectl reads; \`az aks get-credentials\` writes one.`);
     }
     const wanted = this.options.contexts.length ? this.options.contexts : [base.getCurrentContext()];
     if (wanted.length === 0 || !wanted[0]) {
@@ -130,7 +134,7 @@ export class KubeClusterSource implements ClusterSource {
     const { clients, failed } = this.clients();
     const settled = await Promise.allSettled(clients.map((c) => this.readCluster(c)));
     const snapshots = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const failures = [...failed, ...settled.flatMap((s, i) => (s.status === 'rejected' ? [{ context: clients[i]!.name, error: asSourceError(s.reason) }] : []))];
+    const failures = [...failed, ...settled.flatMap((s, i) => (s.status === 'rejected' ? [{ context: clients[i]!.name, error: SourceError.from(s.reason, 'cluster') }] : []))];
     if (snapshots.length === 0) {
       if (failures.length === 1) throw failures[0]!.error;
       throw new SourceError(failures[0]!.error.code, `No context could be read. ${failures.map((f) => f.error.message).join(' ')}`, { cause: failures[0]!.error });
@@ -156,7 +160,7 @@ export class KubeClusterSource implements ClusterSource {
         const info = await this.readOidc(client);
         if (info.issuer === issuer) return info.jwks;
       } catch (error) {
-        unread.push(oidcFailure(client, error, this.options.mode === 'in-cluster'));
+        unread.push(oidcFailure(client, error, this.inCluster));
       }
     }
     if (unread.length) throw new SourceError('failed:cluster', `No cluster read has this issuer, and idlens could not read ${unread.join('; ')}.`);
@@ -171,7 +175,7 @@ export class KubeClusterSource implements ClusterSource {
       this.readList(client, 'pods'),
       this.readOidc(client).then(
         (info) => ({ info, missing: [] as string[] }),
-        (error: unknown) => ({ info: { name: client.name } as ClusterInfo, missing: [oidcFailure(client, error, this.options.mode === 'in-cluster')] }),
+        (error: unknown) => ({ info: { name: client.name } as ClusterInfo, missing: [oidcFailure(client, error, this.inCluster)] }),
       ),
     ]);
     return { info: { ...oidc.info, ...named }, serviceAccounts, pods, missing: oidc.missing };
@@ -224,7 +228,7 @@ export class KubeClusterSource implements ClusterSource {
         }
       } while (cont);
     } catch (error) {
-      throw kubeError(client.name, kind, error, this.options.mode === 'in-cluster');
+      throw kubeError(client.name, kind, error, this.inCluster);
     }
     return all;
   }
@@ -294,8 +298,6 @@ function oidcFailure(client: ClusterClient, error: unknown, inCluster: boolean):
 }
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-
-const asSourceError = (error: unknown) => (error instanceof SourceError ? error : new SourceError('failed:cluster', (error as Error)?.message ?? String(error)));
 
 function kubeError(cluster: string, resource: string, error: unknown, inCluster: boolean): SourceError {
   const hint = credentialHint(inCluster);

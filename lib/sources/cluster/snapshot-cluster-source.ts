@@ -2,7 +2,7 @@ import 'server-only';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { ClusterSnapshot, JsonWebKeySet } from '@/lib/domain/model';
-import { readSnapshotJson, unusableSnapshotFile } from '../snapshot-file';
+import { notWrittenBy, readSnapshotJson, unusableSnapshotFile } from '../snapshot-file';
 import { SourceError } from '../source-error';
 import type { ClusterSource } from './cluster-source';
 import { editDistance } from '@/lib/domain/fic-matching';
@@ -74,10 +74,7 @@ export class SnapshotClusterSource implements ClusterSource {
       } else {
         const meant = misspeltKind(item.kind);
         if (meant) {
-          throw new SourceError(
-            'invalid-response:cluster',
-            `Snapshot file ${file} is not what \`${KUBERNETES_COMMAND}\` writes: at ${where.path}.kind: kind is ${JSON.stringify(item.kind)}, not ${meant} (an edited file?). Produce it with: ${KUBERNETES_COMMAND}`,
-          );
+          throw notWrittenBy('cluster', file, KUBERNETES_COMMAND, `${where.path}.kind`, `kind is ${JSON.stringify(item.kind)}, not ${meant} (an edited file?). Produce it with: ${KUBERNETES_COMMAND}`);
         }
       }
     }
@@ -107,8 +104,5 @@ function parseItem<S extends z.ZodType>(schema: S, where: { file: string; path: 
   const issue = result.error.issues[0]!;
   const metadata = where.item.metadata as { name?: unknown; namespace?: unknown } | undefined;
   const name = typeof metadata?.name === 'string' ? `${typeof metadata.namespace === 'string' ? `${metadata.namespace}/` : ''}${metadata.name}` : undefined;
-  throw new SourceError(
-    'invalid-response:cluster',
-    `Snapshot file ${where.file} is not what \`${KUBERNETES_COMMAND}\` writes: at ${[where.path, ...issue.path].join('.')}${name ? ` (${where.item.kind} ${name})` : ''}: ${issue.message}`,
-  );
+  throw notWrittenBy('cluster', where.file, KUBERNETES_COMMAND, `${[where.path, ...issue.path].join('.')}${name ? ` (${where.item.kind} ${name})` : ''}`, issue.message);
 }
