@@ -52,6 +52,9 @@ const BAND_GAP = 110;
 const CLUSTER_GAP = 210;
 const SECTION_GAP = 260;
 const AZURE_COLUMNS = ['federatedCredential', 'managedIdentity', 'application'];
+/** The column after AZURE_COLUMNS, for any other Azure kind. */
+const OTHER_COLUMN = 'other';
+const columnKindOf = (kind: string) => (AZURE_COLUMNS.includes(kind) ? kind : OTHER_COLUMN);
 
 /** Rows a service account's pods take: one column of up to four, then up to three columns side by side. */
 function podsPerColumn(count: number): number {
@@ -100,7 +103,14 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     (hinted.get(h.to) ?? hinted.set(h.to, []).get(h.to)!).push(h.from);
   }
 
-  // 1. Namespace bands: service accounts by name, each SA's pods in a small grid to its left.
+  // 1. Namespace bands: service accounts by name, each SA's pods in a small grid to its left. An SA
+  //    takes as many rows as its pods need, or as its credentials (beside it, one per row) need.
+  const credentialsOf = new Map<string, number>();
+  for (const [id, list] of neighbours) {
+    if (kindOf.get(id) !== 'serviceAccount') continue;
+    credentialsOf.set(id, list.filter((n) => kindOf.get(n) === 'federatedCredential').length);
+  }
+  const saRows = (band: Band, sa: LayoutNode) => Math.max(podRows(band.podsBySa.get(sa.id)?.length ?? 0), credentialsOf.get(sa.id) ?? 0);
   const bandMap = new Map<string, Band>();
   const azure: LayoutNode[] = [];
   for (const node of input.nodes) {
@@ -130,14 +140,17 @@ export function bandLayout(input: LayoutInput): LayoutResult {
       } else band.orphanPods.push(pod);
     }
     let rows = 0;
-    for (const sa of band.serviceAccounts) rows += podRows(band.podsBySa.get(sa.id)?.length ?? 0);
+    for (const sa of band.serviceAccounts) rows += saRows(band, sa);
     if (band.orphanPods.length) rows += podRows(band.orphanPods.length);
     band.rows = Math.max(rows, 1);
   }
 
   // 2. Split bands into sections of roughly equal height, aiming at a ~16:9 overall shape.
+  // Only the Azure columns something is drawn in take room (none when the Azure source failed or
+  // the filters hide those kinds).
+  const columnKinds = [...AZURE_COLUMNS, OTHER_COLUMN].filter((kind) => azure.some((n) => columnKindOf(n.kind) === kind));
   const totalRows = bands.reduce((sum, b) => sum + b.rows + 1.5, 0) + Math.ceil(azure.length / 4);
-  const sectionWidth = POD_COLUMNS * POD_GAP + (1 + AZURE_COLUMNS.length) * COLUMN_GAP + SECTION_GAP;
+  const sectionWidth = POD_COLUMNS * POD_GAP + (1 + columnKinds.length) * COLUMN_GAP + SECTION_GAP;
   const idealSections = Math.max(1, Math.round(Math.sqrt((totalRows * ROW * 16) / (9 * sectionWidth))));
   const rowsPerSection = Math.max(12, Math.ceil(totalRows / idealSections));
 
@@ -161,7 +174,7 @@ export function bandLayout(input: LayoutInput): LayoutResult {
       piece.rows += rows;
       return piece;
     };
-    for (const sa of band.serviceAccounts) pieceAt(podRows(band.podsBySa.get(sa.id)?.length ?? 0)).serviceAccounts.push(sa);
+    for (const sa of band.serviceAccounts) pieceAt(saRows(band, sa)).serviceAccounts.push(sa);
     if (band.orphanPods.length) pieceAt(podRows(band.orphanPods.length)).orphanPods = band.orphanPods;
     for (const piece of split) if (piece.rows > 0) pieces.push(piece);
   }
@@ -199,7 +212,8 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     };
     for (const sa of band.serviceAccounts) {
       const pods = band.podsBySa.get(sa.id) ?? [];
-      const rows = podRow(pods, y);
+      const rows = saRows(band, sa);
+      podRow(pods, y + ((rows - podRows(pods.length)) * ROW) / 2);
       place(sa.id, saX(section), y + ((rows - 1) * ROW) / 2, section);
       y += rows * ROW;
     }
@@ -210,12 +224,8 @@ export function bandLayout(input: LayoutInput): LayoutResult {
 
   // 3. Azure columns, left to right: each node goes to the section most of its placed neighbours
   //    are in, at the mean height of those neighbours, pushed down to keep one row between nodes.
-  const columnOf = (kind: string) => {
-    const i = AZURE_COLUMNS.indexOf(kind);
-    return i < 0 ? AZURE_COLUMNS.length : i;
-  };
   const columns: LayoutNode[][] = [];
-  for (const node of azure) (columns[columnOf(node.kind)] ??= []).push(node);
+  for (const node of azure) (columns[columnKinds.indexOf(columnKindOf(node.kind))] ??= []).push(node);
   for (let c = 0; c < columns.length; c++) {
     const nodes = columns[c];
     if (!nodes) continue;
@@ -242,6 +252,14 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     const heights = Array.from({ length: lastClusterSection + 1 }, () => 0);
     for (const [s, list] of perSection) {
       list.sort((a, b) => a.ideal - b.ideal || (a.id < b.id ? -1 : 1));
+      // Nodes wanting the same height (an SA's credentials) are centred on it, not hung below it.
+      for (let i = 0; i < list.length; ) {
+        let j = i + 1;
+        while (j < list.length && list[j]!.ideal === list[i]!.ideal) j++;
+        const lift = ((j - i - 1) * ROW) / 2;
+        for (let k = i; k < j; k++) list[k]!.ideal -= lift;
+        i = j;
+      }
       let next = 0;
       for (const item of list) {
         const yy = Math.max(item.ideal, next);

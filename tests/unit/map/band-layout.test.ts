@@ -203,3 +203,53 @@ describe('bandLayout splits a tall namespace evenly', () => {
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
   });
 });
+
+describe('bandLayout beside a service account with many credentials', () => {
+  it('gives the SA a row per credential and centres them on it, so the next SA and its credential stay level', () => {
+    // sa:a is federated with 9 credentials (9 clusters' worth of subjects), sa:b (after it) with one.
+    const nodes: LayoutNode[] = [
+      { id: 'sa:ns/a', kind: 'serviceAccount', band: 'c\u0000ns' },
+      { id: 'sa:ns/b', kind: 'serviceAccount', band: 'c\u0000ns' },
+      { id: 'fic:b', kind: 'federatedCredential' },
+    ];
+    const edges: LayoutEdge[] = [{ from: 'sa:ns/b', to: 'fic:b' }];
+    for (let i = 0; i < 9; i++) {
+      nodes.push({ id: `fic:a${i}`, kind: 'federatedCredential' });
+      edges.push({ from: 'sa:ns/a', to: `fic:a${i}` });
+    }
+    const { positions } = bandLayout({ nodes, edges });
+    const ys = Array.from({ length: 9 }, (_, i) => positions[`fic:a${i}`]!.y).sort((a, b) => a - b);
+    // Centred on sa:a: as many above it as below.
+    expect((ys[0]! + ys[8]!) / 2).toBeCloseTo(positions['sa:ns/a']!.y);
+    // All of them above sa:b, whose own credential sits level with it (before: pushed 4 rows below it).
+    expect(ys[8]!).toBeLessThan(positions['sa:ns/b']!.y);
+    expect(positions['fic:b']!.y).toBe(positions['sa:ns/b']!.y);
+  });
+});
+
+describe('bandLayout without Azure objects', () => {
+  it('keeps no empty Azure columns: sections sit closer when nothing Azure is drawn (Azure unread or filtered out)', () => {
+    const clusterOnly: LayoutNode[] = [];
+    const edges: LayoutEdge[] = [];
+    for (let i = 0; i < 400; i++) {
+      clusterOnly.push({ id: `sa:ns${i % 20}/s${i}`, kind: 'serviceAccount', band: `c\u0000ns${i % 20}` });
+      clusterOnly.push({ id: `pod:ns${i % 20}/p${i}`, kind: 'pod', band: `c\u0000ns${i % 20}` });
+      edges.push({ from: `pod:ns${i % 20}/p${i}`, to: `sa:ns${i % 20}/s${i}` });
+    }
+    const withCredentials = [...clusterOnly];
+    const ficEdges = [...edges];
+    for (let i = 0; i < 400; i++) {
+      withCredentials.push({ id: `fic:f${i}`, kind: 'federatedCredential' });
+      ficEdges.push({ from: `sa:ns${i % 20}/s${i}`, to: `fic:f${i}` });
+    }
+    const firstSaX = (layout: ReturnType<typeof bandLayout>, section: number) =>
+      Math.min(...Object.entries(layout.positions).filter(([id]) => id.startsWith('sa:') && layout.sections[id] === section).map(([, p]) => p.x));
+    const bare = bandLayout({ nodes: clusterOnly, edges });
+    const full = bandLayout({ nodes: withCredentials, edges: ficEdges });
+    // One credential column: sections are that much wider apart than with no Azure column.
+    expect(firstSaX(full, 1) - firstSaX(full, 0) - (firstSaX(bare, 1) - firstSaX(bare, 0))).toBe(260);
+    // Credential column only (identities filtered out): the credentials sit in the first Azure column.
+    const fic = full.positions['fic:f0']!;
+    expect(fic.x - full.positions['sa:ns0/s0']!.x).toBe(260);
+  });
+});
