@@ -1,6 +1,6 @@
 export default function Loading() {
   return (
-    <div className="stack" aria-busy="true" aria-label="Loading">
+    <div className="stack" role="status" aria-busy="true" aria-label="Loading">
       <h1>Token exchange flow</h1>
       <div className="skeleton h-70" />
       <div className="skeleton h-320" />

@@ -21,7 +21,7 @@ export function FlowExplorer({ selected }: { selected?: string }) {
 
   if (query.isPending) {
     return (
-      <div className="stack" aria-busy="true" aria-label="Loading the identity map">
+      <div className="stack" role="status" aria-busy="true" aria-label="Loading the identity map">
         <div className="skeleton h-70" />
         <div className="skeleton h-320" />
       </div>

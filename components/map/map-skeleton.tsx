@@ -1,7 +1,7 @@
 /** The /map page's shape while the map loads (loading.tsx and the panel's Suspense fallback). */
 export function MapSkeleton() {
   return (
-    <div className="stack" aria-busy="true" aria-label="Loading the identity map">
+    <div className="stack" role="status" aria-busy="true" aria-label="Loading the identity map">
       <div className="skeleton h-36 maxw-520" />
       <div className="skeleton h-96" />
       <div className="map-layout">

@@ -10,7 +10,7 @@ export function SourceHealth() {
   const { data, error, isPending, refetch, isFetching } = useQuery(healthQueries.status());
   if (isPending) {
     return (
-      <div className="grid" aria-busy="true" aria-label="Checking sources">
+      <div className="grid" role="status" aria-busy="true" aria-label="Checking sources">
         {Object.values(TITLES).map((t) => (
           <div key={t} className="card">
             <div className="skeleton h-48" />

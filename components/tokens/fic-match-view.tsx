@@ -25,7 +25,7 @@ export function FicMatchView({ payload, credentials, loading, error, signatureFa
       <h2 id="fic-title" className="mt-0">
         Federated credentials that accept this token
       </h2>
-      {loading && <div className="skeleton h-40" aria-label="Loading federated credentials" />}
+      {loading && <div className="skeleton h-40" role="status" aria-busy="true" aria-label="Loading federated credentials" />}
       {error && (
         <p role="alert" className="callout callout-error">
           The federated credentials could not be read: {error}

@@ -22,7 +22,7 @@ export function TokenFixAdvice({ text }: { text: string }) {
         What to do
       </h3>
       <p className="small muted m-0">From the identity map: only the token’s iss, sub and aud were sent to compare, never the token.</p>
-      {query.isPending && <div className="skeleton h-40" aria-label="Comparing with the identity map" />}
+      {query.isPending && <div className="skeleton h-40" role="status" aria-busy="true" aria-label="Comparing with the identity map" />}
       {query.error && (
         <p role="alert" className="callout callout-warn m-0">
           idlens could not compare the token with the identity map: {query.error.message}

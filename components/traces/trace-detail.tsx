@@ -39,7 +39,7 @@ export function TraceDetail({ correlationId }: { correlationId: string }) {
             ) : searched.error ? (
               <p className="muted">The list of sources could not be read: {searched.error.message}</p>
             ) : (
-              <div className="skeleton h-40" aria-label="Loading the sources" />
+              <div className="skeleton h-40" role="status" aria-busy="true" aria-label="Loading the sources" />
             )}
             <p className="small muted m-0">
               A line belongs to a trace when a correlation field (<code>correlationId</code>, <code>x-correlation-id</code>, …) equals
