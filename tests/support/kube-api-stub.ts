@@ -19,6 +19,8 @@ export interface KubeStubOptions {
   cachePages?: boolean;
   /** Accept every request and never answer (a hung API server). */
   hang?: boolean;
+  /** Answer each request this many ms late (a slow API server: reads that overlap). */
+  delayMs?: number;
   /** Serve HTTPS with this key and certificate (as a real API server does; in-cluster mode verifies it). */
   tls?: { key: string; cert: string };
 }
@@ -34,8 +36,9 @@ function status(code: number, reason: string, message: string) {
 export async function startKubeStub(options: KubeStubOptions): Promise<KubeStub> {
   const pageCache = new Map<string, Buffer>();
   const held = new HeldResponses();
-  const server = await startStubServer((req, res) => {
+  const server = await startStubServer(async (req, res) => {
     if (options.hang) return held.hold(res);
+    if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     const url = new URL(req.url, 'http://stub');
     if (options.failWith === 401) return sendJson(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
     if (options.failWith === 403) {
