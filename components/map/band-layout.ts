@@ -29,6 +29,8 @@ export interface LayoutInput {
    * issuer is off by a "/" has no edge to its service account, yet belongs beside it.
    */
   hints?: LayoutEdge[];
+  /** Width / height of the view it is drawn in (layoutAspect); 16:9 when not given. */
+  aspect?: number;
 }
 
 export interface LayoutResult {
@@ -56,6 +58,18 @@ const AZURE_COLUMNS = ['federatedCredential', 'managedIdentity', 'application'];
 const OTHER_COLUMN = 'other';
 const columnKindOf = (kind: string) => (AZURE_COLUMNS.includes(kind) ? kind : OTHER_COLUMN);
 
+const DEFAULT_ASPECT = 16 / 9;
+
+/**
+ * The shape to lay a graph out for, from its view's size in px: width / height, kept between a
+ * portrait phone's and a wide screen's, in steps of 1/4 (so that a few pixels more or less lay
+ * nothing out anew, and the layout cache keeps working).
+ */
+export function layoutAspect(width: number, height: number): number {
+  if (!(width > 0) || !(height > 0)) return DEFAULT_ASPECT;
+  return Math.round(Math.min(2.5, Math.max(0.5, width / height)) * 4) / 4;
+}
+
 /** Rows a service account's pods take: one column of up to four, then up to three columns side by side. */
 function podsPerColumn(count: number): number {
   return Math.max(PODS_PER_COLUMN, Math.ceil(count / POD_COLUMNS));
@@ -78,6 +92,55 @@ interface Band {
   orphanPods: LayoutNode[];
   /** A later piece of a namespace split between sections (see bandLayout). */
   continued?: boolean;
+}
+
+/** Rows kept between bands in a section's row count (the gap a namespace's label takes). */
+const BAND_ROWS_GAP = 1.5;
+
+/**
+ * How many rows a section holds, chosen so that the sections side by side come closest to
+ * `aspect` (width / height). Bands are placed whole (one taller than a section is split), so the
+ * shape moves in steps: each candidate count of sections is packed as step 2 of bandLayout does,
+ * and the one whose shape is nearest (by ratio) wins, the fewer sections on a tie.
+ */
+function sectionRowsFor(bands: readonly Band[], totalRows: number, sectionWidth: number, aspect: number): number {
+  const shapeFor = (rows: number) => {
+    let sections = 1;
+    let used = 0;
+    let y = 0;
+    let tallest = 0;
+    let previous: string | undefined;
+    const add = (height: number, cluster: string, continued: boolean) => {
+      if (used > 0 && (continued || used + height > rows)) {
+        sections += 1;
+        used = 0;
+        y = 0;
+        previous = undefined;
+      }
+      if (previous !== undefined) y += previous === cluster ? BAND_GAP : CLUSTER_GAP;
+      previous = cluster;
+      y += height * ROW;
+      used += height + BAND_ROWS_GAP;
+      tallest = Math.max(tallest, y);
+    };
+    for (const band of bands) {
+      if (band.rows <= rows) add(band.rows, band.cluster, false);
+      else {
+        const k = Math.ceil(band.rows / rows);
+        for (let i = 0; i < k; i++) add(band.rows / k, band.cluster, i > 0);
+      }
+    }
+    return (sections * sectionWidth - SECTION_GAP) / Math.max(tallest, ROW);
+  };
+  // n sections of width w over all rows: n·w / (rows·ROW / n) = aspect gives the first guess.
+  const guess = Math.max(1, Math.round(Math.sqrt((totalRows * ROW * aspect) / sectionWidth)));
+  let best = { rows: Math.max(12, Math.ceil(totalRows / guess)), miss: Infinity };
+  for (let n = 1; n <= guess * 2 + 2; n++) {
+    const rows = Math.max(12, Math.ceil(totalRows / n));
+    const miss = Math.abs(Math.log(shapeFor(rows) / aspect));
+    if (miss < best.miss - 1e-9) best = { rows, miss };
+  }
+  return best.rows;
 }
 
 export function bandLayout(input: LayoutInput): LayoutResult {
@@ -145,14 +208,13 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     band.rows = Math.max(rows, 1);
   }
 
-  // 2. Split bands into sections of roughly equal height, aiming at a ~16:9 overall shape.
+  // 2. Split bands into sections of roughly equal height, in the view's shape.
   // Only the Azure columns something is drawn in take room (none when the Azure source failed or
   // the filters hide those kinds).
   const columnKinds = [...AZURE_COLUMNS, OTHER_COLUMN].filter((kind) => azure.some((n) => columnKindOf(n.kind) === kind));
-  const totalRows = bands.reduce((sum, b) => sum + b.rows + 1.5, 0) + Math.ceil(azure.length / 4);
+  const totalRows = bands.reduce((sum, b) => sum + b.rows + BAND_ROWS_GAP, 0) + Math.ceil(azure.length / 4);
   const sectionWidth = POD_COLUMNS * POD_GAP + (1 + columnKinds.length) * COLUMN_GAP + SECTION_GAP;
-  const idealSections = Math.max(1, Math.round(Math.sqrt((totalRows * ROW * 16) / (9 * sectionWidth))));
-  const rowsPerSection = Math.max(12, Math.ceil(totalRows / idealSections));
+  const rowsPerSection = sectionRowsFor(bands, totalRows, sectionWidth, input.aspect ?? DEFAULT_ASPECT);
 
   // A band taller than a section (one namespace with many service accounts: a filtered view of
   // it, or a namespace that dwarfs the others) continues in the next section, between service
@@ -218,7 +280,7 @@ export function bandLayout(input: LayoutInput): LayoutResult {
       y += rows * ROW;
     }
     if (band.orphanPods.length) y += podRow(band.orphanPods, y) * ROW;
-    sectionRows += band.rows + 1.5;
+    sectionRows += band.rows + BAND_ROWS_GAP;
   }
   const lastClusterSection = section;
 
@@ -458,6 +520,7 @@ export function graphHash(input: LayoutInput): string {
     feed(e.from);
     feed(e.to);
   }
+  feed(`aspect ${input.aspect ?? ''}`);
   feed('hints');
   for (const e of input.hints ?? []) {
     feed(e.from);

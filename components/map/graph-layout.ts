@@ -16,10 +16,14 @@ const layoutCache = new Map<string, LayoutResult>();
 const partLayoutCache = new Map<string, LayoutResult>();
 export const LAYOUT_CACHE_ENTRIES = 4;
 
-/** What the layout needs: ids, kinds and the cluster/namespace band of each node (of the `only` ones, when given). */
-export function layoutInput(model: MapModel, only?: ReadonlySet<string>): LayoutInput {
+/**
+ * What the layout needs: ids, kinds and the cluster/namespace band of each node (of the `only`
+ * ones, when given), and the shape of the view it is for (layoutAspect).
+ */
+export function layoutInput(model: MapModel, only?: ReadonlySet<string>, aspect?: number): LayoutInput {
   const kept = (id: string) => !only || only.has(id);
   return {
+    ...(aspect !== undefined ? { aspect } : {}),
     nodes: model.infos.filter((i) => kept(i.node.id)).map((i) => ({ id: i.node.id, kind: i.node.kind, ...(i.namespace !== undefined ? { band: `${i.cluster ?? ''}\u0000${i.namespace}` } : {}) })),
     edges: model.data.edges.filter((e) => kept(e.from) && kept(e.to)).map((e) => ({ from: e.from, to: e.to })),
     hints: model.data.findings.flatMap((f) => f.refs.slice(1).map((to) => ({ from: f.refs[0]!, to }))).filter((h) => kept(h.from) && kept(h.to)),
@@ -31,10 +35,10 @@ export function layoutInput(model: MapModel, only?: ReadonlySet<string>): Layout
  * else the shown nodes laid out on their own (compact: a filter's few nodes are not left scattered
  * over the whole map's area), the hidden ones keeping their place in the whole layout.
  */
-export async function viewLayout(model: MapModel, whole: LayoutResult, visible: ReadonlySet<string>, signal: LayoutSignal): Promise<LayoutResult> {
+export async function viewLayout(model: MapModel, whole: LayoutResult, visible: ReadonlySet<string>, signal: LayoutSignal, aspect?: number): Promise<LayoutResult> {
   // `visible` holds ids of the model's nodes: as many as the model has is all of them.
   if (visible.size === 0 || visible.size === model.infos.length) return whole;
-  const part = await computeLayout(layoutInput(model, visible), signal, partLayoutCache);
+  const part = await computeLayout(layoutInput(model, visible, aspect), signal, partLayoutCache);
   return { positions: { ...whole.positions, ...part.positions }, sections: { ...whole.sections, ...part.sections } };
 }
 

@@ -3,7 +3,7 @@
 import type { Core, ElementDefinition, NodeSingular, StylesheetJson } from 'cytoscape';
 import { useEffect, useEffectEvent, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { NodeKind } from '@/lib/api/identity-map-queries';
-import { type Bounds, type Group, type GroupBox, type GroupMember, type LayoutResult, boundsOf, clusterLabelTexts, graphHash, groupBoxes, groupLabelText, groupLabelWidth, groupsOf } from './band-layout';
+import { type Bounds, type Group, type GroupBox, type GroupMember, type LayoutResult, boundsOf, clusterLabelTexts, graphHash, groupBoxes, groupLabelText, groupLabelWidth, groupsOf, layoutAspect } from './band-layout';
 import { LAYOUT_CACHE_ENTRIES, type LayoutSignal, computeLayout, layoutInput, viewLayout } from './graph-layout';
 import { graphToSvg, pngScale, type SvgGroup, type SvgNode } from './graph-export';
 import { GROUP_FONT_PX, type Viewport, type ZoomStyle, fitViewport, sameZoomStyle, zoomStyle } from './graph-view';
@@ -266,6 +266,8 @@ interface Built {
   layout: LayoutResult;
   members: GroupMember[];
   big: boolean;
+  /** The view's shape the layouts are made for (layoutAspect, from the canvas's size when the graph was built). */
+  aspect: number;
   /** Large graphs: the edges of the underlay, and which of them the filters show. */
   edges?: { ends: EdgeEnd[]; geometry: EdgeGeometry; shown: Uint8Array };
 }
@@ -435,7 +437,9 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
     let media: MediaQueryList | undefined;
     let onScheme: (() => void) | undefined;
     (async () => {
-      const input = layoutInput(model);
+      // Laid out for the canvas's shape: a square canvas gets a squarer layout, which Fit draws larger.
+      const aspect = layoutAspect(container.clientWidth, container.clientHeight);
+      const input = layoutInput(model, undefined, aspect);
       // The graph's key: its layout in the cache, and its view kept for a refresh.
       const graphKey = graphHash(input);
       // The filters of the URL apply from the first frame: no full-size view that jumps a moment later.
@@ -445,7 +449,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         (async () => {
           setStatus({ state: 'loading', message: `Laying out ${input.nodes.length.toLocaleString()} nodes…` });
           const all = await computeLayout(input, signal, undefined, graphKey);
-          return [all, await viewLayout(model, all, visibleAtStart, signal)] as const;
+          return [all, await viewLayout(model, all, visibleAtStart, signal, aspect)] as const;
         })(),
       ]);
       if (signal.cancelled) return;
@@ -476,7 +480,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         edges = { ends, geometry, shown: shownEdges(geometry, visibleAtStart) };
         underlay = mountUnderlay(container);
       }
-      builtRef.current = { whole, layout, members, big, ...(edges ? { edges } : {}) };
+      builtRef.current = { whole, layout, members, big, aspect, ...(edges ? { edges } : {}) };
       // Built for the current filters: the settle effect has nothing to lay out or frame when ready.
       firstFilter.current = true;
       boxesRef.current = boxes;
@@ -646,7 +650,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
     }
     const signal: LayoutSignal = { cancelled: false };
     const timer = setTimeout(async () => {
-      const layout = await viewLayout(model, built.whole, visible, signal).catch(() => built.whole);
+      const layout = await viewLayout(model, built.whole, visible, signal, built.aspect).catch(() => built.whole);
       if (signal.cancelled || cyRef.current !== cy) return;
       placeNodes(cy, model, built, layout, visible);
       boxesRef.current = applyGroups(cy, built.members, visible);

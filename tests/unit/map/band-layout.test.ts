@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandLayout, boundsOf, GROUP_LABEL_MAX_PX, type GroupBox, type GroupMember, clusterLabelTexts, groupBoxes, groupLabelText, groupLabelWidth, groupsOf, type LayoutEdge, type LayoutNode } from '@/components/map/band-layout';
+import { bandLayout, boundsOf, GROUP_LABEL_MAX_PX, type GroupBox, type GroupMember, clusterLabelTexts, graphHash, groupBoxes, groupLabelText, groupLabelWidth, groupsOf, layoutAspect, type LayoutEdge, type LayoutNode } from '@/components/map/band-layout';
 
 // The group boxes behind the trust graph: one per namespace, per cluster and section, per Azure section.
 
@@ -251,5 +251,40 @@ describe('bandLayout without Azure objects', () => {
     // Credential column only (identities filtered out): the credentials sit in the first Azure column.
     const fic = full.positions['fic:f0']!;
     expect(fic.x - full.positions['sa:ns0/s0']!.x).toBe(260);
+  });
+});
+
+describe('layoutAspect and bandLayout for the view’s shape', () => {
+  it('reads the canvas’s shape in steps of 1/4, between a portrait phone’s and a wide screen’s; 16:9 for a canvas without a size', () => {
+    expect(layoutAspect(565, 558)).toBe(1);
+    expect(layoutAspect(1100, 640)).toBe(1.75);
+    expect(layoutAspect(360, 700)).toBe(0.5);
+    expect(layoutAspect(3000, 400)).toBe(2.5);
+    expect(layoutAspect(0, 500)).toBeCloseTo(16 / 9);
+  });
+
+  it('lays a graph out squarer for a square canvas than for a wide one, and keys the two layouts apart', () => {
+    const nodes: LayoutNode[] = [];
+    const edges: LayoutEdge[] = [];
+    for (let i = 0; i < 600; i++) {
+      const band = `c\u0000ns${i % 30}`;
+      nodes.push({ id: `sa:ns${i % 30}/s${i}`, kind: 'serviceAccount', band }, { id: `pod:ns${i % 30}/p${i}`, kind: 'pod', band }, { id: `fic:f${i}`, kind: 'federatedCredential' });
+      edges.push({ from: `pod:ns${i % 30}/p${i}`, to: `sa:ns${i % 30}/s${i}` }, { from: `sa:ns${i % 30}/s${i}`, to: `fic:f${i}` });
+    }
+    const shapeOf = (aspect: number) => {
+      const { positions } = bandLayout({ nodes, edges, aspect });
+      const xs = Object.values(positions).map((p) => p.x);
+      const ys = Object.values(positions).map((p) => p.y);
+      return (Math.max(...xs) - Math.min(...xs)) / (Math.max(...ys) - Math.min(...ys));
+    };
+    const square = shapeOf(1);
+    const wide = shapeOf(16 / 9);
+    expect(square).toBeLessThan(wide);
+    // Each within a factor of 1.5 of what it was asked for (sections come whole).
+    expect(square).toBeGreaterThan(1 / 1.5);
+    expect(square).toBeLessThan(1.5);
+    expect(wide).toBeGreaterThan(16 / 9 / 1.5);
+    expect(wide).toBeLessThan((16 / 9) * 1.5);
+    expect(graphHash({ nodes, edges, aspect: 1 })).not.toBe(graphHash({ nodes, edges, aspect: 16 / 9 }));
   });
 });
