@@ -100,8 +100,8 @@ const BAND_ROWS_GAP = 1.5;
 /**
  * How many rows a section holds, chosen so that the sections side by side come closest to
  * `aspect` (width / height). Bands are placed whole (one taller than a section is split), so the
- * shape moves in steps: each candidate count of sections is packed as step 2 of bandLayout does,
- * and the one whose shape is nearest (by ratio) wins, the fewer sections on a tie.
+ * shape moves in steps: each candidate height of a section is packed as step 2 of bandLayout does,
+ * and the one whose shape is nearest (by ratio) wins, the tallest (fewest sections) on a tie.
  */
 function sectionRowsFor(bands: readonly Band[], totalRows: number, sectionWidth: number, aspect: number): number {
   const shapeFor = (rows: number) => {
@@ -134,9 +134,16 @@ function sectionRowsFor(bands: readonly Band[], totalRows: number, sectionWidth:
   };
   // n sections of width w over all rows: n·w / (rows·ROW / n) = aspect gives the first guess.
   const guess = Math.max(1, Math.round(Math.sqrt((totalRows * ROW * aspect) / sectionWidth)));
+  const candidates = new Set<number>();
+  for (let n = 1; n <= guess * 2 + 2; n++) candidates.add(Math.max(12, Math.ceil(totalRows / n)));
+  // Where bands are few, also each height that ends a section exactly after a band (a count of
+  // sections that the even splits above miss, because bands come whole).
+  if (bands.length <= 400) {
+    let sum = 0;
+    for (const band of bands) candidates.add(Math.max(12, Math.ceil((sum += band.rows + BAND_ROWS_GAP))));
+  }
   let best = { rows: Math.max(12, Math.ceil(totalRows / guess)), miss: Infinity };
-  for (let n = 1; n <= guess * 2 + 2; n++) {
-    const rows = Math.max(12, Math.ceil(totalRows / n));
+  for (const rows of [...candidates].sort((a, b) => b - a)) {
     const miss = Math.abs(Math.log(shapeFor(rows) / aspect));
     if (miss < best.miss - 1e-9) best = { rows, miss };
   }
@@ -168,10 +175,14 @@ export function bandLayout(input: LayoutInput): LayoutResult {
 
   // 1. Namespace bands: service accounts by name, each SA's pods in a small grid to its left. An SA
   //    takes as many rows as its pods need, or as its credentials (beside it, one per row) need.
+  //    A credential sits beside the service accounts it has an edge to, or else beside those a
+  //    finding ties it to (a near miss: its issuer off by a '/'), as step 3 places it.
   const credentialsOf = new Map<string, number>();
-  for (const [id, list] of neighbours) {
-    if (kindOf.get(id) !== 'serviceAccount') continue;
-    credentialsOf.set(id, list.filter((n) => kindOf.get(n) === 'federatedCredential').length);
+  for (const node of input.nodes) {
+    if (node.kind !== 'federatedCredential') continue;
+    const isSa = (n: string) => kindOf.get(n) === 'serviceAccount';
+    const byEdge = (neighbours.get(node.id) ?? []).filter(isSa);
+    for (const sa of byEdge.length ? byEdge : (hinted.get(node.id) ?? []).filter(isSa)) credentialsOf.set(sa, (credentialsOf.get(sa) ?? 0) + 1);
   }
   const saRows = (band: Band, sa: LayoutNode) => Math.max(podRows(band.podsBySa.get(sa.id)?.length ?? 0), credentialsOf.get(sa.id) ?? 0);
   const bandMap = new Map<string, Band>();
@@ -213,7 +224,12 @@ export function bandLayout(input: LayoutInput): LayoutResult {
   // the filters hide those kinds).
   const columnKinds = [...AZURE_COLUMNS, OTHER_COLUMN].filter((kind) => azure.some((n) => columnKindOf(n.kind) === kind));
   const totalRows = bands.reduce((sum, b) => sum + b.rows + BAND_ROWS_GAP, 0) + Math.ceil(azure.length / 4);
-  const sectionWidth = POD_COLUMNS * POD_GAP + (1 + columnKinds.length) * COLUMN_GAP + SECTION_GAP;
+  // Only the pod columns some service account fills take room (none when pods are filtered out).
+  let podColumns = 0;
+  for (const band of bands) {
+    for (const pods of [...band.podsBySa.values(), band.orphanPods]) if (pods.length) podColumns = Math.max(podColumns, Math.ceil(pods.length / podsPerColumn(pods.length)));
+  }
+  const sectionWidth = podColumns * POD_GAP + (1 + columnKinds.length) * COLUMN_GAP + SECTION_GAP;
   const rowsPerSection = sectionRowsFor(bands, totalRows, sectionWidth, input.aspect ?? DEFAULT_ASPECT);
 
   // A band taller than a section (one namespace with many service accounts: a filtered view of
@@ -249,7 +265,7 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     sections[id] = s;
   };
   const sectionX = (s: number) => s * sectionWidth;
-  const saX = (s: number) => sectionX(s) + POD_COLUMNS * POD_GAP;
+  const saX = (s: number) => sectionX(s) + podColumns * POD_GAP;
   let sectionRows = 0;
   for (const band of pieces) {
     // A continued namespace starts a section of its own (one box per namespace and section).
@@ -332,11 +348,27 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     }
     // Nodes tied to nothing placed (credentials for other issuers, unused identities) fill the
     // shortest sections' columns, so a thousand of them do not make one endless column.
+    // The orphans of one owner (an identity's credentials for other issuers) stay together, in the
+    // section its other nodes of this column were placed in, if any.
+    const byOwner = new Map<string, string[]>();
     for (const id of orphans) {
-      let s = 0;
-      for (let i = 1; i < heights.length; i++) if (heights[i]! < heights[s]!) s = i;
-      place(id, columnX(s), heights[s]!, s);
-      heights[s] = heights[s]! + ROW;
+      const owner = (neighbours.get(id) ?? []).find((n) => kindOf.get(n) !== kindOf.get(id)) ?? id;
+      (byOwner.get(owner) ?? byOwner.set(owner, []).get(owner)!).push(id);
+    }
+    for (const [owner, ids] of byOwner) {
+      const votes = new Map<number, number>();
+      for (const n of owner === ids[0] ? [] : (neighbours.get(owner) ?? [])) {
+        if (positions[n] !== undefined && kindOf.get(n) === kindOf.get(ids[0]!)) votes.set(sections[n]!, (votes.get(sections[n]!) ?? 0) + 1);
+      }
+      let s = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
+      if (s === undefined) {
+        s = 0;
+        for (let i = 1; i < heights.length; i++) if (heights[i]! < heights[s]!) s = i;
+      }
+      for (const id of ids) {
+        place(id, columnX(s), heights[s]!, s);
+        heights[s] = heights[s]! + ROW;
+      }
     }
   }
   return { positions, sections };
@@ -449,12 +481,27 @@ const FREE_LABEL_WIDTH = 1200;
 export function groupLabelWidth(box: GroupBox, boxes: ReadonlyMap<string, GroupBox>): number {
   const width = box.x2 - box.x1;
   if (box.kind === 'azure') return width;
-  const free = Math.max(width, FREE_LABEL_WIDTH);
+  // Never into the next section (sections without pods or Azure columns are narrow).
+  const next = sectionStarts(boxes).get(box.section + 1);
+  const free = Math.max(width, Math.min(FREE_LABEL_WIDTH, next === undefined ? Infinity : next - box.x1 - LABEL_CLEARANCE));
   const azure = boxes.get(`group:azure#${box.section}`);
   if (!azure || azure.x1 <= box.x1) return free;
   const labelRoom = GROUP_LABEL_MAX_PX * 1.25 + LABEL_CLEARANCE;
   const besideAzure = box.y1 - labelRoom < azure.y2 && box.y1 > azure.y1 - labelRoom;
   return besideAzure ? Math.max(width, azure.x1 - box.x1 - LABEL_CLEARANCE) : free;
+}
+
+const sectionStartsCache = new WeakMap<ReadonlyMap<string, GroupBox>, Map<number, number>>();
+
+/** The left edge of each section's boxes (computed once per set of boxes). */
+function sectionStarts(boxes: ReadonlyMap<string, GroupBox>): Map<number, number> {
+  let starts = sectionStartsCache.get(boxes);
+  if (!starts) {
+    starts = new Map();
+    for (const b of boxes.values()) starts.set(b.section, Math.min(starts.get(b.section) ?? Infinity, b.x1));
+    sectionStartsCache.set(boxes, starts);
+  }
+  return starts;
 }
 
 /** Average width of a character of the group labels' font, as a share of its size. */

@@ -2,7 +2,7 @@
 // the page stays responsive, and cached per graph for this browser session (a revisit or a refresh
 // with the same graph paints at once). A filtered view gets a layout of what it shows (viewLayout),
 // cached apart so that filtering never evicts a whole graph's layout.
-import { type LayoutInput, type LayoutResult, graphHash } from './band-layout';
+import { type LayoutEdge, type LayoutInput, type LayoutResult, graphHash } from './band-layout';
 import type { MapModel } from './map-model';
 
 export interface LayoutSignal {
@@ -26,8 +26,32 @@ export function layoutInput(model: MapModel, only?: ReadonlySet<string>, aspect?
     ...(aspect !== undefined ? { aspect } : {}),
     nodes: model.infos.filter((i) => kept(i.node.id)).map((i) => ({ id: i.node.id, kind: i.node.kind, ...(i.namespace !== undefined ? { band: `${i.cluster ?? ''}\u0000${i.namespace}` } : {}) })),
     edges: model.data.edges.filter((e) => kept(e.from) && kept(e.to)).map((e) => ({ from: e.from, to: e.to })),
-    hints: model.data.findings.flatMap((f) => f.refs.slice(1).map((to) => ({ from: f.refs[0]!, to }))).filter((h) => kept(h.from) && kept(h.to)),
+    hints: [
+      ...model.data.findings.flatMap((f) => f.refs.slice(1).map((to) => ({ from: f.refs[0]!, to }))).filter((h) => kept(h.from) && kept(h.to)),
+      ...(only ? acrossHiddenCredentials(model, only) : []),
+    ],
   };
+}
+
+/**
+ * With federated credentials filtered out, what they joined still belongs together: each hidden
+ * credential ties its shown service account to its shown identity or application, so that the
+ * identity is laid out beside the service accounts it serves instead of loose.
+ */
+function acrossHiddenCredentials(model: MapModel, shown: ReadonlySet<string>): LayoutEdge[] {
+  const ends = new Map<string, string[]>();
+  for (const e of model.data.edges) {
+    for (const [hidden, other] of [
+      [e.from, e.to],
+      [e.to, e.from],
+    ] as const) {
+      if (shown.has(hidden) || !shown.has(other) || model.byId.get(hidden)?.node.kind !== 'federatedCredential') continue;
+      (ends.get(hidden) ?? ends.set(hidden, []).get(hidden)!).push(other);
+    }
+  }
+  const ties: LayoutEdge[] = [];
+  for (const list of ends.values()) for (let i = 1; i < list.length; i++) ties.push({ from: list[0]!, to: list[i]! });
+  return ties;
 }
 
 /**

@@ -288,3 +288,71 @@ describe('layoutAspect and bandLayout for the view’s shape', () => {
     expect(graphHash({ nodes, edges, aspect: 1 })).not.toBe(graphHash({ nodes, edges, aspect: 16 / 9 }));
   });
 });
+
+describe('bandLayout after a walk-through at scale', () => {
+  const sa = (ns: string, name: string): LayoutNode => ({ id: `sa:${ns}/${name}`, kind: 'serviceAccount', band: `c\u0000${ns}` });
+
+  it('counts a near-miss credential (tied by a finding, not an edge) among those beside its service account', () => {
+    // fleet has two matching credentials and one whose issuer is off by '/' (only a finding ties it).
+    const nodes: LayoutNode[] = [sa('p', 'a-fleet'), sa('p', 'b-next'), ...['f1', 'f2', 'near', 'next'].map((id) => ({ id: `fic:${id}`, kind: 'federatedCredential' }))];
+    const edges: LayoutEdge[] = [
+      { from: 'sa:p/a-fleet', to: 'fic:f1' },
+      { from: 'sa:p/a-fleet', to: 'fic:f2' },
+      { from: 'sa:p/b-next', to: 'fic:next' },
+    ];
+    const { positions } = bandLayout({ nodes, edges, hints: [{ from: 'fic:near', to: 'sa:p/a-fleet' }] });
+    expect(positions['fic:next']!.y).toBe(positions['sa:p/b-next']!.y);
+    const ys = ['f1', 'f2', 'near'].map((id) => positions[`fic:${id}`]!.y).sort((a, b) => a - b);
+    expect((ys[0]! + ys[2]!) / 2).toBe(positions['sa:p/a-fleet']!.y);
+  });
+
+  it('keeps an identity’s credentials for other issuers together, in the section of its matched one', () => {
+    const nodes: LayoutNode[] = [];
+    const edges: LayoutEdge[] = [];
+    for (let i = 0; i < 60; i++) {
+      nodes.push(sa(`ns${i % 6}`, `s${i}`), { id: `fic:m${i}`, kind: 'federatedCredential' });
+      edges.push({ from: `sa:ns${i % 6}/s${i}`, to: `fic:m${i}` });
+    }
+    nodes.push({ id: 'identity:fleet', kind: 'managedIdentity' });
+    edges.push({ from: 'fic:m59', to: 'identity:fleet' });
+    for (let i = 0; i < 24; i++) {
+      nodes.push({ id: `fic:other${i}`, kind: 'federatedCredential' });
+      edges.push({ from: `fic:other${i}`, to: 'identity:fleet' });
+    }
+    const { sections } = bandLayout({ nodes, edges, aspect: 2.5 });
+    expect(new Set(Object.values(sections)).size).toBeGreaterThan(1);
+    const used = new Set(Array.from({ length: 24 }, (_, i) => sections[`fic:other${i}`]));
+    expect([...used]).toEqual([sections['fic:m59']]);
+    expect(sections['identity:fleet']).toBe(sections['fic:m59']);
+  });
+
+  it('keeps no room for pod columns when no pod is shown', () => {
+    const nodes: LayoutNode[] = [];
+    for (let i = 0; i < 200; i++) nodes.push(sa(`ns${i % 10}`, `s${i}`));
+    const { positions, sections } = bandLayout({ nodes, edges: [], aspect: 2.5 });
+    const xs = [...new Set(Object.keys(positions).filter((id) => sections[id] === 0).map((id) => positions[id]!.x))];
+    expect(xs).toEqual([0]);
+  });
+
+  it('picks the count of sections whose shape is nearest the canvas’s, with bands of uneven heights', () => {
+    // 12 service accounts, no pods, no Azure: one section would be a 1:4 ribbon in a square canvas;
+    // two (the big namespace beside the small ones) are nearest to square.
+    const nodes: LayoutNode[] = [];
+    for (const [ns, n] of Object.entries({ a: 1, b: 1, c: 10 })) for (let i = 0; i < n; i++) nodes.push(sa(ns, `s${i}`));
+    const { sections } = bandLayout({ nodes, edges: [], aspect: 1 });
+    expect(new Set(Object.values(sections)).size).toBe(2);
+    expect(sections['sa:c/s0']).not.toBe(sections['sa:a/s0']);
+  });
+});
+
+describe('groupLabelWidth beside the next section', () => {
+  it('stops a label short of the next section’s boxes', () => {
+    const members = [aMember('sa:a/x', 0, 0, { cluster: 'c', namespace: 'azure-workload-identity-system', section: 0 }), aMember('sa:b/y', 520, 0, { cluster: 'c', namespace: 'kube-system', section: 1 })];
+    const boxes = groupBoxes(members);
+    const first = boxes.get('group:ns:c/azure-workload-identity-system')!;
+    const next = boxes.get('group:cluster:c#1')!;
+    expect(groupLabelWidth(first, boxes)).toBeLessThan(next.x1 - first.x1);
+    // With nothing to its right it may run on.
+    expect(groupLabelWidth(boxes.get('group:ns:c/kube-system#1')!, boxes)).toBeGreaterThan(1000);
+  });
+});

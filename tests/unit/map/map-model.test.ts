@@ -3,6 +3,7 @@ import type { IdentityMapData, MapFinding, MapNode } from '@/lib/api/identity-ma
 import { EMPTY_MAP_SEARCH, type MapSearch } from '@/lib/api/map-search-params';
 import { bandLayout, graphHash, type LayoutEdge, type LayoutNode } from '@/components/map/band-layout';
 import { escapeXml, graphToSvg } from '@/components/map/graph-export';
+import { layoutInput } from '@/components/map/graph-layout';
 import { buildMapModel, compareField, credentialComparisons, sortInfos, tokenCommandFor, visibleFindings, visibleNodeIds } from '@/components/map/map-model';
 
 // Small factories: a map reads like the world it describes.
@@ -363,5 +364,20 @@ describe('graphToSvg', () => {
     expect(svg).toContain('f &amp; g');
     expect(svg).toContain('<line ');
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+});
+
+describe('layoutInput of a filtered view', () => {
+  it('ties an identity to the service accounts its hidden credentials federate, so it is laid out beside them', () => {
+    const model = buildMapModel(aMap());
+    const shown = new Set(['pod:shop/checkout-1', 'sa:shop/checkout', `identity:${CLIENT}`]);
+    const input = layoutInput(model, shown);
+    expect(input.nodes.map((n) => n.id).sort()).toEqual([...shown].sort());
+    expect(input.hints).toContainEqual({ from: 'sa:shop/checkout', to: `identity:${CLIENT}` });
+    // Laid out: the identity level with the service account (was: at the top of its column, tied to nothing).
+    const { positions } = bandLayout(input);
+    expect(positions[`identity:${CLIENT}`]!.y).toBe(positions['sa:shop/checkout']!.y);
+    // Nothing is tied across a credential that is shown.
+    expect(layoutInput(model, new Set([...shown, `fic:${CLIENT}/checkout-fic`])).hints).not.toContainEqual({ from: 'sa:shop/checkout', to: `identity:${CLIENT}` });
   });
 });
