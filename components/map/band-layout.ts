@@ -151,6 +151,7 @@ function sectionRowsFor(bands: readonly Band[], totalRows: number, sectionWidth:
 }
 
 export function bandLayout(input: LayoutInput): LayoutResult {
+  const aspect = input.aspect !== undefined && Number.isFinite(input.aspect) && input.aspect > 0 ? input.aspect : DEFAULT_ASPECT;
   const positions: LayoutResult['positions'] = {};
   const sections: LayoutResult['sections'] = {};
   const ids = new Set(input.nodes.map((n) => n.id));
@@ -182,7 +183,9 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     if (node.kind !== 'federatedCredential') continue;
     const isSa = (n: string) => kindOf.get(n) === 'serviceAccount';
     const byEdge = (neighbours.get(node.id) ?? []).filter(isSa);
-    for (const sa of byEdge.length ? byEdge : (hinted.get(node.id) ?? []).filter(isSa)) credentialsOf.set(sa, (credentialsOf.get(sa) ?? 0) + 1);
+    const anchors = byEdge.length ? byEdge : (hinted.get(node.id) ?? []).filter(isSa);
+    // A credential several SAs share (a claims-matching expression) is drawn once: it takes no SA's row.
+    if (anchors.length === 1) credentialsOf.set(anchors[0]!, (credentialsOf.get(anchors[0]!) ?? 0) + 1);
   }
   const saRows = (band: Band, sa: LayoutNode) => Math.max(podRows(band.podsBySa.get(sa.id)?.length ?? 0), credentialsOf.get(sa.id) ?? 0);
   const bandMap = new Map<string, Band>();
@@ -230,7 +233,7 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     for (const pods of [...band.podsBySa.values(), band.orphanPods]) if (pods.length) podColumns = Math.max(podColumns, Math.ceil(pods.length / podsPerColumn(pods.length)));
   }
   const sectionWidth = podColumns * POD_GAP + (1 + columnKinds.length) * COLUMN_GAP + SECTION_GAP;
-  const rowsPerSection = sectionRowsFor(bands, totalRows, sectionWidth, input.aspect ?? DEFAULT_ASPECT);
+  const rowsPerSection = sectionRowsFor(bands, totalRows, sectionWidth, aspect);
 
   // A band taller than a section (one namespace with many service accounts: a filtered view of
   // it, or a namespace that dwarfs the others) continues in the next section, between service

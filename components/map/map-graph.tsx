@@ -38,6 +38,8 @@ type Status = { state: 'loading'; message: string } | { state: 'ready' } | { sta
 
 /** Where the view of a graph was when it was last taken down (a refresh rebuilds the same graph). */
 const keptViews = new Map<string, { viewport: Viewport; focus: string | undefined }>();
+/** The canvas shape each graph (by its hash without one) was laid out for this session. */
+const aspectOfGraph = new Map<string, number>();
 /** The least zoom out, unless the layout needs less to fit (minZoomFor). */
 const MIN_ZOOM = 0.02;
 
@@ -438,8 +440,14 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
     let onScheme: (() => void) | undefined;
     (async () => {
       // Laid out for the canvas's shape: a square canvas gets a squarer layout, which Fit draws larger.
-      const aspect = layoutAspect(container.clientWidth, container.clientHeight);
-      const input = layoutInput(model, undefined, aspect);
+      // The same graph again (a Refresh) keeps the shape it was laid out for, and so its layout and
+      // view, even if the window changed shape in between.
+      const plain = layoutInput(model);
+      const graphOnly = graphHash(plain);
+      const aspect = aspectOfGraph.get(graphOnly) ?? layoutAspect(container.clientWidth, container.clientHeight);
+      aspectOfGraph.set(graphOnly, aspect);
+      if (aspectOfGraph.size > LAYOUT_CACHE_ENTRIES) aspectOfGraph.delete(aspectOfGraph.keys().next().value!);
+      const input = { ...plain, aspect };
       // The graph's key: its layout in the cache, and its view kept for a refresh.
       const graphKey = graphHash(input);
       // The filters of the URL apply from the first frame: no full-size view that jumps a moment later.

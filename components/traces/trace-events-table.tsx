@@ -84,7 +84,7 @@ export function TraceEventsTable({ events, startMs, expanded, onToggle, showSecr
                       <div className="small muted">
                         <LogText text={meta(event)} showSecrets={showSecrets} />
                       </div>
-                      <pre className="log-pre" aria-label={`Raw line of event ${index + 1}`}>
+                      <pre className="log-pre" role="region" tabIndex={0} aria-label={`Raw line of event ${index + 1}`}>
                         <LogText text={event.raw} showSecrets={showSecrets} />
                       </pre>
                     </td>

@@ -356,3 +356,23 @@ describe('groupLabelWidth beside the next section', () => {
     expect(groupLabelWidth(boxes.get('group:ns:c/kube-system#1')!, boxes)).toBeGreaterThan(1000);
   });
 });
+
+describe('bandLayout with a shape it cannot use', () => {
+  it('lays out for 16:9 when the aspect is not a positive number, instead of failing or never ending', () => {
+    const nodes: LayoutNode[] = Array.from({ length: 30 }, (_, i) => ({ id: `sa:ns/s${i}`, kind: 'serviceAccount', band: 'c\u0000ns' }));
+    const wide = bandLayout({ nodes, edges: [] });
+    for (const aspect of [Number.NaN, -1, 0, Number.POSITIVE_INFINITY]) expect(bandLayout({ nodes, edges: [], aspect }).positions).toEqual(wide.positions);
+  });
+
+  it('gives a credential several service accounts share (a claims expression) no row of its own', () => {
+    const nodes: LayoutNode[] = [{ id: 'fic:shared', kind: 'federatedCredential' }];
+    const edges: LayoutEdge[] = [];
+    for (let i = 0; i < 5; i++) {
+      nodes.push({ id: `sa:ns/s${i}`, kind: 'serviceAccount', band: 'c\u0000ns' }, { id: `fic:own${i}`, kind: 'federatedCredential' });
+      edges.push({ from: `sa:ns/s${i}`, to: `fic:own${i}` }, { from: `sa:ns/s${i}`, to: 'fic:shared' });
+    }
+    const { positions } = bandLayout({ nodes, edges });
+    // One row per SA, as without the shared credential.
+    expect(positions['sa:ns/s1']!.y - positions['sa:ns/s0']!.y).toBe(64);
+  });
+});
