@@ -97,6 +97,34 @@ interface Band {
 /** Rows kept between bands in a section's row count (the gap a namespace's label takes). */
 const BAND_ROWS_GAP = 1.5;
 
+/** What stacking needs of a band (or a piece of one): its height in rows and its cluster. */
+type Stackable = Pick<Band, 'rows' | 'cluster' | 'continued'>;
+
+/**
+ * Bands stacked top to bottom into sections of `rowsPerSection` rows: the section each one goes in
+ * and the y its first row starts at. A band that does not fit, or continues a namespace, starts the
+ * next section; bands are kept apart by a namespace's or, between clusters, a cluster's label gap.
+ */
+function* stacked<B extends Stackable>(bands: Iterable<B>, rowsPerSection: number): Generator<{ band: B; section: number; y: number }> {
+  let section = 0;
+  let used = 0;
+  let y = 0;
+  let previous: string | undefined;
+  for (const band of bands) {
+    if (used > 0 && (band.continued || used + band.rows > rowsPerSection)) {
+      section += 1;
+      used = 0;
+      y = 0;
+      previous = undefined;
+    }
+    if (previous !== undefined) y += previous === band.cluster ? BAND_GAP : CLUSTER_GAP;
+    previous = band.cluster;
+    yield { band, section, y };
+    y += band.rows * ROW;
+    used += band.rows + BAND_ROWS_GAP;
+  }
+}
+
 /**
  * How many rows a section holds, chosen so that the sections side by side come closest to
  * `aspect` (width / height). Bands are placed whole (one taller than a section is split), so the
@@ -105,30 +133,17 @@ const BAND_ROWS_GAP = 1.5;
  */
 function sectionRowsFor(bands: readonly Band[], totalRows: number, sectionWidth: number, aspect: number): number {
   const shapeFor = (rows: number) => {
+    // A band taller than a section is estimated as k equal pieces (the real split falls between SAs).
+    const pieces = bands.flatMap((band): Stackable[] => {
+      if (band.rows <= rows) return [{ rows: band.rows, cluster: band.cluster }];
+      const k = Math.ceil(band.rows / rows);
+      return Array.from({ length: k }, (_, i) => ({ rows: band.rows / k, cluster: band.cluster, continued: i > 0 }));
+    });
     let sections = 1;
-    let used = 0;
-    let y = 0;
     let tallest = 0;
-    let previous: string | undefined;
-    const add = (height: number, cluster: string, continued: boolean) => {
-      if (used > 0 && (continued || used + height > rows)) {
-        sections += 1;
-        used = 0;
-        y = 0;
-        previous = undefined;
-      }
-      if (previous !== undefined) y += previous === cluster ? BAND_GAP : CLUSTER_GAP;
-      previous = cluster;
-      y += height * ROW;
-      used += height + BAND_ROWS_GAP;
-      tallest = Math.max(tallest, y);
-    };
-    for (const band of bands) {
-      if (band.rows <= rows) add(band.rows, band.cluster, false);
-      else {
-        const k = Math.ceil(band.rows / rows);
-        for (let i = 0; i < k; i++) add(band.rows / k, band.cluster, i > 0);
-      }
+    for (const { band, section, y } of stacked(pieces, rows)) {
+      sections = section + 1;
+      tallest = Math.max(tallest, y + band.rows * ROW);
     }
     return (sections * sectionWidth - SECTION_GAP) / Math.max(tallest, ROW);
   };
@@ -179,9 +194,9 @@ export function bandLayout(input: LayoutInput): LayoutResult {
   //    A credential sits beside the service accounts it has an edge to, or else beside those a
   //    finding ties it to (a near miss: its issuer off by a '/'), as step 3 places it.
   const credentialsOf = new Map<string, number>();
+  const isSa = (n: string) => kindOf.get(n) === 'serviceAccount';
   for (const node of input.nodes) {
     if (node.kind !== 'federatedCredential') continue;
-    const isSa = (n: string) => kindOf.get(n) === 'serviceAccount';
     const byEdge = (neighbours.get(node.id) ?? []).filter(isSa);
     const anchors = byEdge.length ? byEdge : (hinted.get(node.id) ?? []).filter(isSa);
     // A credential several SAs share (a claims-matching expression) is drawn once: it takes no SA's row.
@@ -260,26 +275,23 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     for (const piece of split) if (piece.rows > 0) pieces.push(piece);
   }
 
-  let section = 0;
-  let y = 0;
-  let previousCluster: string | undefined;
+  /** The section most of these placed nodes are in (the leftmost on a tie); undefined for none. */
+  const majoritySection = (placed: readonly string[]): number | undefined => {
+    const votes = new Map<number, number>();
+    for (const n of placed) votes.set(sections[n]!, (votes.get(sections[n]!) ?? 0) + 1);
+    return [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
+  };
   const place = (id: string, x: number, yy: number, s: number) => {
     positions[id] = { x, y: yy };
     sections[id] = s;
   };
   const sectionX = (s: number) => s * sectionWidth;
   const saX = (s: number) => sectionX(s) + podColumns * POD_GAP;
-  let sectionRows = 0;
-  for (const band of pieces) {
-    // A continued namespace starts a section of its own (one box per namespace and section).
-    if (sectionRows > 0 && (band.continued || sectionRows + band.rows > rowsPerSection)) {
-      section += 1;
-      y = 0;
-      sectionRows = 0;
-      previousCluster = undefined;
-    }
-    if (previousCluster !== undefined) y += previousCluster === band.cluster ? BAND_GAP : CLUSTER_GAP;
-    previousCluster = band.cluster;
+  let lastClusterSection = 0;
+  // A continued namespace starts a section of its own (one box per namespace and section).
+  for (const { band, section, y: top } of stacked(pieces, rowsPerSection)) {
+    lastClusterSection = section;
+    let y = top;
     const podRow = (pods: LayoutNode[], startY: number) => {
       const perColumn = podsPerColumn(pods.length);
       pods.forEach((pod, i) => {
@@ -298,10 +310,8 @@ export function bandLayout(input: LayoutInput): LayoutResult {
       place(sa.id, saX(section), y + ((rows - 1) * ROW) / 2, section);
       y += rows * ROW;
     }
-    if (band.orphanPods.length) y += podRow(band.orphanPods, y) * ROW;
-    sectionRows += band.rows + BAND_ROWS_GAP;
+    if (band.orphanPods.length) podRow(band.orphanPods, y);
   }
-  const lastClusterSection = section;
 
   // 3. Azure columns, left to right: each node goes to the section most of its placed neighbours
   //    are in, at the mean height of those neighbours, pushed down to keep one row between nodes.
@@ -320,9 +330,7 @@ export function bandLayout(input: LayoutInput): LayoutResult {
         orphans.push(node.id);
         continue;
       }
-      const votes = new Map<number, number>();
-      for (const n of placed) votes.set(sections[n]!, (votes.get(sections[n]!) ?? 0) + 1);
-      const s = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+      const s = majoritySection(placed)!;
       const inSection = placed.filter((n) => sections[n] === s);
       const ideal = inSection.reduce((sum, n) => sum + positions[n]!.y, 0) / inSection.length;
       const list = perSection.get(s);
@@ -359,11 +367,8 @@ export function bandLayout(input: LayoutInput): LayoutResult {
       (byOwner.get(owner) ?? byOwner.set(owner, []).get(owner)!).push(id);
     }
     for (const [owner, ids] of byOwner) {
-      const votes = new Map<number, number>();
-      for (const n of owner === ids[0] ? [] : (neighbours.get(owner) ?? [])) {
-        if (positions[n] !== undefined && kindOf.get(n) === kindOf.get(ids[0]!)) votes.set(sections[n]!, (votes.get(sections[n]!) ?? 0) + 1);
-      }
-      let s = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
+      const siblings = owner === ids[0] ? [] : (neighbours.get(owner) ?? []).filter((n) => positions[n] !== undefined && kindOf.get(n) === kindOf.get(ids[0]!));
+      let s = majoritySection(siblings);
       if (s === undefined) {
         s = 0;
         for (let i = 1; i < heights.length; i++) if (heights[i]! < heights[s]!) s = i;

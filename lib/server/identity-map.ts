@@ -22,23 +22,20 @@ export interface IdentityMapTimings {
 }
 
 const CACHE_MS = 30_000;
-let cache: { at: number; value: Promise<IdentityMapWithTimings> } | undefined;
 /**
- * The computation under way, if any. A request that comes while one runs joins it (a refresh
- * joins only a fresh one). The sources' reads were already shared (snapshots.ts); this shares
- * the analysis and the map built from them too: ten people pressing Refresh on a 50,000-node map
- * get one map, not ten built side by side (each ~0.2-0.3 s of CPU, and a
- * map whose JSON alone is 43.6 MB).
+ * The latest computation: shared while it runs (a refresh shares only a fresh one), then reused for
+ * CACHE_MS unless refreshed. The sources' reads are shared too (snapshots.ts); sharing the whole
+ * computation means ten people pressing Refresh on a 50,000-node map get one map, not ten built
+ * side by side (each ~0.2-0.3 s of CPU, and a map whose JSON alone is 43.6 MB).
  */
-let running: { fresh: boolean; value: Promise<IdentityMapWithTimings> } | undefined;
+let cache: { at: number; fresh: boolean; pending: boolean; value: Promise<IdentityMapWithTimings> } | undefined;
 
 export interface IdentityMapWithTimings {
   map: IdentityMapResponse;
-  /** Of the computation that made `map` (an earlier one when `cached`, the one under way when `joined`). */
+  /** Of the computation that made `map` (an earlier one when reused). */
   timings: IdentityMapTimings;
-  cached?: boolean;
-  /** This request came while that computation ran, and waited for it instead of starting another. */
-  joined?: boolean;
+  /** `hit`: an earlier computation's map; `joined`: the one under way when this request came, waited for. */
+  reused?: 'hit' | 'joined';
 }
 
 const EMPTY_CLUSTER: ClusterSnapshot = { clusters: [], serviceAccounts: [], pods: [] };
@@ -77,18 +74,17 @@ async function compute(fresh: boolean): Promise<IdentityMapWithTimings> {
 
 /** The map and where its computation's time went (a cached answer carries the timings of its computation). */
 export async function getIdentityMap(options: { refresh: boolean }): Promise<IdentityMapWithTimings> {
-  if (running && (running.fresh || !options.refresh)) return { ...(await running.value), joined: true };
-  if (!options.refresh && cache && Date.now() - cache.at < CACHE_MS) return { ...(await cache.value), cached: true };
-  const value = compute(options.refresh);
-  const current = { fresh: options.refresh, value };
-  running = current;
-  cache = { at: Date.now(), value };
-  const settled = () => {
-    if (running === current) running = undefined;
-  };
-  value.then(settled, () => {
-    settled();
-    if (cache?.value === value) cache = undefined;
-  });
-  return value;
+  const last = cache;
+  if (last?.pending && (last.fresh || !options.refresh)) return { ...(await last.value), reused: 'joined' };
+  if (last && !options.refresh && Date.now() - last.at < CACHE_MS) return { ...(await last.value), reused: 'hit' };
+  const entry = { at: Date.now(), fresh: options.refresh, pending: true, value: compute(options.refresh) };
+  cache = entry;
+  entry.value.then(
+    () => (entry.pending = false),
+    () => {
+      entry.pending = false;
+      if (cache === entry) cache = undefined;
+    },
+  );
+  return entry.value;
 }

@@ -7,6 +7,9 @@ function aMember(id: string, x: number, y: number, place: { cluster?: string; na
   return { id, x, y, groups: groupsOf({ section: 0, ...place }) };
 }
 
+/** A service account in namespace `ns` of cluster c. */
+const sa = (ns: string, name: string): LayoutNode => ({ id: `sa:${ns}/${name}`, kind: 'serviceAccount', band: `c\u0000${ns}` });
+
 const within = (inner: GroupBox, outer: GroupBox) => inner.x1 > outer.x1 && inner.y1 > outer.y1 && inner.x2 < outer.x2 && inner.y2 < outer.y2;
 
 describe('groupsOf', () => {
@@ -207,11 +210,7 @@ describe('bandLayout splits a tall namespace evenly', () => {
 describe('bandLayout beside a service account with many credentials', () => {
   it('gives the SA a row per credential and centres them on it, so the next SA and its credential stay level', () => {
     // sa:a is federated with 9 credentials (9 clusters' worth of subjects), sa:b (after it) with one.
-    const nodes: LayoutNode[] = [
-      { id: 'sa:ns/a', kind: 'serviceAccount', band: 'c\u0000ns' },
-      { id: 'sa:ns/b', kind: 'serviceAccount', band: 'c\u0000ns' },
-      { id: 'fic:b', kind: 'federatedCredential' },
-    ];
+    const nodes: LayoutNode[] = [sa('ns', 'a'), sa('ns', 'b'), { id: 'fic:b', kind: 'federatedCredential' }];
     const edges: LayoutEdge[] = [{ from: 'sa:ns/b', to: 'fic:b' }];
     for (let i = 0; i < 9; i++) {
       nodes.push({ id: `fic:a${i}`, kind: 'federatedCredential' });
@@ -232,7 +231,7 @@ describe('bandLayout without Azure objects', () => {
     const clusterOnly: LayoutNode[] = [];
     const edges: LayoutEdge[] = [];
     for (let i = 0; i < 400; i++) {
-      clusterOnly.push({ id: `sa:ns${i % 20}/s${i}`, kind: 'serviceAccount', band: `c\u0000ns${i % 20}` });
+      clusterOnly.push(sa(`ns${i % 20}`, `s${i}`));
       clusterOnly.push({ id: `pod:ns${i % 20}/p${i}`, kind: 'pod', band: `c\u0000ns${i % 20}` });
       edges.push({ from: `pod:ns${i % 20}/p${i}`, to: `sa:ns${i % 20}/s${i}` });
     }
@@ -268,7 +267,7 @@ describe('layoutAspect and bandLayout for the view’s shape', () => {
     const edges: LayoutEdge[] = [];
     for (let i = 0; i < 600; i++) {
       const band = `c\u0000ns${i % 30}`;
-      nodes.push({ id: `sa:ns${i % 30}/s${i}`, kind: 'serviceAccount', band }, { id: `pod:ns${i % 30}/p${i}`, kind: 'pod', band }, { id: `fic:f${i}`, kind: 'federatedCredential' });
+      nodes.push(sa(`ns${i % 30}`, `s${i}`), { id: `pod:ns${i % 30}/p${i}`, kind: 'pod', band }, { id: `fic:f${i}`, kind: 'federatedCredential' });
       edges.push({ from: `pod:ns${i % 30}/p${i}`, to: `sa:ns${i % 30}/s${i}` }, { from: `sa:ns${i % 30}/s${i}`, to: `fic:f${i}` });
     }
     const shapeOf = (aspect: number) => {
@@ -290,8 +289,6 @@ describe('layoutAspect and bandLayout for the view’s shape', () => {
 });
 
 describe('bandLayout after a walk-through at scale', () => {
-  const sa = (ns: string, name: string): LayoutNode => ({ id: `sa:${ns}/${name}`, kind: 'serviceAccount', band: `c\u0000${ns}` });
-
   it('counts a near-miss credential (tied by a finding, not an edge) among those beside its service account', () => {
     // fleet has two matching credentials and one whose issuer is off by '/' (only a finding ties it).
     const nodes: LayoutNode[] = [sa('p', 'a-fleet'), sa('p', 'b-next'), ...['f1', 'f2', 'near', 'next'].map((id) => ({ id: `fic:${id}`, kind: 'federatedCredential' }))];
@@ -359,7 +356,7 @@ describe('groupLabelWidth beside the next section', () => {
 
 describe('bandLayout with a shape it cannot use', () => {
   it('lays out for 16:9 when the aspect is not a positive number, instead of failing or never ending', () => {
-    const nodes: LayoutNode[] = Array.from({ length: 30 }, (_, i) => ({ id: `sa:ns/s${i}`, kind: 'serviceAccount', band: 'c\u0000ns' }));
+    const nodes: LayoutNode[] = Array.from({ length: 30 }, (_, i) => sa('ns', `s${i}`));
     const wide = bandLayout({ nodes, edges: [] });
     for (const aspect of [Number.NaN, -1, 0, Number.POSITIVE_INFINITY]) expect(bandLayout({ nodes, edges: [], aspect }).positions).toEqual(wide.positions);
   });
@@ -368,7 +365,7 @@ describe('bandLayout with a shape it cannot use', () => {
     const nodes: LayoutNode[] = [{ id: 'fic:shared', kind: 'federatedCredential' }];
     const edges: LayoutEdge[] = [];
     for (let i = 0; i < 5; i++) {
-      nodes.push({ id: `sa:ns/s${i}`, kind: 'serviceAccount', band: 'c\u0000ns' }, { id: `fic:own${i}`, kind: 'federatedCredential' });
+      nodes.push(sa('ns', `s${i}`), { id: `fic:own${i}`, kind: 'federatedCredential' });
       edges.push({ from: `sa:ns/s${i}`, to: `fic:own${i}` }, { from: `sa:ns/s${i}`, to: 'fic:shared' });
     }
     const { positions } = bandLayout({ nodes, edges });
