@@ -86,6 +86,8 @@ interface Band {
   cluster: string;
   pods: LayoutNode[];
   serviceAccounts: LayoutNode[];
+  /** The rows each of serviceAccounts takes (its pods or its credentials, whichever needs more). */
+  saRows: number[];
   /** Height in rows, known before placement. */
   rows: number;
   podsBySa: Map<string, LayoutNode[]>;
@@ -126,26 +128,52 @@ function* stacked<B extends Stackable>(bands: Iterable<B>, rowsPerSection: numbe
 }
 
 /**
- * How many rows a section holds, chosen so that the sections side by side come closest to
- * `aspect` (width / height). Bands are placed whole (one taller than a section is split), so the
- * shape moves in steps: each candidate height of a section is packed as step 2 of bandLayout does,
- * and the one whose shape is nearest (by ratio) wins, the tallest (fewest sections) on a tie.
+ * A band taller than a section (one namespace with many service accounts: a filtered view of it,
+ * or a namespace that dwarfs the others) as k pieces of about equal height, cut between service
+ * accounts: each SA (and the orphan pods, last) goes to the piece its middle row falls in, so no
+ * piece is a stub. A band that fits is its own one piece. The section chooser's estimate and the
+ * placement both cut bands here, so the shape chosen is the shape drawn.
  */
-function sectionRowsFor(bands: readonly Band[], totalRows: number, sectionWidth: number, aspect: number): number {
-  const shapeFor = (rows: number) => {
-    // A band taller than a section is estimated as k equal pieces (the real split falls between SAs).
-    const pieces = bands.flatMap((band): Stackable[] => {
-      if (band.rows <= rows) return [{ rows: band.rows, cluster: band.cluster }];
-      const k = Math.ceil(band.rows / rows);
-      return Array.from({ length: k }, (_, i) => ({ rows: band.rows / k, cluster: band.cluster, continued: i > 0 }));
-    });
+function piecesOf(band: Band, rowsPerSection: number): Band[] {
+  if (band.rows <= rowsPerSection) return [band];
+  const k = Math.ceil(band.rows / rowsPerSection);
+  const split = Array.from({ length: k }, (_, i): Band => ({ ...band, serviceAccounts: [], saRows: [], orphanPods: [], rows: 0, continued: i > 0 }));
+  let before = 0;
+  const pieceAt = (rows: number) => {
+    const piece = split[Math.min(k - 1, Math.floor(((before + rows / 2) * k) / band.rows))]!;
+    before += rows;
+    piece.rows += rows;
+    return piece;
+  };
+  band.serviceAccounts.forEach((sa, i) => {
+    const piece = pieceAt(band.saRows[i]!);
+    piece.serviceAccounts.push(sa);
+    piece.saRows.push(band.saRows[i]!);
+  });
+  if (band.orphanPods.length) pieceAt(podRows(band.orphanPods.length)).orphanPods = band.orphanPods;
+  return split.filter((piece) => piece.rows > 0);
+}
+
+/**
+ * How many rows a section holds, chosen so that the whole layout is drawn largest in a view of
+ * shape `aspect` (width / height) — the size Fit frames, max(width / aspect, height), is smallest —
+ * and, among equally large ones, with the fewest sections. Each candidate height is packed as
+ * bandLayout packs it (piecesOf, stacked); the Azure columns are counted at their least height,
+ * their nodes spread evenly over the sections (a thousand unused identities make sections taller,
+ * not a ribbon). Where nothing else limits the shape, that is the count of sections whose shape is
+ * nearest the view's; where something does (one service account with 150 credentials is one
+ * section's height, however many sections there are), no sections are added that only widen it.
+ */
+function sectionRowsFor(bands: readonly Band[], totalRows: number, sectionWidth: number, azureColumnCounts: readonly number[], aspect: number): number {
+  const fitSizeOf = (rows: number) => {
     let sections = 1;
     let tallest = 0;
-    for (const { band, section, y } of stacked(pieces, rows)) {
+    for (const { band, section, y } of stacked(bands.flatMap((b) => piecesOf(b, rows)), rows)) {
       sections = section + 1;
       tallest = Math.max(tallest, y + band.rows * ROW);
     }
-    return (sections * sectionWidth - SECTION_GAP) / Math.max(tallest, ROW);
+    for (const count of azureColumnCounts) tallest = Math.max(tallest, Math.ceil(count / sections) * ROW);
+    return Math.max((sections * sectionWidth - SECTION_GAP) / aspect, tallest, ROW);
   };
   // n sections of width w over all rows: n·w / (rows·ROW / n) = aspect gives the first guess.
   const guess = Math.max(1, Math.round(Math.sqrt((totalRows * ROW * aspect) / sectionWidth)));
@@ -157,10 +185,10 @@ function sectionRowsFor(bands: readonly Band[], totalRows: number, sectionWidth:
     let sum = 0;
     for (const band of bands) candidates.add(Math.max(12, Math.ceil((sum += band.rows + BAND_ROWS_GAP))));
   }
-  let best = { rows: Math.max(12, Math.ceil(totalRows / guess)), miss: Infinity };
+  let best = { rows: Math.max(12, Math.ceil(totalRows / guess)), size: Infinity };
   for (const rows of [...candidates].sort((a, b) => b - a)) {
-    const miss = Math.abs(Math.log(shapeFor(rows) / aspect));
-    if (miss < best.miss - 1e-9) best = { rows, miss };
+    const size = fitSizeOf(rows);
+    if (size < best.size * (1 - 1e-9)) best = { rows, size };
   }
   return best.rows;
 }
@@ -212,7 +240,7 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     }
     let band = bandMap.get(node.band);
     if (!band) {
-      band = { key: node.band, cluster: node.band.split('\u0000')[0] ?? '', pods: [], serviceAccounts: [], rows: 0, podsBySa: new Map(), orphanPods: [] };
+      band = { key: node.band, cluster: node.band.split('\u0000')[0] ?? '', pods: [], serviceAccounts: [], saRows: [], rows: 0, podsBySa: new Map(), orphanPods: [] };
       bandMap.set(node.band, band);
     }
     if (node.kind === 'serviceAccount') band.serviceAccounts.push(node);
@@ -231,8 +259,8 @@ export function bandLayout(input: LayoutInput): LayoutResult {
         else band.podsBySa.set(sa, [pod]);
       } else band.orphanPods.push(pod);
     }
-    let rows = 0;
-    for (const sa of band.serviceAccounts) rows += saRows(band, sa);
+    band.saRows = band.serviceAccounts.map((sa) => saRows(band, sa));
+    let rows = band.saRows.reduce((sum, r) => sum + r, 0);
     if (band.orphanPods.length) rows += podRows(band.orphanPods.length);
     band.rows = Math.max(rows, 1);
   }
@@ -248,32 +276,10 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     for (const pods of [...band.podsBySa.values(), band.orphanPods]) if (pods.length) podColumns = Math.max(podColumns, Math.ceil(pods.length / podsPerColumn(pods.length)));
   }
   const sectionWidth = podColumns * POD_GAP + (1 + columnKinds.length) * COLUMN_GAP + SECTION_GAP;
-  const rowsPerSection = sectionRowsFor(bands, totalRows, sectionWidth, aspect);
+  const azureColumnCounts = columnKinds.map((kind) => azure.filter((n) => columnKindOf(n.kind) === kind).length);
+  const rowsPerSection = sectionRowsFor(bands, totalRows, sectionWidth, azureColumnCounts, aspect);
 
-  // A band taller than a section (one namespace with many service accounts: a filtered view of
-  // it, or a namespace that dwarfs the others) continues in the next section, between service
-  // accounts, so it does not make one endless column.
-  const pieces: Band[] = [];
-  for (const band of bands) {
-    if (band.rows <= rowsPerSection) {
-      pieces.push(band);
-      continue;
-    }
-    // k pieces of about equal height: each service account (and the orphan pods last) goes to the
-    // piece its middle row falls in, so no piece is a stub.
-    const k = Math.ceil(band.rows / rowsPerSection);
-    const split = Array.from({ length: k }, (_, i): Band => ({ ...band, serviceAccounts: [], orphanPods: [], rows: 0, continued: i > 0 }));
-    let before = 0;
-    const pieceAt = (rows: number) => {
-      const piece = split[Math.min(k - 1, Math.floor(((before + rows / 2) * k) / band.rows))]!;
-      before += rows;
-      piece.rows += rows;
-      return piece;
-    };
-    for (const sa of band.serviceAccounts) pieceAt(saRows(band, sa)).serviceAccounts.push(sa);
-    if (band.orphanPods.length) pieceAt(podRows(band.orphanPods.length)).orphanPods = band.orphanPods;
-    for (const piece of split) if (piece.rows > 0) pieces.push(piece);
-  }
+  const pieces = bands.flatMap((band) => piecesOf(band, rowsPerSection));
 
   /** The section most of these placed nodes are in (the leftmost on a tie); undefined for none. */
   const majoritySection = (placed: readonly string[]): number | undefined => {
@@ -303,13 +309,13 @@ export function bandLayout(input: LayoutInput): LayoutResult {
       });
       return podRows(pods.length);
     };
-    for (const sa of band.serviceAccounts) {
+    band.serviceAccounts.forEach((sa, i) => {
       const pods = band.podsBySa.get(sa.id) ?? [];
-      const rows = saRows(band, sa);
+      const rows = band.saRows[i]!;
       podRow(pods, y + ((rows - podRows(pods.length)) * ROW) / 2);
       place(sa.id, saX(section), y + ((rows - 1) * ROW) / 2, section);
       y += rows * ROW;
-    }
+    });
     if (band.orphanPods.length) podRow(band.orphanPods, y);
   }
 
@@ -513,7 +519,7 @@ function sectionStarts(boxes: ReadonlyMap<string, GroupBox>): Map<number, number
 }
 
 /** Average width of a character of the group labels' font, as a share of its size. */
-const LABEL_CHAR_EM = 0.6;
+export const LABEL_CHAR_EM = 0.6;
 
 /**
  * A group label's text for the width it may take (groupLabelWidth) at a font size (in layout units;

@@ -1,7 +1,7 @@
 // Pure view arithmetic of the trust graph (map-graph.tsx applies it to cytoscape): where to look
 // to frame a set of boxes, and how big group labels and severity rings are drawn at a zoom so that
 // they stay readable on screen when the whole map is in view.
-import { type Bounds, GROUP_LABEL_MAX_PX } from './band-layout';
+import { type Bounds, boundsOf, GROUP_LABEL_MAX_PX, type GroupBox, groupLabelText, groupLabelWidth, LABEL_CHAR_EM } from './band-layout';
 
 export interface Viewport {
   zoom: number;
@@ -18,6 +18,38 @@ export function fitViewport(bounds: Bounds, view: { width: number; height: numbe
   const fitted = Math.min((view.width - 2 * options.padding) / w, (view.height - 2 * options.padding) / h);
   const zoom = Math.min(options.maxZoom, Math.max(options.minZoom, fitted));
   return { zoom, pan: { x: view.width / 2 - zoom * ((bounds.x1 + bounds.x2) / 2), y: view.height / 2 - zoom * ((bounds.y1 + bounds.y2) / 2) } };
+}
+
+/** A group label's gap above its box (map-graph.tsx's text-margin-y) and its line height, as a share of its font. */
+const LABEL_GAP = 6;
+const LABEL_LINE_EM = 1.25;
+
+/**
+ * The view that frames group `boxes` with their labels: a label is drawn above its box from the
+ * box's left edge and may run well past a narrow box (groupLabelWidth), so a box at the right
+ * edge can have a label that framing the boxes alone cuts. Labels are sized for the zoom
+ * (zoomStyle), and the zoom for the labels, so the framing is repeated until it settles (a few
+ * rounds: the label sizes are capped).
+ */
+export function fitLabelledViewport(boxes: ReadonlyMap<string, GroupBox>, view: { width: number; height: number }, options: { padding: number; minZoom: number; maxZoom: number }): Viewport | undefined {
+  const bounds = boundsOf(boxes.values());
+  if (!bounds) return undefined;
+  let viewport = fitViewport(bounds, view, options);
+  for (let round = 0; round < 4; round++) {
+    const style = zoomStyle(viewport.zoom);
+    const framed = { ...bounds };
+    for (const box of boxes.values()) {
+      const font = box.kind === 'namespace' ? style.namespaceFont : style.clusterFont;
+      const room = groupLabelWidth(box, boxes);
+      const width = Math.min(room, groupLabelText(box, room, font).length * font * LABEL_CHAR_EM);
+      framed.x2 = Math.max(framed.x2, box.x1 + width);
+      framed.y1 = Math.min(framed.y1, box.y1 - LABEL_GAP - font * LABEL_LINE_EM);
+    }
+    const next = fitViewport(framed, view, options);
+    if (next.zoom === viewport.zoom && next.pan.x === viewport.pan.x && next.pan.y === viewport.pan.y) break;
+    viewport = next;
+  }
+  return viewport;
 }
 
 /** Group label sizes at zoom 1 (layout units = screen px). */

@@ -6,7 +6,7 @@ import type { NodeKind } from '@/lib/api/identity-map-queries';
 import { type Bounds, type Group, type GroupBox, type GroupMember, type LayoutResult, boundsOf, clusterLabelTexts, graphHash, groupBoxes, groupLabelText, groupLabelWidth, groupsOf, layoutAspect } from './band-layout';
 import { LAYOUT_CACHE_ENTRIES, type LayoutSignal, computeLayout, layoutInput, viewLayout } from './graph-layout';
 import { graphToSvg, pngScale, type SvgGroup, type SvgNode } from './graph-export';
-import { GROUP_FONT_PX, type Viewport, type ZoomStyle, fitViewport, sameZoomStyle, zoomStyle } from './graph-view';
+import { GROUP_FONT_PX, type Viewport, type ZoomStyle, fitLabelledViewport, fitViewport, sameZoomStyle, zoomStyle } from './graph-view';
 import { KIND_LABELS, type MapModel } from './map-model';
 import { EDGE_OPACITY, EDGE_WIDTH, type EdgeEnd, type EdgeGeometry, GROUP_FILL_OPACITY, type UnderlayCanvas, type UnderlayColors, edgeGeometry, mountUnderlay, paintUnderlay, shownEdges } from './underlay';
 
@@ -391,11 +391,25 @@ function placeNodes(cy: Core, model: MapModel, built: Built, layout: LayoutResul
   }
 }
 
-/** Frames the shown group boxes (they enclose every shown node with its label room). */
-function fitToBoxes(cy: Core, boxes: Map<string, GroupBox>, padding = FIT_PADDING_PX) {
-  const bounds = boundsOf(boxes.values());
-  if (!bounds) return;
-  cy.viewport(fitViewport(bounds, { width: cy.width(), height: cy.height() }, { padding, minZoom: cy.minZoom(), maxZoom: Math.min(cy.maxZoom(), FIT_MAX_ZOOM) }));
+/** Frames the shown group boxes (they enclose every shown node with its label room) and their labels. */
+function fitToBoxes(cy: Core, boxes: Map<string, GroupBox>, padding = FIT_PADDING_PX): Framed | undefined {
+  const viewport = fitLabelledViewport(boxes, { width: cy.width(), height: cy.height() }, { padding, minZoom: cy.minZoom(), maxZoom: Math.min(cy.maxZoom(), FIT_MAX_ZOOM) });
+  if (!viewport) return undefined;
+  cy.viewport(viewport);
+  // Read back: cytoscape clamps to its zoom limits.
+  return { zoom: cy.zoom(), pan: { ...cy.pan() }, padding };
+}
+
+/** A view idlens framed (Fit, a settled filter, the first frame), with the padding it was framed with. */
+interface Framed extends Viewport {
+  padding: number;
+}
+
+/** The view is still the one idlens framed: the user has not panned or zoomed since. */
+function stillFramed(cy: Core, framed: Framed | undefined): framed is Framed {
+  if (!framed) return false;
+  const pan = cy.pan();
+  return cy.zoom() === framed.zoom && pan.x === framed.pan.x && pan.y === framed.pan.y;
 }
 
 /** Sizes group labels and severity rings for `zoom` (only the elements they concern: a few hundred at most). */
@@ -419,15 +433,20 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
   const forZoomRef = useRef<((reset?: boolean) => void) | null>(null);
   /** Large graphs: redraws the underlay now (`recolor`: after a theme change). */
   const repaintUnderlayRef = useRef<((recolor?: boolean) => void) | null>(null);
+  /** The view idlens last framed, until the user moves it (a resize then lays out and frames anew). */
+  const framedRef = useRef<Framed | undefined>(undefined);
   /** True right after the graph was built for the current filters (see the settle effect). */
   const firstFilter = useRef(true);
   const [status, setStatus] = useState<Status>({ state: 'loading', message: 'Loading the graph renderer…' });
+  /** The canvas shape (width / height) the drawn layout was made for. */
+  const [layoutShape, setLayoutShape] = useState<number | undefined>(undefined);
   const nodeCount = model.infos.length;
   const edgeCount = model.data.edges.length;
 
   const select = useEffectEvent((id: string) => onSelect(id));
   const initialFocus = useEffectEvent(() => selectedId);
   const initialVisible = useEffectEvent(() => visible);
+  const currentVisible = useEffectEvent(() => visible);
 
   // Build the graph once per map (a refetch with a new map rebuilds it).
   useEffect(() => {
@@ -448,8 +467,9 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       aspectOfGraph.set(graphOnly, aspect);
       if (aspectOfGraph.size > LAYOUT_CACHE_ENTRIES) aspectOfGraph.delete(aspectOfGraph.keys().next().value!);
       const input = { ...plain, aspect };
-      // The graph's key: its layout in the cache, and its view kept for a refresh.
-      const graphKey = graphHash(input);
+      // The graph's key: its layout in the cache, and its view kept for a refresh (a new one when a
+      // resize lays the graph out for another shape).
+      let graphKey = graphHash(input);
       // The filters of the URL apply from the first frame: no full-size view that jumps a moment later.
       const visibleAtStart = initialVisible();
       const [{ default: cytoscape }, [whole, layout]] = await Promise.all([
@@ -497,7 +517,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         if (!node.hasClass('group')) select(node.id());
       });
       // Zooming out stops where the whole layout is a small part of the view, however wide it is.
-      const layoutBounds = boundsOf(groupBoxes(layout === whole ? members : membersFor(model, whole)).values());
+      let layoutBounds = boundsOf(groupBoxes(layout === whole ? members : membersFor(model, whole)).values());
       const setMinZoom = (core: Core) => {
         if (layoutBounds) core.minZoom(minZoomFor(layoutBounds, { width: core.width(), height: core.height() }));
       };
@@ -511,13 +531,50 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       if (kept && kept.focus === focus) {
         cy.viewport(kept.viewport);
       } else if (focused?.nonempty() && !focused.hasClass('group')) {
+        framedRef.current = undefined;
         cy.zoom(1);
         cy.center(focused);
       } else {
-        fitToBoxes(cy, boxes);
+        framedRef.current = fitToBoxes(cy, boxes);
       }
       const core = cy;
-      core.on('resize', () => setMinZoom(core));
+      // A window resized (or turned) while the view is still the framed one: the graph is laid out
+      // anew for the canvas's new shape, where that changed, and framed again. Once the user has
+      // panned or zoomed, nothing moves under them: the view and the layout stay.
+      let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+      const reframe = async () => {
+        const built = builtRef.current;
+        if (!built || cyRef.current !== core || !stillFramed(core, framedRef.current)) return;
+        const { padding } = framedRef.current;
+        const shape = layoutAspect(container.clientWidth, container.clientHeight);
+        if (shape !== built.aspect) {
+          const reshaped = { ...plain, aspect: shape };
+          const key = graphHash(reshaped);
+          const shown = currentVisible();
+          const wholeNow = await computeLayout(reshaped, signal, undefined, key);
+          const layoutNow = await viewLayout(model, wholeNow, shown, signal, shape);
+          // The user may have moved the view, or the filters changed, while it was laid out.
+          if (signal.cancelled || builtRef.current !== built || !stillFramed(core, framedRef.current) || currentVisible() !== shown) return;
+          built.whole = wholeNow;
+          built.aspect = shape;
+          aspectOfGraph.set(graphOnly, shape);
+          graphKey = key;
+          placeNodes(core, model, built, layoutNow, shown);
+          boxesRef.current = applyGroups(core, built.members, shown);
+          layoutBounds = boundsOf(groupBoxes(layoutNow === wholeNow ? built.members : membersFor(model, wholeNow)).values());
+          setMinZoom(core);
+          repaintUnderlayRef.current?.();
+          setLayoutShape(shape);
+        }
+        framedRef.current = fitToBoxes(core, boxesRef.current, padding);
+      };
+      core.on('resize', () => {
+        setMinZoom(core);
+        clearTimeout(resizeTimer);
+        resizeTimer = setTimeout(() => void reframe().catch(() => undefined), 250);
+      });
+      core.on('destroy', () => clearTimeout(resizeTimer));
+      setLayoutShape(aspect);
       core.on('destroy', () => {
         const selected = core.$('node:selected');
         keptViews.set(graphKey, { viewport: { zoom: core.zoom(), pan: { ...core.pan() } }, focus: selected.nonempty() ? selected.id() : undefined });
@@ -664,7 +721,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       boxesRef.current = applyGroups(cy, built.members, visible);
       repaintUnderlayRef.current?.();
       // One or two nodes are not blown up to maxZoom: fitting stops at FIT_MAX_ZOOM.
-      fitToBoxes(cy, boxesRef.current, 40);
+      framedRef.current = fitToBoxes(cy, boxesRef.current, 40);
     }, 300);
     return () => {
       clearTimeout(timer);
@@ -793,7 +850,9 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         <button type="button" onClick={() => zoomBy(1 / 1.4)} disabled={!ready} aria-label="Zoom out">
           −
         </button>
-        <button type="button" onClick={() => cyRef.current && fitToBoxes(cyRef.current, boxesRef.current)} disabled={!ready}>
+        <button type="button" onClick={() => {
+            if (cyRef.current) framedRef.current = fitToBoxes(cyRef.current, boxesRef.current);
+          }} disabled={!ready}>
           Fit
         </button>
         <Legend />
@@ -806,6 +865,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
           aria-label={`Trust graph: ${nodeCount.toLocaleString()} nodes and ${edgeCount.toLocaleString()} edges, grouped by cluster and namespace. The table below lists the same nodes.`}
           data-testid="map-canvas"
           data-state={status.state}
+          data-layout-aspect={layoutShape}
         />
         {status.state !== 'ready' && (
           <div className={`map-canvas-overlay${status.state === 'error' ? ' callout callout-error' : ''}`} role={status.state === 'error' ? 'alert' : 'status'}>

@@ -346,6 +346,54 @@ describe('/map graph in Chromium: a large graph', () => {
     await page.close();
   });
 
+  /** The box round the underlay's group fills, as shares of the canvas's width and height. */
+  async function fillShare(m: MapPage): Promise<{ width: number; height: number }> {
+    return m.graph().evaluate((el) => {
+      const canvas = el.querySelector<HTMLCanvasElement>('canvas[data-layer="underlay"]')!;
+      const { width, height } = canvas;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+      let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+      for (let p = 0; p < width * height; p++) {
+        if (data[p * 4 + 3]! <= 40) continue;
+        const x = p % width;
+        const y = Math.floor(p / width);
+        [x1, y1, x2, y2] = [Math.min(x1, x), Math.min(y1, y), Math.max(x2, x), Math.max(y2, y)];
+      }
+      return x2 < x1 ? { width: 0, height: 0 } : { width: (x2 - x1) / width, height: (y2 - y1) / height };
+    });
+  }
+
+  it('lays the graph out for the window’s new shape when it is resized at the framed view, and not once the user has zoomed', async () => {
+    const page = await env.browser.context.newPage();
+    await page.setViewportSize({ width: 1700, height: 800 });
+    await page.route('**/api/identity-map*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: large.json }));
+    const m = new MapPage(page, env.server.url);
+    await m.open();
+    await m.waitForGraph();
+    const canvas = m.page.getByTestId('map-canvas');
+    const wide = await canvas.getAttribute('data-layout-aspect');
+    expect(Number(wide)).toBeGreaterThan(1.5);
+    // Turned to portrait: laid out anew for the squarer canvas and framed. The wide layout (ten
+    // namespaces side by side, ~2.5:1) framed in this ~1:1 canvas fills ~0.43 of its height; the new
+    // one (five sections of two) fills the height, and about half the width.
+    await page.setViewportSize({ width: 760, height: 1100 });
+    await expect.poll(() => canvas.getAttribute('data-layout-aspect'), { timeout: 10_000 }).not.toBe(wide);
+    await expect.poll(async () => (await fillShare(m)).height, { timeout: 10_000 }).toBeGreaterThan(0.8);
+    expect((await fillShare(m)).width).toBeGreaterThan(0.4);
+    await page.screenshot({ path: join(artifactsDir, 'map-graph-large-resized.png') });
+    // Zoomed in by the user, then widened again: nothing moves under them.
+    const portrait = await canvas.getAttribute('data-layout-aspect');
+    await m.page.getByRole('button', { name: 'Zoom in' }).click();
+    await m.page.waitForTimeout(300);
+    await page.setViewportSize({ width: 1700, height: 800 });
+    await m.page.waitForTimeout(1500);
+    expect(await canvas.getAttribute('data-layout-aspect')).toBe(portrait);
+    // Fit frames the layout it has (made for the portrait canvas) in the wide one.
+    await m.page.getByRole('button', { name: 'Fit', exact: true }).click();
+    await expect.poll(async () => (await fillShare(m)).height, { timeout: 5000 }).toBeGreaterThan(0.8);
+    await page.close();
+  });
+
   it('keeps the view where the user left it when Refresh brings the same graph', async () => {
     const m = await openLarge();
     for (let i = 0; i < 3; i++) await m.page.getByRole('button', { name: 'Zoom in' }).click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandLayout, boundsOf, GROUP_LABEL_MAX_PX, type GroupBox, type GroupMember, clusterLabelTexts, graphHash, groupBoxes, groupLabelText, groupLabelWidth, groupsOf, layoutAspect, type LayoutEdge, type LayoutNode } from '@/components/map/band-layout';
+import { bandLayout, boundsOf, ROW, GROUP_LABEL_MAX_PX, type GroupBox, type GroupMember, clusterLabelTexts, graphHash, groupBoxes, groupLabelText, groupLabelWidth, groupsOf, layoutAspect, type LayoutEdge, type LayoutNode } from '@/components/map/band-layout';
 
 // The group boxes behind the trust graph: one per namespace, per cluster and section, per Azure section.
 
@@ -339,6 +339,54 @@ describe('bandLayout after a walk-through at scale', () => {
     const { sections } = bandLayout({ nodes, edges: [], aspect: 1 });
     expect(new Set(Object.values(sections)).size).toBe(2);
     expect(sections['sa:c/s0']).not.toBe(sections['sa:a/s0']);
+  });
+});
+
+describe('bandLayout’s count of sections, drawn as large as the view allows', () => {
+  const extent = (positions: Record<string, { x: number; y: number }>) => {
+    const ps = Object.values(positions);
+    return { width: Math.max(...ps.map((p) => p.x)) - Math.min(...ps.map((p) => p.x)), height: Math.max(...ps.map((p) => p.y)) - Math.min(...ps.map((p) => p.y)) };
+  };
+
+  it('adds no sections that only widen a layout one tall service account sets the height of', () => {
+    // 60 small namespaces of 3 SAs, one credential each; one SA with 150 credentials (its 150 rows
+    // cannot be cut). Its column is the layout's height whatever the view; more sections only widen it.
+    const nodes: LayoutNode[] = [];
+    const edges: LayoutEdge[] = [];
+    for (let n = 0; n < 60; n++) {
+      for (let i = 0; i < 3; i++) {
+        nodes.push(sa(`ns${n}`, `s${i}`), { id: `fic:${n}-${i}`, kind: 'federatedCredential' });
+        edges.push({ from: `sa:ns${n}/s${i}`, to: `fic:${n}-${i}` });
+      }
+    }
+    for (let i = 0; i < 150; i++) {
+      nodes.push({ id: `fic:fleet${i}`, kind: 'federatedCredential' });
+      edges.push({ from: 'sa:ns30/s1', to: `fic:fleet${i}` });
+    }
+    const counts = [1, 1.75, 2.5].map((aspect) => {
+      const { positions, sections } = bandLayout({ nodes, edges, aspect });
+      const { width, height } = extent(positions);
+      // The height is the fleet SA's 150 credentials (plus at most the rest of its namespace).
+      expect(height).toBeLessThan(155 * ROW);
+      expect(width / aspect).toBeLessThan(height);
+      return new Set(Object.values(sections)).size;
+    });
+    expect(new Set(counts).size).toBe(1);
+  });
+
+  it('spreads a thousand unused identities over the sections instead of drawing a ribbon', () => {
+    const nodes: LayoutNode[] = [];
+    const edges: LayoutEdge[] = [];
+    for (let i = 0; i < 100; i++) {
+      nodes.push(sa(`ns${i % 10}`, `s${i}`), { id: `fic:${i}`, kind: 'federatedCredential' }, { id: `mi:${i}`, kind: 'managedIdentity' });
+      edges.push({ from: `sa:ns${i % 10}/s${i}`, to: `fic:${i}` }, { from: `fic:${i}`, to: `mi:${i}` });
+    }
+    for (let i = 0; i < 2000; i++) nodes.push({ id: `mi:unused${i}`, kind: 'managedIdentity' });
+    const { positions, sections } = bandLayout({ nodes, edges, aspect: 1 });
+    const { width, height } = extent(positions);
+    // Ten namespaces make at most ten sections; all of them are used (a 1:16 ribbon before).
+    expect(new Set(Object.values(sections)).size).toBe(10);
+    expect(width / height).toBeGreaterThan(0.5);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitViewport, GROUP_FONT_PX, sameZoomStyle, zoomStyle } from '@/components/map/graph-view';
+import { groupBoxes, groupsOf, type GroupMember } from '@/components/map/band-layout';
+import { fitLabelledViewport, fitViewport, GROUP_FONT_PX, sameZoomStyle, zoomStyle } from '@/components/map/graph-view';
 
 describe('fitViewport', () => {
   const view = { width: 600, height: 500 };
@@ -19,6 +20,42 @@ describe('fitViewport', () => {
 
   it('stops at minZoom for an enormous map', () => {
     expect(fitViewport({ x1: 0, y1: 0, x2: 1e6, y2: 1e6 }, view, options).zoom).toBe(0.02);
+  });
+});
+
+describe('fitLabelledViewport', () => {
+  const view = { width: 1280, height: 700 };
+  const options = { padding: 24, minZoom: 0.02, maxZoom: 1.2 };
+  const member = (id: string, x: number, y: number, namespace: string, section: number): GroupMember => ({ id, x, y, groups: groupsOf({ cluster: 'c', namespace, section }) });
+
+  it('keeps the label of the right-most box in view, where framing the boxes alone cuts it', () => {
+    // A wide map (its width sets the zoom); the right-most section holds a narrow namespace with a long name.
+    const members = [
+      ...Array.from({ length: 6 }, (_, i) => member(`sa:shop/s${i}`, (i % 3) * 500, Math.floor(i / 3) * 64, 'shop', 0)),
+      member('sa:azure-workload-identity-system/webhook', 1400, 0, 'azure-workload-identity-system', 1),
+    ];
+    const boxes = groupBoxes(members);
+    const label = boxes.get('group:ns:c/azure-workload-identity-system#1')!;
+    const rightEdgeOnScreen = (v: { zoom: number; pan: { x: number } }) => {
+      const font = zoomStyle(v.zoom).namespaceFont;
+      return v.pan.x + v.zoom * (label.x1 + 'azure-workload-identity-system'.length * font * 0.6);
+    };
+    const boxesOnly = fitViewport({ x1: Math.min(...[...boxes.values()].map((b) => b.x1)), y1: Math.min(...[...boxes.values()].map((b) => b.y1)), x2: Math.max(...[...boxes.values()].map((b) => b.x2)), y2: Math.max(...[...boxes.values()].map((b) => b.y2)) }, view, options);
+    expect(rightEdgeOnScreen(boxesOnly)).toBeGreaterThan(view.width);
+    const labelled = fitLabelledViewport(boxes, view, options)!;
+    expect(rightEdgeOnScreen(labelled)).toBeLessThanOrEqual(view.width - options.padding + 0.5);
+    // The cluster label above the top box is in view too.
+    const top = Math.min(...[...boxes.values()].map((b) => b.y1));
+    expect(labelled.pan.y + labelled.zoom * (top - 6 - zoomStyle(labelled.zoom).clusterFont * 1.25)).toBeGreaterThanOrEqual(options.padding - 0.5);
+  });
+
+  it('frames boxes with short labels as their boxes, and nothing when there is nothing', () => {
+    const boxes = groupBoxes(Array.from({ length: 30 }, (_, i) => member(`sa:a/s${i}`, (i % 3) * 300, Math.floor(i / 3) * 64, 'a', 0)));
+    const labelled = fitLabelledViewport(boxes, view, options)!;
+    const plain = fitViewport({ x1: Math.min(...[...boxes.values()].map((b) => b.x1)), y1: Math.min(...[...boxes.values()].map((b) => b.y1)), x2: Math.max(...[...boxes.values()].map((b) => b.x2)), y2: Math.max(...[...boxes.values()].map((b) => b.y2)) }, view, options);
+    expect(labelled.zoom).toBeLessThanOrEqual(plain.zoom);
+    expect(labelled.zoom).toBeGreaterThan(plain.zoom * 0.9);
+    expect(fitLabelledViewport(new Map(), view, options)).toBeUndefined();
   });
 });
 
