@@ -92,73 +92,103 @@ interface Band {
   rows: number;
   podsBySa: Map<string, LayoutNode[]>;
   orphanPods: LayoutNode[];
-  /** A later piece of a namespace split between sections (see bandLayout). */
-  continued?: boolean;
 }
 
 /** Rows kept between bands in a section's row count (the gap a namespace's label takes). */
 const BAND_ROWS_GAP = 1.5;
 
-/** What stacking needs of a band (or a piece of one): its height in rows and its cluster. */
-type Stackable = Pick<Band, 'rows' | 'cluster' | 'continued'>;
+/** The least rows a piece of a namespace cut between two sections keeps, on either side (or an eighth of a section). */
+const MIN_PIECE_ROWS = 4;
+
+/** A piece of a band as stacked places it: its units [from, to) (unitsOf), their rows, its section and the y its first row starts at. */
+interface Piece {
+  band: Band;
+  from: number;
+  to: number;
+  rows: number;
+  section: number;
+  y: number;
+}
 
 /**
- * Bands stacked top to bottom into sections of `rowsPerSection` rows: the section each one goes in
- * and the y its first row starts at. A band that does not fit, or continues a namespace, starts the
- * next section; bands are kept apart by a namespace's or, between clusters, a cluster's label gap.
+ * Bands stacked top to bottom into sections of `rowsPerSection` rows, like text in newspaper
+ * columns: the section each piece goes in and the y its first row starts at. A band that does not
+ * fit the rest of a section fills it and continues at the top of the next (cut between service
+ * accounts, see cutBand), unless either piece would be a stub: then it starts the next section
+ * whole. A band taller than a section is cut wherever it must be. Bands are kept apart by a
+ * namespace's or, between clusters, a cluster's label gap. The section chooser's estimate and the
+ * placement both stack here, so the shape chosen is the shape drawn.
  */
-function* stacked<B extends Stackable>(bands: Iterable<B>, rowsPerSection: number): Generator<{ band: B; section: number; y: number }> {
+function* stacked(bands: readonly Band[], rowsPerSection: number): Generator<Piece> {
+  const least = Math.max(MIN_PIECE_ROWS, rowsPerSection / 8);
   let section = 0;
   let used = 0;
   let y = 0;
   let previous: string | undefined;
   for (const band of bands) {
-    if (used > 0 && (band.continued || used + band.rows > rowsPerSection)) {
-      section += 1;
-      used = 0;
-      y = 0;
-      previous = undefined;
+    const units = unitsOf(band);
+    let from = 0;
+    let left = band.rows;
+    while (from < units) {
+      let to = units;
+      let rows = left;
+      if (used + left > rowsPerSection && !(used === 0 && left <= rowsPerSection)) {
+        const room = rowsPerSection - used;
+        const cut = room >= least ? cutAt(band, from, left, room, least) : undefined;
+        if (cut) [to, rows] = cut;
+        else if (used > 0) {
+          section += 1;
+          used = 0;
+          y = 0;
+          previous = undefined;
+          continue;
+        } else {
+          // Taller than a whole section, at the top of one: cut as near the section's height as the service accounts allow.
+          [to, rows] = cutAt(band, from, left, rowsPerSection, 0) ?? [units, left];
+        }
+      }
+      if (previous !== undefined) y += previous === band.cluster ? BAND_GAP : CLUSTER_GAP;
+      previous = band.cluster;
+      yield { band, from, to, rows, section, y };
+      y += rows * ROW;
+      used += rows + BAND_ROWS_GAP;
+      from = to;
+      left -= rows;
+      if (from < units) {
+        section += 1;
+        used = 0;
+        y = 0;
+        previous = undefined;
+      }
     }
-    if (previous !== undefined) y += previous === band.cluster ? BAND_GAP : CLUSTER_GAP;
-    previous = band.cluster;
-    yield { band, section, y };
-    y += band.rows * ROW;
-    used += band.rows + BAND_ROWS_GAP;
   }
 }
 
+/** A band's service accounts and then its orphan pods (one unit), as stacked cuts them. */
+const unitsOf = (band: Band) => band.saRows.length + (band.orphanPods.length ? 1 : 0);
+const unitRows = (band: Band, i: number) => (i < band.saRows.length ? band.saRows[i]! : podRows(band.orphanPods.length));
+
 /**
- * A band taller than a section (one namespace with many service accounts: a filtered view of it,
- * or a namespace that dwarfs the others) as k pieces of about equal height, cut between service
- * accounts: each SA (and the orphan pods, last) goes to the piece its middle row falls in, so no
- * piece is a stub. A band that fits is its own one piece. The section chooser's estimate and the
- * placement both cut bands here, so the shape chosen is the shape drawn.
+ * Where to cut a band whose units from `from` on (`left` rows) are still to place: after the most units that fit
+ * in `room` rows; undefined where the head or the rest would have fewer than `least` rows. With
+ * `least` 0 the head takes at least one unit, even one taller than `room` (one SA's rows are never
+ * cut). Returns the unit index the rest starts at and the head's rows.
  */
-function piecesOf(band: Band, rowsPerSection: number): Band[] {
-  if (band.rows <= rowsPerSection) return [band];
-  const k = Math.ceil(band.rows / rowsPerSection);
-  const split = Array.from({ length: k }, (_, i): Band => ({ ...band, serviceAccounts: [], saRows: [], orphanPods: [], rows: 0, continued: i > 0 }));
-  let before = 0;
-  const pieceAt = (rows: number) => {
-    const piece = split[Math.min(k - 1, Math.floor(((before + rows / 2) * k) / band.rows))]!;
-    before += rows;
-    piece.rows += rows;
-    return piece;
-  };
-  band.serviceAccounts.forEach((sa, i) => {
-    const piece = pieceAt(band.saRows[i]!);
-    piece.serviceAccounts.push(sa);
-    piece.saRows.push(band.saRows[i]!);
-  });
-  if (band.orphanPods.length) pieceAt(podRows(band.orphanPods.length)).orphanPods = band.orphanPods;
-  return split.filter((piece) => piece.rows > 0);
+function cutAt(band: Band, from: number, left: number, room: number, least: number): [number, number] | undefined {
+  const units = unitsOf(band);
+  let to = from;
+  let rows = 0;
+  while (to < units && rows + unitRows(band, to) <= room) rows += unitRows(band, to++);
+  if (to === from && least === 0 && units - from > 1) rows += unitRows(band, to++);
+  if (to === from || to === units || rows < least || left - rows < least) return undefined;
+  return [to, rows];
 }
 
 /**
  * How many rows a section holds, chosen so that the whole layout is drawn largest in a view of
  * shape `aspect` (width / height) — the size Fit frames, max(width / aspect, height), is smallest —
  * and, among equally large ones, with the fewest sections. Each candidate height is packed as
- * bandLayout packs it (piecesOf, stacked); the Azure columns are counted at their least height,
+ * bandLayout packs it (stacked); the Azure columns are counted at their least height,
  * their nodes spread evenly over the sections (a thousand unused identities make sections taller,
  * not a ribbon). Where nothing else limits the shape, that is the count of sections whose shape is
  * nearest the view's; where something does (one service account with 150 credentials is one
@@ -168,9 +198,9 @@ function sectionRowsFor(bands: readonly Band[], totalRows: number, sectionWidth:
   const fitSizeOf = (rows: number) => {
     let sections = 1;
     let tallest = 0;
-    for (const { band, section, y } of stacked(bands.flatMap((b) => piecesOf(b, rows)), rows)) {
-      sections = section + 1;
-      tallest = Math.max(tallest, y + band.rows * ROW);
+    for (const piece of stacked(bands, rows)) {
+      sections = piece.section + 1;
+      tallest = Math.max(tallest, piece.y + piece.rows * ROW);
     }
     for (const count of azureColumnCounts) tallest = Math.max(tallest, Math.ceil(count / sections) * ROW);
     return Math.max((sections * sectionWidth - SECTION_GAP) / aspect, tallest, ROW);
@@ -265,7 +295,7 @@ export function bandLayout(input: LayoutInput): LayoutResult {
     band.rows = Math.max(rows, 1);
   }
 
-  // 2. Split bands into sections of roughly equal height, in the view's shape.
+  // 2. Bands flow into sections side by side (stacked), as many as draw the map largest in the view's shape.
   // Only the Azure columns something is drawn in take room (none when the Azure source failed or
   // the filters hide those kinds).
   const columnKinds = [...AZURE_COLUMNS, OTHER_COLUMN].filter((kind) => azure.some((n) => columnKindOf(n.kind) === kind));
@@ -278,8 +308,6 @@ export function bandLayout(input: LayoutInput): LayoutResult {
   const sectionWidth = podColumns * POD_GAP + (1 + columnKinds.length) * COLUMN_GAP + SECTION_GAP;
   const azureColumnCounts = columnKinds.map((kind) => azure.filter((n) => columnKindOf(n.kind) === kind).length);
   const rowsPerSection = sectionRowsFor(bands, totalRows, sectionWidth, azureColumnCounts, aspect);
-
-  const pieces = bands.flatMap((band) => piecesOf(band, rowsPerSection));
 
   /** The section most of these placed nodes are in (the leftmost on a tie); undefined for none. */
   const majoritySection = (placed: readonly string[]): number | undefined => {
@@ -294,8 +322,8 @@ export function bandLayout(input: LayoutInput): LayoutResult {
   const sectionX = (s: number) => s * sectionWidth;
   const saX = (s: number) => sectionX(s) + podColumns * POD_GAP;
   let lastClusterSection = 0;
-  // A continued namespace starts a section of its own (one box per namespace and section).
-  for (const { band, section, y: top } of stacked(pieces, rowsPerSection)) {
+  // A namespace cut between sections has a box (and its label) in each.
+  for (const { band, from, to, section, y: top } of stacked(bands, rowsPerSection)) {
     lastClusterSection = section;
     let y = top;
     const podRow = (pods: LayoutNode[], startY: number) => {
@@ -309,14 +337,15 @@ export function bandLayout(input: LayoutInput): LayoutResult {
       });
       return podRows(pods.length);
     };
-    band.serviceAccounts.forEach((sa, i) => {
+    for (let i = from; i < Math.min(to, band.serviceAccounts.length); i++) {
+      const sa = band.serviceAccounts[i]!;
       const pods = band.podsBySa.get(sa.id) ?? [];
       const rows = band.saRows[i]!;
       podRow(pods, y + ((rows - podRows(pods.length)) * ROW) / 2);
       place(sa.id, saX(section), y + ((rows - 1) * ROW) / 2, section);
       y += rows * ROW;
-    });
-    if (band.orphanPods.length) podRow(band.orphanPods, y);
+    }
+    if (to > band.serviceAccounts.length) podRow(band.orphanPods, y);
   }
 
   // 3. Azure columns, left to right: each node goes to the section most of its placed neighbours

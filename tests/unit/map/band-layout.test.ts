@@ -374,6 +374,38 @@ describe('bandLayout’s count of sections, drawn as large as the view allows', 
     expect(new Set(counts).size).toBe(1);
   });
 
+  it('flows namespaces through the sections like newspaper columns, so a few equal namespaces still fit a square canvas', () => {
+    // Ten namespaces of 30 SAs (3 pods each): whole namespaces only made 10 sections side by side
+    // (~2:1) or 5 of two (~0.5:1); a square canvas got the 0.5 one, half its width unused.
+    const nodes: LayoutNode[] = [];
+    const edges: LayoutEdge[] = [];
+    for (let i = 0; i < 300; i++) {
+      const ns = `ns${i % 10}`;
+      nodes.push(sa(ns, `s${i}`), { id: `fic:${i}`, kind: 'federatedCredential' });
+      edges.push({ from: `sa:${ns}/s${i}`, to: `fic:${i}` });
+      for (let p = 0; p < 3; p++) {
+        nodes.push({ id: `pod:${ns}/p${i}-${p}`, kind: 'pod', band: `c\u0000${ns}` });
+        edges.push({ from: `pod:${ns}/p${i}-${p}`, to: `sa:${ns}/s${i}` });
+      }
+    }
+    const { positions, sections } = bandLayout({ nodes, edges, aspect: 1 });
+    const { width, height } = extent(positions);
+    expect(width / height).toBeGreaterThan(0.75);
+    expect(width / height).toBeLessThan(1.33);
+    // A namespace cut between sections: its service accounts in name order, the first ones at the
+    // bottom of one section and the rest at the top of the next; neither piece a stub.
+    for (let n = 0; n < 10; n++) {
+      const ids = nodes.filter((node) => node.kind === 'serviceAccount' && node.band === `c\u0000ns${n}`).map((node) => node.id);
+      const used = [...new Set(ids.map((id) => sections[id]!))].sort((a, b) => a - b);
+      expect(used.length).toBeLessThanOrEqual(2);
+      if (used.length === 2) {
+        expect(used[1]).toBe(used[0]! + 1);
+        const inFirst = ids.filter((id) => sections[id] === used[0]).length;
+        expect(Math.min(inFirst, ids.length - inFirst)).toBeGreaterThanOrEqual(4);
+      }
+    }
+  });
+
   it('spreads a thousand unused identities over the sections instead of drawing a ribbon', () => {
     const nodes: LayoutNode[] = [];
     const edges: LayoutEdge[] = [];
