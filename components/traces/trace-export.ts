@@ -93,7 +93,8 @@ const traceEvent = z.looseObject({
 
 const exchange = z.looseObject({
   requestId: z.string().optional(),
-  kind: z.enum(['token', 'api']),
+  kind: z.enum(['token', 'api', 'served']),
+  caller: z.string().optional(),
   service: z.string(),
   services: z.array(z.string()),
   method: z.string().optional(),

@@ -3,6 +3,7 @@ import { mapHref } from '@/lib/api/map-search-params';
 import { tracesHref } from '@/lib/api/trace-search-params';
 import { aadstsMeaning } from '@/lib/traces/aadsts-meanings';
 import type { TraceSummary } from '@/lib/traces/model';
+import { rateLimitResetText } from '@/lib/traces/rate-limit-reset';
 import { EntraMapLink } from './entra-map-link';
 import { formatDuration, formatLocal } from './format';
 import { OutcomeBadge } from './outcome-badge';
@@ -87,7 +88,7 @@ export function TraceSummaryView({
                   <span className="small muted">
                     {plainText(e.service)}
                     {e.retryAfterSeconds !== undefined ? ` · Retry-After ${e.retryAfterSeconds} s` : ''}
-                    {e.rateLimitReset !== undefined ? ` · limit resets ${plainText(e.rateLimitReset)}` : ''}
+                    {e.rateLimitReset !== undefined ? ` · limit resets ${plainText(rateLimitResetText(e.rateLimitReset))}` : ''}
                   </span>
                 </div>
                 <p className="mt-1 mb-0">{plainText(e.message)}</p>

@@ -78,7 +78,7 @@ export function TraceTimeline({ events, exchanges, services, onSelect }: Props) 
                       key={i}
                       className={`timeline-call timeline-call-${x.outcome}`}
                       style={{ left: `${left}%`, width: `${width}%` }}
-                      title={`${x.kind === 'token' ? 'token request' : 'API call'} ${x.method ?? ''} ${x.status ?? ''} ${formatDuration(x.durationMs)}`}
+                      title={`${x.kind === 'token' ? 'token request' : x.kind === 'served' ? 'request served' : 'API call'} ${x.method ?? ''} ${x.status ?? ''} ${formatDuration(x.durationMs)}`}
                       aria-hidden="true"
                     />
                   );

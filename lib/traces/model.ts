@@ -123,8 +123,14 @@ export interface TraceEvent {
 export interface Exchange {
   /** Absent when the call was logged without an `x-request-id`. */
   requestId?: string;
-  /** `token`: a token request to Entra ID; `api`: a call to the provider API. */
-  kind: 'token' | 'api';
+  /**
+   * `token`: a token request to Entra ID; `api`: a call to the provider API; `served`: a request
+   * the consumer itself answered (its own access log: the request from its caller that started
+   * the work), not a call it made.
+   */
+  kind: 'token' | 'api' | 'served';
+  /** `served` only: who called the consumer, from the request's caller chain (`x-caller-chain`). */
+  caller?: string;
   /** The caller: the service that logged the call first. */
   service: string;
   services: string[];

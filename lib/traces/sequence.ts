@@ -9,6 +9,7 @@
 // renders `<…>` as HTML. Only fixed identifiers and arrows come from this file.
 
 import type { Exchange, Trace, TraceError } from '@/lib/traces/model';
+import { rateLimitResetText } from '@/lib/traces/rate-limit-reset';
 
 const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -64,7 +65,7 @@ function duration(ms: number | undefined): string {
   return ms >= 1000 ? ` (${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s)` : ` (${Math.round(ms)} ms)`;
 }
 
-type Participant = 'kubelet' | 'pod' | 'entra' | 'api' | 'issuer';
+type Participant = 'caller' | 'kubelet' | 'pod' | 'entra' | 'api' | 'issuer';
 type Arrow = '->>' | '-->>' | '--x';
 
 class Diagram {
@@ -179,23 +180,43 @@ function drawApiCall(d: Diagram, exchange: Exchange): void {
   if (error.code === 'token_expired') d.note('pod', 're-acquire a token, then retry');
   if (error.code === 'rate_limited') {
     const wait = exchange.retryAfterSeconds !== undefined ? `wait ${exchange.retryAfterSeconds} s (Retry-After)` : 'back off';
-    const reset = exchange.rateLimitReset !== undefined ? `, limit resets at ${value(exchange.rateLimitReset)}` : '';
+    const reset = exchange.rateLimitReset !== undefined ? `, limit resets ${value(rateLimitResetText(exchange.rateLimitReset))}` : '';
     d.note('pod', `${wait}${reset}, then retry`);
   }
+}
+
+/** A request the consumer answered (`served`): what its caller sent. */
+function servedRequestText(exchange: Exchange): string {
+  const target = [exchange.method, exchange.path ? value(exchange.path) : undefined].filter(Boolean).join(' ') || 'request';
+  return `${target}${exchange.requestId ? `, x-request-id=${value(exchange.requestId)}` : ''}`;
+}
+
+/** The consumer's answer to its caller. */
+function drawServedAnswer(d: Diagram, exchange: Exchange): void {
+  const answer = `${statusText(exchange)}${exchange.error ? value(errorText(exchange.error)) : ''}${duration(exchange.durationMs)}`.trim() || 'answered';
+  d.message('pod', exchange.outcome === 'error' ? '--x' : '-->>', 'caller', answer);
 }
 
 /** The token exchange of one trace, with its real values and only the error branches that happened. */
 export function traceToMermaid(trace: Trace): string {
   const { workload } = trace;
   const d = new Diagram();
+  // Requests the consumer answered (its own access log) frame the story: its caller's request
+  // first, the answer last. They are not calls to the provider.
+  const served = trace.exchanges.filter((x) => x.kind === 'served');
+  if (served.length > 0) {
+    const callers = [...new Set(served.map((x) => x.caller).filter((c): c is string => c !== undefined))];
+    d.participant('caller', callers.length === 1 ? value(callers[0]) : 'caller');
+  }
   const podLabel = workload.podName ? `${workload.consumer ?? 'consumer'} (pod ${value(workload.podName)})` : (workload.consumer ?? 'consumer');
   d.participant('kubelet', 'kubelet (projected token file)');
   d.participant('pod', value(podLabel));
   d.participant('entra', 'Entra ID token endpoint');
   d.participant('api', workload.provider ? `provider API (${value(workload.provider)})` : 'provider API');
 
-  const calls = trace.exchanges.slice(0, MAX_DIAGRAM_CALLS);
-  if (calls.length === 0) {
+  for (const exchange of served.slice(0, MAX_DIAGRAM_CALLS)) d.message('caller', '->>', 'pod', servedRequestText(exchange));
+  const calls = trace.exchanges.filter((x) => x.kind !== 'served').slice(0, MAX_DIAGRAM_CALLS);
+  if (calls.length === 0 && served.length === 0) {
     d.note('pod,api', 'no calls found in the lines of this trace');
     return d.toString();
   }
@@ -213,9 +234,13 @@ export function traceToMermaid(trace: Trace): string {
       drawApiCall(d, exchange);
     }
   }
-  if (trace.exchanges.length > calls.length) d.note('pod,api', `${trace.exchanges.length - calls.length} more calls not drawn`);
+  const notDrawn = trace.exchanges.length - served.length - calls.length;
+  if (notDrawn > 0) d.note('pod,api', `${notDrawn} more calls not drawn`);
+  for (const exchange of served.slice(0, MAX_DIAGRAM_CALLS)) drawServedAnswer(d, exchange);
   const { outcome, errors } = trace.summary;
-  const last = errors[errors.length - 1];
+  // The cause, not its echo: an error the consumer answered its caller with comes after the one that made it fail.
+  const servedErrors = new Set(served.map((x) => x.error).filter(Boolean));
+  const last = errors.filter((e) => !servedErrors.has(e)).at(-1) ?? errors.at(-1);
   d.note('pod,api', outcome === 'success' ? 'outcome: success' : `outcome: ${outcome}${last ? ` (last error: ${value(last.code)})` : ''}`);
   return d.toString();
 }

@@ -6,6 +6,7 @@ import { nodeId } from '@/lib/domain/ids';
 import { parseServiceAccountSubject } from '@/lib/domain/model';
 import { aadstsMeaning, findAadstsCodes } from '@/lib/traces/aadsts-meanings';
 import { containsToken, lineMatches, validateCorrelationId } from '@/lib/traces/correlate';
+import { rateLimitResetText } from '@/lib/traces/rate-limit-reset';
 import type {
   EntraFailure,
   Exchange,
@@ -166,7 +167,7 @@ export function classifyLine(line: ParsedLogLine): Classified | undefined {
   }
   if (status === 429) {
     const wait = line.retryAfterSeconds !== undefined ? `retry after ${line.retryAfterSeconds} s` : 'no Retry-After given';
-    const reset = line.rateLimitReset !== undefined ? `, rate limit resets at ${line.rateLimitReset}` : '';
+    const reset = line.rateLimitReset !== undefined ? `, rate limit resets ${rateLimitResetText(line.rateLimitReset)}` : '';
     return {
       status,
       code: 'rate_limited',
@@ -347,6 +348,32 @@ function toCall(draft: Draft): Call {
   return { exchange, lastIndex: lastLine.index, lineIndexes: lines.map((l) => l.index) };
 }
 
+/**
+ * Calls that are the consumer's own access log — a request it answered for its caller, logged
+ * only by the consumer, with a path and no host (a call it makes is logged with the URL it calls)
+ * and a status — become `served`: drawn as the request that started the work, not as a call to
+ * the provider. The consumer is the service that requested a token or, with a cached token, the
+ * one that logged a call to a URL with a host; without either it is not known, and nothing changes.
+ */
+function markServed(calls: Call[], ordered: OrderedLine[]): void {
+  const consumer =
+    calls.find((c) => c.exchange.kind === 'token')?.exchange.service ??
+    calls.find((c) => c.exchange.kind === 'api' && /^[a-z][a-z0-9+.-]*:\/\//i.test(c.exchange.path ?? ''))?.exchange.service;
+  if (consumer === undefined) return;
+  for (const { exchange, lineIndexes } of calls) {
+    if (exchange.kind !== 'api' || exchange.status === undefined || !exchange.path?.startsWith('/')) continue;
+    if (exchange.services.length !== 1 || exchange.services[0] !== consumer) continue;
+    exchange.kind = 'served';
+    const chain = lineIndexes.map((i) => ordered[i]?.line.callerChain).find((c) => c !== undefined);
+    const caller = chain
+      ?.split(/[,>]/)
+      .map((hop) => hop.trim())
+      .filter((hop) => hop !== '' && hop !== consumer)
+      .at(-1);
+    if (caller) exchange.caller = caller;
+  }
+}
+
 /** A call repeating the method+path (or the token request) of a failed one is its next attempt. */
 function numberAttempts(calls: Call[]): number {
   const previous = new Map<string, Exchange>();
@@ -468,6 +495,7 @@ interface Analysis {
 function analyse(lines: ParsedLogLine[]): Analysis {
   const ordered = orderLines(lines);
   const calls = groupCalls(ordered).map(toCall);
+  markServed(calls, ordered);
   const retries = numberAttempts(calls);
   const inCall = new Set(calls.flatMap((c) => c.lineIndexes));
 

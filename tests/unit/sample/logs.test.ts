@@ -106,6 +106,24 @@ describe('sample traces through lib/traces', () => {
     }
   });
 
+  it('draws checkout’s own request log as the request storefront sent it, not as a call to the provider', () => {
+    for (const sample of SAMPLE_TRACES) {
+      const trace = traceOf(sample.correlationId);
+      const served = trace.exchanges.filter((x) => x.kind === 'served');
+      expect(served.map((x) => [x.service, x.method, x.path, x.caller]), sample.scenario).toEqual([['checkout', 'POST', '/api/checkout', 'storefront']]);
+      // No arrow to the provider for /api/checkout (checkout answered it); storefront's request and checkout's answer instead.
+      expect(trace.sequence, sample.scenario).not.toMatch(/pod->>api: [^\n]*\/api\/checkout/);
+      expect(trace.sequence, sample.scenario).toMatch(/caller->>pod: POST \/api\/checkout/);
+      expect(trace.sequence, sample.scenario).toMatch(/pod(?:-->>|--x)caller: \d{3}/);
+    }
+    // The token request failed: checkout never called the provider, and the diagram says so.
+    const failed = traceOf(SAMPLE_TRACES.find((t) => t.scenario === 'aadsts70021')!.correlationId);
+    expect(failed.exchanges.filter((x) => x.kind === 'api')).toEqual([]);
+    expect(failed.sequence).not.toMatch(/pod->>api/);
+    expect(failed.sequence).toMatch(/pod--xcaller: 502/);
+    expect(failed.sequence).toMatch(/outcome: failed \(last error: AADSTS70021\)/);
+  });
+
   it('quotes a realistic AADSTS70021 answer that ties the failure to the canary SA of the world', () => {
     const id = SAMPLE_TRACES.find((t) => t.scenario === 'aadsts70021')!.correlationId;
     const line = parsed.find((p) => p.correlationIds[0] === id && p.errorDescription?.startsWith('AADSTS70021'))!;

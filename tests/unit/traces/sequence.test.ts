@@ -21,7 +21,7 @@ const diagramOf = (s: Scenario) => buildTrace(s.id, scenarioLines(s), { maxEvent
 
 // What a statement of our diagrams may look like: fixed ids and arrows from the library, text
 // without a raw syntax character; `#` and `;` only inside the entities we write.
-const ID = '(?:kubelet|pod|entra|api|issuer)';
+const ID = '(?:caller|kubelet|pod|entra|api|issuer)';
 const SAFE_TEXT = '(?:[^#;<>%"{}\\\\`&\\n\\r]|#(?:lt|gt|amp|quot|\\d+);)*';
 const STATEMENT = new RegExp(
   [
@@ -96,7 +96,7 @@ describe('traceToMermaid: the exchange as it happened', () => {
   it('draws 429 → wait Retry-After → retry', () => {
     const source = diagramOf(rateLimitedRecovered());
     expect(source).toContain('api--xpod: 429 rate limited Retry-After 2 s (38 ms)');
-    expect(source).toContain('Note over pod: wait 2 s (Retry-After), limit resets at 1741082403, then retry');
+    expect(source).toContain('Note over pod: wait 2 s (Retry-After), limit resets at 2025-03-04T10:00:03Z, then retry');
     expect(source).toContain('pod->>api: retry (attempt 2): GET');
   });
 

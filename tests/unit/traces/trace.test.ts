@@ -99,7 +99,7 @@ describe('buildTrace: 429 with Retry-After', () => {
   it('recovers after waiting', () => {
     expect(trace.summary.outcome).toBe('recovered');
     expect(trace.summary.errors).toEqual([
-      expect.objectContaining({ status: 429, code: 'rate_limited', retryAfterSeconds: 2, rateLimitReset: '1741082403', message: '429 rate limited: retry after 2 s, rate limit resets at 1741082403' }),
+      expect.objectContaining({ status: 429, code: 'rate_limited', retryAfterSeconds: 2, rateLimitReset: '1741082403', message: '429 rate limited: retry after 2 s, rate limit resets at 2025-03-04T10:00:03Z' }),
     ]);
     expect(trace.exchanges.filter((e) => e.kind === 'api').map((e) => [e.status, e.attempt, e.retryAfterSeconds])).toEqual([
       [429, 1, 2],
