@@ -1197,7 +1197,7 @@ function applicationNotFound(index: SnapshotIndex, parsed: EntraErrorExplanation
             description: toAnnotate.length
               ? `Point the service ${plural(toAnnotate.length, 'account', 'accounts')} at ${name}'s tenant, then restart the pods.`
               : `The service ${plural(sas.length, 'account', 'accounts')} already name ${name}'s tenant: restart the pods (the webhook injects AZURE_TENANT_ID only when a pod is created), and check that no AZURE_TENANT_ID set in the pod spec overrides it.`,
-            commands: [...toAnnotate.map((sa) => annotateServiceAccountCommand(sa.namespace, sa.name, WI.tenantId, tenant)), ...restarts],
+            commands: [...toAnnotate.map((sa) => ctx(annotateServiceAccountCommand(sa.namespace, sa.name, WI.tenantId, tenant), sa.cluster)), ...restarts],
           }
         : undefined,
   };

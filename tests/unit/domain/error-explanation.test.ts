@@ -3,7 +3,7 @@ import { AADSTS_CODES, parseEntraError } from '@/lib/domain/aadsts';
 import { EXPLAIN_MAX_BODY_BYTES, explainEntraError, pastedTextTooLarge, splitDifference } from '@/lib/domain/error-explanation';
 import { commonPrefixLength, editDistance } from '@/lib/domain/fic-matching';
 import { WI, serviceAccountSubject } from '@/lib/domain/model';
-import { SAMPLE_ISSUER, UNKNOWN_CLIENT_ID, sampleWorld } from '@/lib/sample/world';
+import { SAMPLE_CONSUMER, SAMPLE_ISSUER, UNKNOWN_CLIENT_ID, sampleWorld } from '@/lib/sample/world';
 import {
   CLIENT_ID,
   ISSUER,
@@ -721,6 +721,15 @@ describe('explainEntraError on AADSTS700016', () => {
     const e = explainEntraError(message(UNKNOWN_CLIENT_ID), cluster, azure);
     expect(e.annotatedServiceAccounts!.map((s) => s.id)).toEqual(['sa:sample:catalog/price-feed']);
     expect(e.fix!.commands.join('\n')).toContain('kubectl --context sample annotate serviceaccount -n catalog price-feed');
+  });
+
+  it('names the cluster in every kubectl command of the wrong-tenant fix, with several clusters', () => {
+    const { cluster, azure } = sampleWorld();
+    const e = explainEntraError(message(SAMPLE_CONSUMER.identity.clientId), cluster, azure);
+    expect(e.summary).toContain('another tenant');
+    const kubectl = e.fix!.commands.filter((c) => c.startsWith('kubectl '));
+    expect(kubectl.some((c) => c.includes(' annotate serviceaccount '))).toBe(true);
+    for (const command of kubectl) expect(command).toMatch(/^kubectl --context sample /);
   });
 
   it('gives the generic advice when the message quotes no client ID', () => {
