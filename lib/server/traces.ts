@@ -6,7 +6,7 @@ import { nodeId } from '@/lib/domain/ids';
 import { getSources } from '@/lib/sources/registry';
 import type { RawLogLine } from '@/lib/sources/logs/log-source';
 import { SourceError } from '@/lib/sources/source-error';
-import { lineMatches } from '@/lib/traces/correlate';
+import { lineMatches, lowerCaseGuid } from '@/lib/traces/correlate';
 import type { EntraFailure, Trace, TraceOutcome } from '@/lib/traces/model';
 import { parseLogLine } from '@/lib/traces/parse-line';
 import { buildTrace, summarizeTraces, type TraceListItem } from '@/lib/traces/trace';
@@ -51,7 +51,20 @@ export type TraceLookup =
   | { found: true; trace: Trace & { sources: LogSourceStatus[] } }
   | { found: false; sources: LogSourceStatus[] };
 
+/**
+ * The trace of a correlation ID. A GUID pasted in upper case (some tools show them so) that no line
+ * carries is looked up again in lower case, the way nearly every logger writes GUIDs: the trace
+ * found says which form it was.
+ */
 export async function findTrace(correlationId: string): Promise<TraceLookup> {
+  const exact = await findTraceAsWritten(correlationId);
+  const lower = lowerCaseGuid(correlationId);
+  if (exact.found || lower === undefined) return exact;
+  const again = await findTraceAsWritten(lower);
+  return again.found ? again : exact;
+}
+
+async function findTraceAsWritten(correlationId: string): Promise<TraceLookup> {
   const correlationFields = getConfig().IDLENS_CORRELATION_FIELDS;
   const { lines, statuses } = await readAll((s, signal) => s.search(correlationId, { maxLines: MAX_TRACE_LINES, signal }));
   const parsed = lines.map((l) => parseLogLine(l, { correlationFields })).filter((l) => lineMatches(l, correlationId));

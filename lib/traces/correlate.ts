@@ -118,3 +118,10 @@ export function lineMatches(parsed: ParsedLogLine, id: string): boolean {
   if (containsToken(parsed.raw, id)) return true;
   return parsed.format === 'json' && fieldValuesContain(parsed.fields, id);
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A GUID written with upper-case letters, in lower case; undefined for anything else (other IDs are case-sensitive). */
+export function lowerCaseGuid(id: string): string | undefined {
+  return GUID.test(id) && id !== id.toLowerCase() ? id.toLowerCase() : undefined;
+}

@@ -63,6 +63,18 @@ describe('trace and identity-map routes on the sample world', () => {
     expect(body.error.message).toContain('c0ffee00-0000-4000-8000-00000000ffff');
   });
 
+  it('finds a GUID pasted in upper case under the lower-case form the logs write, and says which', async () => {
+    const sample = SAMPLE_TRACES.find((t) => t.scenario === 'aadsts70021')!;
+    const { status, body } = await get(`/api/traces/${sample.correlationId.toUpperCase()}`);
+    expect(status).toBe(200);
+    expect(body.correlationId).toBe(sample.correlationId);
+    expect(body.summary.outcome).toBe(sample.expectedOutcome);
+    // An absent one is still absent, named as it was asked for.
+    const absent = await get('/api/traces/C0FFEE00-0000-4000-8000-00000000FFFF');
+    expect(absent.status).toBe(404);
+    expect(absent.body.error.message).toContain('C0FFEE00-0000-4000-8000-00000000FFFF');
+  });
+
   it('a different ID sharing a prefix never matches', async () => {
     const { body } = await get('/api/traces/c0ffee00-0000-4000-8000-000000000001');
     for (const event of body.events) expect(event.raw).not.toMatch(/c0ffee00-0000-4000-8000-000000000001[A-Za-z0-9._-]/);

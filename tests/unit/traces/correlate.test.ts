@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CORRELATION_ID_PATTERN, containsToken, lineMatches, rawTextMayContain, validateCorrelationId } from '@/lib/traces/correlate';
+import { CORRELATION_ID_PATTERN, containsToken, lineMatches, lowerCaseGuid, rawTextMayContain, validateCorrelationId } from '@/lib/traces/correlate';
 import { parse } from './log-lines';
 
 describe('validateCorrelationId', () => {
@@ -43,6 +43,15 @@ describe('validateCorrelationId', () => {
 
   it('rejects what is not a string', () => {
     expect(validateCorrelationId(42).ok).toBe(false);
+  });
+});
+
+describe('lowerCaseGuid', () => {
+  it('lowers a GUID written in upper or mixed case, and leaves other IDs alone', () => {
+    expect(lowerCaseGuid('C0FFEE00-0000-4000-8000-00000000ABCD')).toBe('c0ffee00-0000-4000-8000-00000000abcd');
+    expect(lowerCaseGuid('c0ffee00-0000-4000-8000-00000000abcd')).toBeUndefined();
+    expect(lowerCaseGuid('REQ-ABC')).toBeUndefined();
+    expect(lowerCaseGuid('C0FFEE00-0000-4000-8000-00000000ABCD-status')).toBeUndefined();
   });
 });
 
