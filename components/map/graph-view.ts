@@ -60,6 +60,10 @@ const GROUP_SCREEN_PX = { namespace: 11, cluster: 13 } as const;
 const SEVERITY_RING_PX = 4;
 const SEVERITY_RING_SCREEN_PX = 2.5;
 const SEVERITY_RING_MAX_PX = 14;
+/** The halo round the selected node at zoom 1, what it keeps on screen when zoomed out, and its cap. */
+const SELECTION_HALO_PX = 12;
+const SELECTION_HALO_SCREEN_PX = 11;
+const SELECTION_HALO_MAX_PX = 88;
 
 export interface ZoomStyle {
   /** Font size of namespace labels, in layout units. */
@@ -68,24 +72,28 @@ export interface ZoomStyle {
   clusterFont: number;
   /** Width of the severity ring around a node with an error or warning, in layout units. */
   severityRing: number;
+  /** How far the halo of the selected node reaches past it, in layout units. */
+  selectionHalo: number;
 }
 
 /**
- * Sizes that keep group labels and severity rings readable on screen as the view zooms out: they
+ * Sizes that keep group labels, severity rings and the selected node's halo readable on screen as the view zooms out: they
  * grow as 1/zoom (constant size on screen) from their zoom-1 size up to a cap (the layout leaves
  * room for GROUP_LABEL_MAX_PX), below which they shrink with the view. Rounded to 2 layout units so
  * that small zoom steps leave the style alone (a restyle costs a redraw).
  */
 export function zoomStyle(zoom: number): ZoomStyle {
   const z = Math.max(zoom, 1e-3);
-  const grow = (atZoom1: number, onScreen: number, max: number) => Math.min(max, Math.max(atZoom1, 2 * Math.round(onScreen / z / 2)));
+  const grow = (atZoom1: number, onScreen: number, max: number, step = 2) => Math.min(max, Math.max(atZoom1, step * Math.round(onScreen / z / step)));
   return {
     namespaceFont: grow(GROUP_FONT_PX.namespace, GROUP_SCREEN_PX.namespace, GROUP_LABEL_MAX_PX),
     clusterFont: grow(GROUP_FONT_PX.cluster, GROUP_SCREEN_PX.cluster, GROUP_LABEL_MAX_PX),
     severityRing: grow(SEVERITY_RING_PX, SEVERITY_RING_SCREEN_PX, SEVERITY_RING_MAX_PX),
+    // Steps of 4: a halo a little off is not seen, a restyle is.
+    selectionHalo: grow(SELECTION_HALO_PX, SELECTION_HALO_SCREEN_PX, SELECTION_HALO_MAX_PX, 4),
   };
 }
 
 export function sameZoomStyle(a: ZoomStyle | undefined, b: ZoomStyle): boolean {
-  return a !== undefined && a.namespaceFont === b.namespaceFont && a.clusterFont === b.clusterFont && a.severityRing === b.severityRing;
+  return a !== undefined && a.namespaceFont === b.namespaceFont && a.clusterFont === b.clusterFont && a.severityRing === b.severityRing && a.selectionHalo === b.selectionHalo;
 }

@@ -194,7 +194,7 @@ function stylesheet(t: ThemeColors, big: boolean): StylesheetJson {
     { selector: 'node.group-azure', style: { 'background-opacity': big ? 0 : GROUP_FILL_OPACITY.azure, 'border-style': 'dashed', 'font-size': GROUP_FONT_PX.cluster } },
     {
       selector: 'node:selected',
-      style: { 'underlay-color': t.accent, 'underlay-opacity': 0.45, 'underlay-padding': 9, 'underlay-shape': 'ellipse', 'font-weight': 700 },
+      style: { 'underlay-color': t.accent, 'underlay-opacity': 0.45, 'underlay-padding': zoomStyle(1).selectionHalo, 'underlay-shape': 'ellipse', 'font-weight': 700 },
     },
     {
       // Small graphs only (large ones draw their edges in the underlay): straight, with arrows.
@@ -418,6 +418,7 @@ function applyZoomStyle(cy: Core, style: ZoomStyle) {
     cy.nodes('.group-namespace').style('font-size', style.namespaceFont);
     cy.nodes('.group-cluster, .group-azure').style('font-size', style.clusterFont);
     cy.nodes('.sev-error, .sev-warning').style('outline-width', style.severityRing);
+    cy.nodes(':selected').style('underlay-padding', style.selectionHalo);
     cy.scratch(CLUSTER_FONT_KEY, style.clusterFont);
     labelClusters(cy);
   });
@@ -515,6 +516,13 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       cy.on('tap', 'node', (event) => {
         const node = event.target as NodeSingular;
         if (!node.hasClass('group')) select(node.id());
+      });
+      // The selected node's halo keeps a visible size on screen however far the view is zoomed out.
+      cy.on('select', 'node', (event) => {
+        (event.target as NodeSingular).style('underlay-padding', zoomStyle(event.cy.zoom()).selectionHalo);
+      });
+      cy.on('unselect', 'node', (event) => {
+        (event.target as NodeSingular).removeStyle('underlay-padding');
       });
       // Zooming out stops where the whole layout is a small part of the view, however wide it is.
       let layoutBounds = boundsOf(groupBoxes(layout === whole ? members : membersFor(model, whole)).values());

@@ -79,6 +79,13 @@ describe('zoomStyle', () => {
     for (const zoom of [0.2, 0.23, 0.5, 1, 2]) expect(zoomStyle(zoom).severityRing * zoom).toBeGreaterThanOrEqual(2);
   });
 
+  it('keeps the selected node’s halo about 10 px on screen when zoomed out (it was 2 px at the fitted zoom), and at zoom 1 and above', () => {
+    expect(zoomStyle(1).selectionHalo).toBe(12);
+    expect(zoomStyle(3).selectionHalo).toBe(12);
+    for (const zoom of [0.5, 0.23, 0.15]) expect(zoomStyle(zoom).selectionHalo * zoom).toBeGreaterThanOrEqual(9);
+    expect(zoomStyle(0.01).selectionHalo).toBe(88);
+  });
+
   it('stops growing when zoomed far out (the layout leaves room for labels up to a size)', () => {
     expect(zoomStyle(0.02)).toEqual(zoomStyle(0.05));
     expect(zoomStyle(0.02).namespaceFont).toBeLessThanOrEqual(56);
