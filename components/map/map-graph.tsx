@@ -434,6 +434,8 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
   const forZoomRef = useRef<((reset?: boolean) => void) | null>(null);
   /** Large graphs: redraws the underlay now (`recolor`: after a theme change). */
   const repaintUnderlayRef = useRef<((recolor?: boolean) => void) | null>(null);
+  /** Fit: frames the whole map, laid out anew first where the canvas changed shape since its layout. */
+  const fitRef = useRef<(() => void) | null>(null);
   /** The view idlens last framed, until the user moves it (a resize then lays out and frames anew). */
   const framedRef = useRef<Framed | undefined>(undefined);
   /** True right after the graph was built for the current filters (see the settle effect). */
@@ -582,6 +584,10 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         resizeTimer = setTimeout(() => void reframe().catch(() => undefined), 250);
       });
       core.on('destroy', () => clearTimeout(resizeTimer));
+      fitRef.current = () => {
+        framedRef.current = fitToBoxes(core, boxesRef.current);
+        void reframe().catch(() => undefined);
+      };
       setLayoutShape(aspect);
       core.on('destroy', () => {
         const selected = core.$('node:selected');
@@ -683,6 +689,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       builtRef.current = null;
       forZoomRef.current = null;
       repaintUnderlayRef.current = null;
+      fitRef.current = null;
     };
   }, [model]);
 
@@ -858,9 +865,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         <button type="button" onClick={() => zoomBy(1 / 1.4)} disabled={!ready} aria-label="Zoom out">
           −
         </button>
-        <button type="button" onClick={() => {
-            if (cyRef.current) framedRef.current = fitToBoxes(cyRef.current, boxesRef.current);
-          }} disabled={!ready}>
+        <button type="button" onClick={() => fitRef.current?.()} disabled={!ready}>
           Fit
         </button>
         <Legend />
