@@ -19,6 +19,7 @@ const VERDICT_TITLE: Record<ExplainErrorResponse['verdict'], string> = {
   'partial-assertion': 'The error does not quote the whole assertion',
   'unknown-issuer': "The token's issuer is not any known cluster's issuer",
   'application-not-found': 'The client ID names no application in the tenant',
+  'issuer-unreachable': "Entra ID cannot reach the token's issuer: the cluster's OIDC issuer is not usable",
   'not-a-matching-error': 'Not a federated-credential matching error',
   unrecognised: 'No AADSTS error found in the text',
 };

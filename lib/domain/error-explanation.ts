@@ -6,7 +6,8 @@
 import { AADSTS_CODES, MATCHING_CODES, parseEntraError, type EntraErrorFields } from './aadsts';
 import { parseServiceAccountSubject, WI, type AzureSnapshot, type ClusterInfo, type ClusterSnapshot, type FederatedCredential, type Pod, type ServiceAccount } from './model';
 import { commonPrefixLength, editDistance, expressionMatchesSubject, intendedServiceAccountSubject, looseIssuerKey, subjectDifference, valueDifference, type SubjectDifference, type ValueDifference } from './fic-matching';
-import { annotateServiceAccountCommand, createFicCommands, ficNameFor, ficOwnerOf, inKubeContext, restartPodCommands, shellCommand, shellVariable, showFicCommands, TOKEN_EXCHANGE_AUDIENCES, updateFicCommands, type FicOwner, type FicValues } from './fix-commands';
+import { aksIssuerQueryCommand, annotateServiceAccountCommand, createFicCommands, enableOidcIssuerCommand, ficNameFor, ficOwnerOf, inKubeContext, restartPodCommands, shellCommand, shellVariable, showFicCommands, TOKEN_EXCHANGE_AUDIENCES, updateFicCommands, type FicOwner, type FicValues } from './fix-commands';
+import { unreachableIssuerReason } from './oidc-issuer';
 import { annotatedClientId, clustersWithIssuer, displayNameOf, ficIdOf, indexSnapshot, kubeContextOf, serviceAccountIdOf, serviceAccountKey, type SnapshotIndex } from './snapshot-index';
 
 export type Verdict =
@@ -37,6 +38,11 @@ export type Verdict =
   | 'unknown-issuer'
   /** AADSTS700016: the client ID names no application or identity in the tenant the request went to. */
   | 'application-not-found'
+  /**
+   * The token's issuer is one Entra ID can never fetch keys from (the in-cluster default of a
+   * cluster without the AKS OIDC issuer, plain http, a private name): no credential can help.
+   */
+  | 'issuer-unreachable'
   /** Not a FIC matching error (e.g. AADSTS700024): the code's own fix applies. */
   | 'not-a-matching-error'
   /** Nothing usable found in the text. */
@@ -666,6 +672,32 @@ function readTokenStep(index: SnapshotIndex, sa: ServiceAccount | undefined): No
   };
 }
 
+/**
+ * The token came from a cluster whose issuer Entra ID cannot fetch (CLUSTER_OIDC_ISSUER_DISABLED on
+ * the map): a credential that matches it exactly fails all the same, and a new one would too.
+ */
+function unreachableIssuer(index: SnapshotIndex, issuer: string, nearest: CandidateFic | undefined): VerdictPart | undefined {
+  const reason = unreachableIssuerReason(issuer);
+  if (!reason) return undefined;
+  const clusters = clustersWithIssuer(index, issuer).map((c) => c.name);
+  const from = clusters.length ? `Cluster ${listOf(clusters)} issues its tokens with issuer ${issuer}` : `The token's issuer is ${issuer}`;
+  const matching = nearest && nearest.diffs.length === 0 ? ` FIC ${nearest.name} of ${ownerLabel(nearest)} names this issuer, so nothing is propagating: the issuer itself is the problem.` : '';
+  return {
+    verdict: 'issuer-unreachable',
+    summary:
+      `${from}: ${reason}. Entra ID validates a federated token by fetching the issuer's discovery document and keys from the internet, ` +
+      `so every exchange of such a token fails, whatever the credentials say.${matching} ` +
+      `Enable the AKS OIDC issuer and workload identity, then create the FICs with the new issuer URL (it ends with "/").`,
+    fix:
+      clusters.length > 0
+        ? {
+            description: `Set AKS_RESOURCE_GROUP to the cluster's resource group, enable the issuer, and read its URL for the FICs. A self-managed cluster needs --service-account-issuer set to a public https URL that serves /.well-known/openid-configuration and the JWKS.`,
+            commands: clusters.flatMap((c) => [enableOidcIssuerCommand(c), aksIssuerQueryCommand(c)]),
+          }
+        : undefined,
+  };
+}
+
 function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Presented): VerdictPart {
   const nearest = candidates[0];
 
@@ -683,6 +715,10 @@ function verdictFor(index: SnapshotIndex, candidates: CandidateFic[], p: Present
       fix: { description: `Present the projected token the webhook mounts. ${read.description}`, commands: read.commands },
     };
   }
+
+  // An issuer Entra cannot reach fails every exchange, whatever the credentials say.
+  const unreachable = p.issuer !== undefined ? unreachableIssuer(index, p.issuer, nearest) : undefined;
+  if (unreachable) return unreachable;
 
   // AADSTS700211 quotes the issuer alone: which FIC was meant is unknowable from the text.
   if (p.subject === undefined && p.issuer !== undefined) return issuerOnly(index, candidates, { ...p, issuer: p.issuer });

@@ -628,6 +628,29 @@ describe("explainEntraError when the token's issuer is no known cluster's", () =
   });
 });
 
+describe('explainEntraError with an issuer Entra cannot reach', () => {
+  it('says the cluster’s OIDC issuer is the problem, not a credential still propagating, with the enable-issuer fix', () => {
+    const { cluster, azure } = sampleWorld();
+    const text =
+      "AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: 'https://kubernetes.default.svc.cluster.local'. " +
+      "Assertion Subject: 'system:serviceaccount:reports:report-generator'. Assertion Audience: 'api://AzureADTokenExchange'.";
+    const e = explainEntraError(text, cluster, azure);
+    expect(e.verdict).toBe('issuer-unreachable');
+    expect(e.summary).toMatch(/^Cluster legacy-onprem issues its tokens with issuer https:\/\/kubernetes\.default\.svc\.cluster\.local: .*AKS OIDC issuer is not enabled/);
+    expect(e.summary).toContain('nothing is propagating');
+    expect(e.fix!.commands).toEqual([
+      'az aks update -g "$AKS_RESOURCE_GROUP" -n legacy-onprem --enable-oidc-issuer --enable-workload-identity',
+      'az aks show -g "$AKS_RESOURCE_GROUP" -n legacy-onprem --query oidcIssuerProfile.issuerUrl -o tsv',
+    ]);
+  });
+
+  it('leaves a public issuer to the credential comparison', () => {
+    const { cluster, azure } = sampleWorld();
+    const e = explainEntraError(entraMessage({ issuer: SAMPLE_ISSUER, subject: 'system:serviceaccount:shop:checkout' }), cluster, azure);
+    expect(e.verdict).not.toBe('issuer-unreachable');
+  });
+});
+
 describe('explainEntraError on AADSTS700016', () => {
   const UNKNOWN = 'e6c4deba-7c86-47ca-af33-6d033c56468b';
   const message = (clientId: string) => `AADSTS700016: Application with identifier '${clientId}' was not found in the directory 'contoso'. This can happen if the application has not been installed by the administrator of the tenant.`;
