@@ -1,3 +1,7 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { explainQueries } from '@/lib/api/explain-queries';
 import type { FederatedCredentialList, FederatedCredentialView } from '@/lib/server/federated-credentials';
 import { assertionErrorText } from '@/lib/tokens/assertion-text';
 import { matchFederatedCredentials } from '@/lib/tokens/fic-match';
@@ -48,7 +52,16 @@ export function FicMatchView({ payload, credentials, loading, error, signatureFa
 }
 
 function FicMatchResult({ payload, credentials, timeProblem }: { payload: Record<string, unknown>; credentials: FederatedCredentialView[]; timeProblem?: string }) {
-  const result = matchFederatedCredentials({ iss: payload.iss, sub: payload.sub, aud: payload.aud }, credentials);
+  const claims = { iss: payload.iss, sub: payload.sub, aud: payload.aud };
+  const result = matchFederatedCredentials(claims, credentials);
+  const advice = result.accepting.length === 0 ? assertionErrorText(payload) : undefined;
+  // The advice below (the same query, shared) ranks with the identity map's knowledge of the service
+  // account's identity: where it names a credential as near as this one, the table shows that one,
+  // so the page names one nearest credential, not two.
+  const explained = useQuery({ ...explainQueries.assertion(advice ?? ''), enabled: advice !== undefined });
+  const named = explained.data?.candidates[0];
+  const namedMatch = named ? matchFederatedCredentials(claims, credentials.filter((c) => c.name === named.name && c.ownerClientId.toLowerCase() === named.ownerClientId.toLowerCase())).nearest : undefined;
+  const nearest = namedMatch && result.nearest && namedMatch.differences.length <= result.nearest.differences.length ? namedMatch : result.nearest;
   if (credentials.length === 0) {
     return <p className="muted">The Azure source knows no federated identity credentials.</p>;
   }
@@ -79,8 +92,6 @@ function FicMatchResult({ payload, credentials, timeProblem }: { payload: Record
       </div>
     );
   }
-  const nearest = result.nearest;
-  const advice = assertionErrorText(payload);
   return (
     <div className="stack" data-testid="fic-none">
       <p className="callout callout-error m-0">
@@ -89,7 +100,7 @@ function FicMatchResult({ payload, credentials, timeProblem }: { payload: Record
       </p>
       {nearest && (
         <>
-          <p className="m-0">
+          <p className="m-0" data-testid="fic-nearest">
             Nearest by its claims, among all credentials: <strong>{nearest.credential.name}</strong> on {(nearest.credential as FederatedCredentialView).ownerName ?? nearest.credential.ownerClientId}
           </p>
           <table>

@@ -178,6 +178,25 @@ describe('/tokens explains why no federated credential accepts a token', () => {
     await page.close();
   });
 
+  it('names one nearest credential: the table shows the one the advice below names, where they are equally near', async () => {
+    const body = (await (await fetch(`${env.server.url}/api/sample/tokens`)).json()) as { tokens: Array<{ id: string; token: string }> };
+    const claims = JSON.parse(Buffer.from(body.tokens.find((t) => t.id === 'cluster')!.token.split('.')[1]!, 'base64url').toString());
+    // An issuer no cluster has: id-checkout's two credentials for shop/checkout each differ only in issuer.
+    const { privateKey } = await generateKeyPair('RS256');
+    const token = await new SignJWT({ ...claims, iss: 'https://oidc.sample.example/', sub: 'system:serviceaccount:shop:checkout' }).setProtectedHeader({ alg: 'RS256', kid: 'test' }).sign(privateKey);
+    const page = await env.browser.context.newPage();
+    const t = new TokenPage(page, env.server.url);
+    await t.open();
+    await t.paste(token);
+    const advice = page.getByTestId('token-fix-advice');
+    await expect.poll(() => advice.getByTestId('token-fix-verdict').textContent()).not.toBe('');
+    const summary = (await advice.locator('p').filter({ has: page.getByTestId('token-fix-verdict') }).textContent()) ?? '';
+    const named = /the nearest, (\S+) of /.exec(summary)?.[1];
+    expect(named).toBeDefined();
+    await expect.poll(() => page.getByTestId('fic-nearest').textContent()).toContain(named!);
+    await page.close();
+  });
+
   it("says what to do from the map: the credential to create on the identity the token's service account names", async () => {
     const body = (await (await fetch(`${env.server.url}/api/sample/tokens`)).json()) as { tokens: Array<{ id: string; token: string }> };
     const claims = JSON.parse(Buffer.from(body.tokens.find((t) => t.id === 'cluster')!.token.split('.')[1]!, 'base64url').toString());
