@@ -7,7 +7,7 @@ import { type Bounds, type Group, type GroupBox, type GroupMember, type LayoutRe
 import { LAYOUT_CACHE_ENTRIES, type LayoutSignal, computeLayout, layoutInput, viewLayout } from './graph-layout';
 import { graphToSvg, pngScale, type SvgGroup, type SvgNode } from './graph-export';
 import { GROUP_FONT_PX, type Viewport, type ZoomStyle, fitLabelledViewport, fitViewport, sameZoomStyle, zoomStyle } from './graph-view';
-import { KIND_LABELS, type MapModel } from './map-model';
+import { KIND_LABELS, type MapModel, hoverText } from './map-model';
 import { EDGE_OPACITY, EDGE_WIDTH, type EdgeEnd, type EdgeGeometry, GROUP_FILL_OPACITY, type UnderlayCanvas, type UnderlayColors, edgeGeometry, mountUnderlay, paintUnderlay, shownEdges } from './underlay';
 
 // The trust graph on a canvas (cytoscape), never as DOM nodes: it stays smooth with thousands of
@@ -441,9 +441,12 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
   /** True right after the graph was built for the current filters (see the settle effect). */
   const firstFilter = useRef(true);
   const [status, setStatus] = useState<Status>({ state: 'loading', message: 'Loading the graph renderer…' });
+  /** The node under the pointer, and where its top is on the canvas (px): the tooltip. */
+  const [hover, setHover] = useState<{ id: string; x: number; y: number; side: 'left' | 'right' } | undefined>(undefined);
   /** The canvas shape (width / height) the drawn layout was made for. */
   const [layoutShape, setLayoutShape] = useState<number | undefined>(undefined);
   const nodeCount = model.infos.length;
+  const infoOf = (id: string) => model.byId.get(id);
   const edgeCount = model.data.edges.length;
 
   const select = useEffectEvent((id: string) => onSelect(id));
@@ -519,6 +522,19 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         const node = event.target as NodeSingular;
         if (!node.hasClass('group')) select(node.id());
       });
+      // A node under the pointer: a pointer cursor and a tooltip naming it (at the fitted zoom nodes are dots without labels).
+      cy.on('mouseover', 'node', (event) => {
+        const node = event.target as NodeSingular;
+        if (node.hasClass('group')) return;
+        container.style.cursor = 'pointer';
+        const at = node.renderedPosition();
+        setHover({ id: node.id(), x: at.x, y: at.y - node.renderedOuterHeight() / 2, side: at.x < event.cy.width() / 2 ? 'right' : 'left' });
+      });
+      cy.on('mouseout', 'node', () => {
+        container.style.cursor = '';
+        setHover(undefined);
+      });
+      cy.on('viewport', () => setHover(undefined));
       // The selected node's halo keeps a visible size on screen however far the view is zoomed out.
       cy.on('select', 'node', (event) => {
         (event.target as NodeSingular).style('underlay-padding', zoomStyle(event.cy.zoom()).selectionHalo);
@@ -880,6 +896,11 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
           data-state={status.state}
           data-layout-aspect={layoutShape}
         />
+        {hover && infoOf(hover.id) && (
+          <div className={`map-tooltip map-tooltip-${hover.side} small`} role="tooltip" style={{ left: hover.x, top: hover.y }}>
+            {hoverText(infoOf(hover.id)!)}
+          </div>
+        )}
         {status.state !== 'ready' && (
           <div className={`map-canvas-overlay${status.state === 'error' ? ' callout callout-error' : ''}`} role={status.state === 'error' ? 'alert' : 'status'}>
             {status.state === 'error' ? `The graph could not be drawn: ${status.message} The table below still lists every node.` : status.message}

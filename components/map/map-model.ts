@@ -26,6 +26,16 @@ export const KIND_LABELS: Record<NodeKind, string> = {
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
+/** What the graph's tooltip says about a node: its name, kind, where it is, and its findings by severity. */
+export function hoverText(info: NodeInfo): string {
+  const where = info.namespace !== undefined ? ` in ${info.namespace}${info.cluster ? ` (cluster ${info.cluster})` : ''}` : '';
+  const counts = (['error', 'warning', 'info'] as const)
+    .map((severity) => [severity, info.findings.filter((f) => f.severity === severity).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([severity, n]) => `${n} ${severity}${n === 1 ? '' : 's'}`);
+  return `${info.name} · ${KIND_LABELS[info.node.kind]}${where}${counts.length ? ` · ${counts.join(', ')}` : ''}`;
+}
+
 export interface NodeInfo {
   node: MapNode;
   /** Kubernetes namespace (pods, service accounts); undefined for Azure objects. */

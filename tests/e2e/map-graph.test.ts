@@ -122,35 +122,36 @@ describe('/map graph in Chromium', () => {
     await m.page.close();
   });
 
+  /** The node layer's pixels, and where (in page px) a service account's body is (its fill colour, 3×3 px of it). */
+  const nodeLayer = (m: MapPage) =>
+    m.graph().evaluate((el) => {
+      const probe = document.createElement('span');
+      probe.style.color = getComputedStyle(el).getPropertyValue('--map-sa');
+      document.body.append(probe);
+      const [r, g, b] = getComputedStyle(probe).color.match(/\d+/g)!.map(Number);
+      probe.remove();
+      const canvas = el.querySelector<HTMLCanvasElement>('canvas[data-id="layer2-node"]')!;
+      const { width, height } = canvas;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+      const fill = (p: number) => data[p * 4 + 3]! > 250 && Math.abs(data[p * 4]! - r!) < 12 && Math.abs(data[p * 4 + 1]! - g!) < 12 && Math.abs(data[p * 4 + 2]! - b!) < 12;
+      const box = canvas.getBoundingClientRect();
+      let at: { x: number; y: number } | undefined;
+      for (let p = width; p < width * (height - 1) && !at; p++) {
+        if (fill(p) && fill(p - 1) && fill(p + 1) && fill(p - width) && fill(p + width)) at = { x: box.left + (((p % width) + 0.5) * box.width) / width, y: box.top + ((Math.floor(p / width) + 0.5) * box.height) / height };
+      }
+      return { pixels: Array.from(data), at, width, height, canvasAt: at && { x: ((at.x - box.left) * width) / box.width, y: ((at.y - box.top) * height) / box.height } };
+    });
+
   it('shows which node is selected at the fitted zoom: a halo of ~10 px on screen round a node clicked on the canvas', async () => {
     const m = await openPage();
     await expect.poll(() => m.paintedCanvases()).toBeGreaterThan(0);
     await m.page.waitForTimeout(400);
-    /** The node layer's pixels, and where (in page px) a service account's body is (its fill colour, 3×3 px of it). */
-    const nodeLayer = () =>
-      m.graph().evaluate((el) => {
-        const probe = document.createElement('span');
-        probe.style.color = getComputedStyle(el).getPropertyValue('--map-sa');
-        document.body.append(probe);
-        const [r, g, b] = getComputedStyle(probe).color.match(/\d+/g)!.map(Number);
-        probe.remove();
-        const canvas = el.querySelector<HTMLCanvasElement>('canvas[data-id="layer2-node"]')!;
-        const { width, height } = canvas;
-        const data = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
-        const fill = (p: number) => data[p * 4 + 3]! > 250 && Math.abs(data[p * 4]! - r!) < 12 && Math.abs(data[p * 4 + 1]! - g!) < 12 && Math.abs(data[p * 4 + 2]! - b!) < 12;
-        const box = canvas.getBoundingClientRect();
-        let at: { x: number; y: number } | undefined;
-        for (let p = width; p < width * (height - 1) && !at; p++) {
-          if (fill(p) && fill(p - 1) && fill(p + 1) && fill(p - width) && fill(p + width)) at = { x: box.left + (((p % width) + 0.5) * box.width) / width, y: box.top + ((Math.floor(p / width) + 0.5) * box.height) / height };
-        }
-        return { pixels: Array.from(data), at, width, height, canvasAt: at && { x: ((at.x - box.left) * width) / box.width, y: ((at.y - box.top) * height) / box.height } };
-      });
-    const before = await nodeLayer();
+    const before = await nodeLayer(m);
     expect(before.at).toBeDefined();
     await m.page.mouse.click(before.at!.x, before.at!.y);
     await expect.poll(() => new URL(m.page.url()).searchParams.get('focus')).not.toBeNull();
     await m.page.waitForTimeout(400);
-    const after = await nodeLayer();
+    const after = await nodeLayer(m);
     // Pixels of the node layer that changed within 24 px of the node (cytoscape redraws the rest
     // with slightly different edges, so only the node's surroundings say anything).
     let changed = 0;
@@ -166,6 +167,26 @@ describe('/map graph in Chromium', () => {
     // Measured: a 9-unit halo at the fitted zoom (~0.2), a ring under 2 px wide round a 5 px node, changed 285 (redrawing included); ~11 px round it, 733.
     expect(changed).toBeGreaterThan(500);
     await m.page.screenshot({ path: join(artifactsDir, 'map-graph-selected.png') });
+    await m.page.close();
+  });
+
+  it('names the node under the pointer in a tooltip, with a pointer cursor, at the fitted zoom', async () => {
+    const m = await openPage();
+    await expect.poll(() => m.paintedCanvases()).toBeGreaterThan(0);
+    await m.page.waitForTimeout(400);
+    const { at } = await nodeLayer(m);
+    expect(at).toBeDefined();
+    await m.page.mouse.move(at!.x, at!.y);
+    const tooltip = m.page.getByRole('tooltip');
+    await expect.poll(() => tooltip.textContent()).toMatch(/^\S+ · Service account in \S+ \(cluster \S+\)/);
+    expect(await m.graph().evaluate((el) => el.style.cursor)).toBe('pointer');
+    // Above the node, not under the pointer.
+    const box = (await tooltip.boundingBox())!;
+    expect(box.y + box.height).toBeLessThan(at!.y);
+    await m.page.screenshot({ path: join(artifactsDir, 'map-graph-tooltip.png') });
+    // Moved off the node: gone.
+    await m.page.mouse.move(at!.x + 200, at!.y + 300);
+    await expect.poll(() => tooltip.count()).toBe(0);
     await m.page.close();
   });
 

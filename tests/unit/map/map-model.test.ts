@@ -4,7 +4,7 @@ import { EMPTY_MAP_SEARCH, type MapSearch } from '@/lib/api/map-search-params';
 import { bandLayout, graphHash, type LayoutEdge, type LayoutNode } from '@/components/map/band-layout';
 import { escapeXml, graphToSvg } from '@/components/map/graph-export';
 import { layoutInput } from '@/components/map/graph-layout';
-import { buildMapModel, compareField, credentialComparisons, sortInfos, tokenCommandFor, visibleFindings, visibleNodeIds } from '@/components/map/map-model';
+import { buildMapModel, compareField, credentialComparisons, hoverText, sortInfos, tokenCommandFor, visibleFindings, visibleNodeIds } from '@/components/map/map-model';
 
 // Small factories: a map reads like the world it describes.
 const ISSUER = 'https://westeurope.oic.prod-aks.azure.com/tenant/cluster-1/';
@@ -74,6 +74,15 @@ describe('buildMapModel', () => {
     data.edges = [];
     data.findings = [];
     expect(buildMapModel(data).byId.get('sa:b:ns1/x')).toMatchObject({ cluster: 'b', namespace: 'ns1', name: 'x' });
+  });
+});
+
+describe('hoverText', () => {
+  it('names the node, its kind, where it is and its findings by severity', () => {
+    const model = buildMapModel(aMap());
+    expect(hoverText(model.byId.get('pod:web/frontend-1')!)).toBe('frontend-1 · Pod in web (cluster sample) · 1 error');
+    expect(hoverText(model.byId.get('sa:shop/checkout')!)).toBe('checkout · Service account in shop (cluster sample)');
+    expect(hoverText(model.byId.get(`identity:${CLIENT}`)!)).toBe('checkout-id · Managed identity · 1 info');
   });
 });
 
