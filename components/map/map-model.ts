@@ -444,6 +444,11 @@ export interface CredentialComparison {
   /** True when the graph links them (the domain found them to be the same trust). */
   linked: boolean;
   fields: FieldComparison[];
+  /**
+   * A credential for another issuer (another cluster, CI) with this SA's subject, beside an SA
+   * another credential already serves: not a near miss (no finding), so not shown as an error.
+   */
+  otherIssuer?: boolean;
 }
 
 export function compareField(field: FieldComparison['field'], expected: string | undefined, actual: string | undefined): FieldComparison {
@@ -510,7 +515,11 @@ export function credentialComparisons(model: MapModel, id: string): CredentialCo
   const add = (fic: NodeInfo | undefined, sa: NodeInfo | undefined, linked: boolean) => {
     if (!fic || !sa || fic.node.kind !== 'federatedCredential' || sa.node.kind !== 'serviceAccount') return;
     const key = `${fic.node.id}\n${sa.node.id}`;
-    if (!pairs.has(key)) pairs.set(key, compare(model, fic, sa, linked));
+    if (pairs.has(key)) return;
+    const comparison = compare(model, fic, sa, linked);
+    const [issuer, ...rest] = comparison.fields;
+    if (!linked && issuer?.status === 'differs' && rest.every((f) => f.status === 'match') && works(sa)) comparison.otherIssuer = true;
+    pairs.set(key, comparison);
   };
   const linkedEdges = (model.edgesOf.get(id) ?? []).filter((e) => e.kind === 'federatesTo');
   // An SA that works — accepted (a federatesTo edge) by a credential of the identity its annotation

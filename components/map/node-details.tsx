@@ -320,9 +320,21 @@ function ComparisonTable({ comparison, subjectLink }: { comparison: CredentialCo
     <div className="stack map-comparison" data-testid="fic-comparison">
       <p className="small m-0">
         {subjectLink}{' '}
-        {ok ? <span className="badge badge-ok">matches</span> : <span className="badge badge-error">mismatch</span>}
+        {ok ? (
+          <span className="badge badge-ok">matches</span>
+        ) : comparison.otherIssuer ? (
+          <span className="badge badge-info">another issuer</span>
+        ) : (
+          <span className="badge badge-error">mismatch</span>
+        )}
         {!comparison.linked && <span className="muted"> (same client ID)</span>}
       </p>
+      {comparison.otherIssuer && (
+        <p className="small muted m-0" data-testid="fic-other-issuer">
+          This credential trusts another issuer (another cluster, or CI) with the same subject. It does not take this service account&apos;s tokens and
+          breaks nothing: another credential of the identity does.
+        </p>
+      )}
       <table>
         <thead>
           <tr>

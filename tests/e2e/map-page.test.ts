@@ -114,6 +114,18 @@ describe('/map in Chromium', () => {
     await m.page.close();
   });
 
+  it('a service account that works shows its identity’s credential for the DR cluster as another issuer, not as a mismatch', async () => {
+    const sa = map.nodes.find((n) => n.kind === 'serviceAccount' && n.id.endsWith(':shop/checkout'))!;
+    const m = await openPage(`?focus=${encodeURIComponent(sa.id)}`);
+    await expect.poll(() => m.detailsTitle().textContent()).toBe(sa.label);
+    const dr = m.details().getByTestId('fic-comparison').filter({ hasText: 'aks-neu-dr-shop-checkout' });
+    await expect.poll(() => dr.count()).toBe(1);
+    expect(await dr.locator('.badge').first().textContent()).toBe('another issuer');
+    expect(await dr.getByTestId('fic-other-issuer').textContent()).toContain('breaks nothing');
+    expect(await m.details().locator('.badge-error', { hasText: 'mismatch' }).count()).toBe(0);
+    await m.page.close();
+  });
+
   it('clicking a table row focuses the node and writes ?focus= as a history entry: Back returns to the previous selection', async () => {
     const m = await openPage();
     await m.waitForGraph();

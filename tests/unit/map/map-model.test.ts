@@ -204,6 +204,20 @@ describe('credentialComparisons', () => {
     expect(credentialComparisons(model, `fic:${CLIENT}/dr-fic`)).toEqual([]);
   });
 
+  it('calls a credential for an issuer no cluster has "another issuer", not a mismatch, beside an SA another credential serves', () => {
+    const data = aMap();
+    data.nodes.push(aCredential('neu-dr-fic', { subject: 'system:serviceaccount:shop:checkout', issuer: 'https://northeurope.oic.prod-aks.azure.com/tenant/dr/' }));
+    const model = buildMapModel(data);
+    const dr = credentialComparisons(model, 'sa:shop/checkout').find((c) => c.credential.node.label === 'neu-dr-fic')!;
+    expect(dr.otherIssuer).toBe(true);
+    // A near miss (a trailing '/', a subject in other case) stays a mismatch…
+    expect(credentialComparisons(model, 'sa:shop/checkout').find((c) => c.credential.node.label === 'other-fic')!.otherIssuer).toBeUndefined();
+    // …and so does any credential of an SA nothing accepts: it may be the one meant for it.
+    data.edges = data.edges.filter((e) => e.kind !== 'federatesTo');
+    const broken = buildMapModel(data);
+    expect(credentialComparisons(broken, 'sa:shop/checkout').find((c) => c.credential.node.label === 'neu-dr-fic')!.otherIssuer).toBeUndefined();
+  });
+
   it('flags a missing token-exchange audience', () => {
     expect(compareField('Audience', 'api://AzureADTokenExchange', 'api://other').status).toBe('differs');
     expect(compareField('Subject', 'a', undefined).status).toBe('missing');
