@@ -46,12 +46,12 @@ export function FicMatchView({ payload, credentials, loading, error, signatureFa
           tells which credential its claims name.
         </p>
       )}
-      {credentials && !credentials.error && <FicMatchResult payload={payload} credentials={credentials.credentials} timeProblem={timeProblem} />}
+      {credentials && !credentials.error && <FicMatchResult payload={payload} credentials={credentials.credentials} timeProblem={timeProblem} signatureFailed={signatureFailed} />}
     </section>
   );
 }
 
-function FicMatchResult({ payload, credentials, timeProblem }: { payload: Record<string, unknown>; credentials: FederatedCredentialView[]; timeProblem?: string }) {
+function FicMatchResult({ payload, credentials, timeProblem, signatureFailed }: { payload: Record<string, unknown>; credentials: FederatedCredentialView[]; timeProblem?: string; signatureFailed: boolean }) {
   const claims = { iss: payload.iss, sub: payload.sub, aud: payload.aud };
   const result = matchFederatedCredentials(claims, credentials);
   const advice = result.accepting.length === 0 ? assertionErrorText(payload) : undefined;
@@ -68,7 +68,12 @@ function FicMatchResult({ payload, credentials, timeProblem }: { payload: Record
   if (result.accepting.length > 0) {
     return (
       <div className="stack" data-testid="fic-accepting">
-        {timeProblem ? (
+        {signatureFailed ? (
+          <p className="callout callout-error m-0" data-testid="fic-signature-refused">
+            Its claims match {result.accepting.length === 1 ? 'this credential' : `these ${result.accepting.length} credentials`}, but its signature does not verify
+            against the issuer&apos;s keys: Entra ID refuses it as a client assertion. A token changed after it was issued, or signed by another key, is never accepted.
+          </p>
+        ) : timeProblem ? (
           <p className="callout callout-error m-0" data-testid="fic-time-refused">
             Its claims match {result.accepting.length === 1 ? 'this credential' : `these ${result.accepting.length} credentials`}, but the token {timeProblem}: Entra ID
             refuses it with <strong>AADSTS700024</strong> (the client assertion is not within its valid time range). The kubelet

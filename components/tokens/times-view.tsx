@@ -28,32 +28,34 @@ export function TimesView({ times, now }: { times: TokenTimes; now: Date }) {
         </span>
         {times.lifetimeSeconds !== undefined && <span className="small muted">lifetime {formatDuration(times.lifetimeSeconds)}</span>}
       </div>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Local</th>
-            <th scope="col">UTC</th>
-            <th scope="col">Relative</th>
-          </tr>
-        </thead>
-        <tbody>
-          {TIME_ROWS.map(([key, label]) => {
-            const value = times[key];
-            if (!value) return null;
-            return (
-              <tr key={key}>
-                <th scope="row">{label}</th>
-                <td>{value.toLocaleString()}</td>
-                <td>
-                  <code>{value.toISOString().replace('.000Z', 'Z')}</code>
-                </td>
-                <td>{describeRelative(Math.floor(value.getTime() / 1000), nowSeconds)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      {TIME_ROWS.some(([key]) => times[key]) && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Local</th>
+              <th scope="col">UTC</th>
+              <th scope="col">Relative</th>
+            </tr>
+          </thead>
+          <tbody>
+            {TIME_ROWS.map(([key, label]) => {
+              const value = times[key];
+              if (!value) return null;
+              return (
+                <tr key={key}>
+                  <th scope="row">{label}</th>
+                  <td>{value.toLocaleString()}</td>
+                  <td>
+                    <code>{value.toISOString().replace('.000Z', 'Z')}</code>
+                  </td>
+                  <td>{describeRelative(Math.floor(value.getTime() / 1000), nowSeconds)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }

@@ -85,8 +85,11 @@ function JwsView({ decoded, type = 'Unknown JWT', now, signature, jwksLoading, j
   const verified = signature.state === 'verified';
   const [headerPart = '', payloadPart = ''] = decoded.token.split('.');
 
+  // alg "none": there is nothing to verify, whatever keys the issuer has.
+  const unsigned = typeof decoded.header?.alg === 'string' && decoded.header.alg.toLowerCase() === 'none';
   let signatureText: string;
   if (signature.state === 'verified') signatureText = 'Signature verified';
+  else if (unsigned) signatureText = 'Not signed (alg "none"): there is no signature to verify, and Entra ID and every API refuse such a token.';
   else if (signature.state === 'failed') signatureText = `Signature not verified: ${signature.reason}`;
   else if (jwksProblem) signatureText = `Signature not verified: ${jwksProblem}`;
   else if (jwksLoading || signature.state === 'checking') signatureText = 'Checking signature…';

@@ -45,8 +45,9 @@ export function tokenWarnings(decoded: DecodedToken, type: TokenType | undefined
   if (decoded.kind !== 'jws') return [];
   const header = decoded.header ?? {};
   const payload = decoded.payload;
+  // A header that is not JSON is a decode problem of its own (decode.ts): no "no alg" on top of it.
   const warnings: TokenWarning[] = [
-    ...algorithmWarnings(header, decoded.signature, type),
+    ...(decoded.header ? algorithmWarnings(header, decoded.signature, type) : []),
     ...keyUrlWarnings(header),
     ...(payload ? timeWarnings(payload, type, now, clockSkewSeconds) : []),
     ...(payload && type === 'Kubernetes service account token' ? kubernetesWarnings(payload) : []),

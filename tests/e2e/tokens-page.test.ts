@@ -64,6 +64,9 @@ describe('/tokens in Chromium', () => {
       if (id === 'tampered') {
         await expect.poll(() => t.page.getByText('UNVERIFIED', { exact: true }).isVisible()).toBe(true);
         await expect.poll(() => t.page.getByText('The signature does not verify, so Entra ID would refuse this token').isVisible()).toBe(true);
+        // Its claims match a credential, but no green "would accept" under a failed signature.
+        await expect.poll(() => t.page.getByTestId('fic-signature-refused').textContent()).toContain('Entra ID refuses it');
+        expect(await t.page.getByTestId('fic-accepting').textContent()).not.toContain('Entra ID would accept this token');
       } else {
         await expect.poll(() => t.page.getByText('UNVERIFIED', { exact: true }).count()).toBe(0);
       }
@@ -85,6 +88,20 @@ describe('/tokens in Chromium', () => {
     await t.paste(`Bearer ${token.slice(0, 40)}\n${token.slice(40)}\n`);
     await expect.poll(() => t.type().textContent()).toBe('Kubernetes service account token');
     await expect.poll(() => t.signature().textContent(), { timeout: 10_000 }).toMatch(/^Signature verified/);
+    await t.page.close();
+  });
+
+  it('says an alg "none" token is not signed, and a header that is not JSON only once', async () => {
+    const t = await openPage();
+    const [, payload] = samples.cluster!.split('.');
+    const b64 = (text: string) => Buffer.from(text).toString('base64url');
+    await t.paste(`${b64('{"alg":"none","typ":"JWT"}')}.${payload}.`);
+    await expect.poll(() => t.signature().textContent(), { timeout: 10_000 }).toMatch(/^Not signed \(alg "none"\)/);
+    // A header cut inside its JSON: the decode problem names it; no "no alg" warning, no empty times table.
+    await t.paste(`${b64('{"alg":"RS256",')}.${b64('{"sub":"x"}')}.c2ln`);
+    await expect.poll(() => t.page.getByRole('alert').first().textContent()).toContain('header (part 1) decodes but is not JSON');
+    expect(await t.page.locator('[data-warning="alg-missing"]').count()).toBe(0);
+    expect(await t.page.locator('th', { hasText: /^Local$/ }).count()).toBe(0);
     await t.page.close();
   });
 

@@ -78,6 +78,13 @@ describe('tokenWarnings', () => {
     expect(codesOf(warningsFor({ kid: 'k' }, aServiceAccountPayload()))).toEqual(['alg-missing']);
   });
 
+  it('says nothing of alg when the header is not JSON (that is a decode problem of its own)', () => {
+    const token = `${base64url('{"alg":"RS256",')}.${base64url(JSON.stringify(aServiceAccountPayload()))}.c2ln`;
+    const decoded = decodeToken(token);
+    expect(decoded.kind === 'jws' && decoded.problems.map((p) => p.part)).toEqual(['header']);
+    expect(codesOf(tokenWarnings(decoded, undefined, { now: NOW }))).not.toContain('alg-missing');
+  });
+
   it('flags a missing kid', () => {
     const warning = find(warningsFor({ alg: 'RS256' }, aServiceAccountPayload()), 'kid-missing');
     expect(warning.severity).toBe('warning');
