@@ -614,6 +614,19 @@ describe('/map in Chromium', () => {
     await wide.page.close();
   });
 
+  it('the node table fits its box beside the details at 1280 px: no column cut, no sideways scroll', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const m = new MapPage(page, server.url);
+    await m.open();
+    await m.waitForGraph();
+    const box = page.locator('.map-table-scroll');
+    const [client, scroll] = await box.evaluate((el) => [el.clientWidth, el.scrollWidth]);
+    expect(scroll).toBeLessThanOrEqual(client);
+    expect(await page.locator('.map-table-hint').isVisible()).toBe(false);
+    await page.close();
+  });
+
   it('a wide, tall screen gives the map its width and height (text pages keep their 1280 px)', async () => {
     const wide = await launchChromium({ viewport: { width: 1920, height: 1200 } });
     try {
