@@ -9,7 +9,7 @@ import { SourceError } from '@/lib/sources/source-error';
 import { lineMatches, lowerCaseGuid } from '@/lib/traces/correlate';
 import type { EntraFailure, Trace, TraceOutcome } from '@/lib/traces/model';
 import { parseLogLine } from '@/lib/traces/parse-line';
-import { buildTrace, summarizeTraces, type TraceListItem } from '@/lib/traces/trace';
+import { buildTrace, summarizeTraces, type TraceListItem, withPodServiceAccount } from '@/lib/traces/trace';
 import { azureSnapshot, clusterSnapshot } from './snapshots';
 import { withTimeout } from './timeout';
 
@@ -69,9 +69,19 @@ async function findTraceAsWritten(correlationId: string): Promise<TraceLookup> {
   const { lines, statuses } = await readAll((s, signal) => s.search(correlationId, { maxLines: MAX_TRACE_LINES, signal }));
   const parsed = lines.map((l) => parseLogLine(l, { correlationFields })).filter((l) => lineMatches(l, correlationId));
   if (parsed.length === 0) return { found: false, sources: statuses };
-  const trace = buildTrace(correlationId, parsed, { maxEvents: MAX_TRACE_EVENTS, inputTruncated: statuses.some((s) => s.truncated) });
+  let trace = buildTrace(correlationId, parsed, { maxEvents: MAX_TRACE_EVENTS, inputTruncated: statuses.some((s) => s.truncated) });
+  trace = await withServiceAccountFromMap(trace);
   if (trace.summary.entra) trace.summary.entra = await withNearestCredential(await scopeToClusters(trace.summary.entra));
   return { found: true, trace: { ...trace, sources: statuses } };
+}
+
+/** The pod the logs name, as the identity map knows it (one pod of that name, in any cluster): its service account. */
+async function withServiceAccountFromMap(trace: Trace): Promise<Trace> {
+  const { podName, subject } = trace.workload;
+  if (subject !== undefined || podName === undefined) return trace;
+  const snapshot = await clusterSnapshot().catch(() => undefined);
+  const pods = snapshot?.pods.filter((p) => p.name === podName) ?? [];
+  return pods.length === 1 ? withPodServiceAccount(trace, pods[0]!) : trace;
 }
 
 /**

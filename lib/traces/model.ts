@@ -192,6 +192,8 @@ export interface WorkloadContext {
   namespace?: string;
   serviceAccount?: string;
   subject?: string;
+  /** The logs named no subject: it is the service account the identity map says the pod runs as. */
+  subjectFromMap?: boolean;
   clientId?: string;
   tenantId?: string;
   scope?: string;

@@ -226,7 +226,8 @@ export function traceToMermaid(trace: Trace): string {
       const first = !tokenFileDrawn;
       if (first) {
         const subject = workload.subject ?? trace.summary.entra?.subject;
-        d.message('kubelet', '-->>', 'pod', `projected SA token (sub=${value(subject)}, aud=${TOKEN_EXCHANGE_AUDIENCE})`);
+        const fromMap = workload.subject !== undefined && workload.subjectFromMap ? ', the pod’s SA in the identity map' : '';
+        d.message('kubelet', '-->>', 'pod', `projected SA token (sub=${value(subject)}${fromMap}, aud=${TOKEN_EXCHANGE_AUDIENCE})`);
         tokenFileDrawn = true;
       }
       drawTokenCall(d, trace, exchange, first);

@@ -3,7 +3,7 @@
 // outcome, and the sequence diagram. Pure: the lines are given, nothing is read or awaited.
 
 import { nodeId } from '@/lib/domain/ids';
-import { parseServiceAccountSubject } from '@/lib/domain/model';
+import { parseServiceAccountSubject, serviceAccountSubject } from '@/lib/domain/model';
 import { aadstsMeaning, findAadstsCodes } from '@/lib/traces/aadsts-meanings';
 import { containsToken, lineMatches, validateCorrelationId } from '@/lib/traces/correlate';
 import { rateLimitResetText } from '@/lib/traces/rate-limit-reset';
@@ -577,6 +577,18 @@ function toEvent(item: OrderedLine): TraceEvent {
  * `lineMatches`) are ignored, so sources may hand over everything their pre-filter let through.
  * No events means no trace (the route answers 404).
  */
+/**
+ * A trace whose lines name the pod but no subject (a cached token: nothing logged the exchange),
+ * with the service account the identity map says that pod runs as: its subject in the workload and
+ * the diagram, marked as taken from the map. Unchanged when the logs named a subject or no pod.
+ */
+export function withPodServiceAccount(trace: Trace, pod: { namespace: string; serviceAccountName: string }): Trace {
+  if (trace.workload.subject !== undefined || trace.workload.podName === undefined) return trace;
+  const workload = { ...trace.workload, namespace: pod.namespace, serviceAccount: pod.serviceAccountName, subject: serviceAccountSubject(pod.namespace, pod.serviceAccountName), subjectFromMap: true };
+  const next = { ...trace, workload };
+  return { ...next, sequence: traceToMermaid(next) };
+}
+
 export function buildTrace(correlationId: string, lines: ParsedLogLine[], options: BuildTraceOptions): Trace {
   const matching = lines.filter((line) => lineMatches(line, correlationId));
   const { ordered, calls, summary, workload } = analyse(matching);

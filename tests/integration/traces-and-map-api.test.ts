@@ -75,6 +75,14 @@ describe('trace and identity-map routes on the sample world', () => {
     expect(absent.body.error.message).toContain('C0FFEE00-0000-4000-8000-00000000FFFF');
   });
 
+  it('names the service account of the pod the logs name, from the identity map, where the logs quote no subject', async () => {
+    const sample = SAMPLE_TRACES.find((t) => t.scenario === 'token-expired')!;
+    const { body } = await get(`/api/traces/${sample.correlationId}`);
+    expect(body.workload).toMatchObject({ podName: expect.stringMatching(/^checkout-/), namespace: 'shop', serviceAccount: 'checkout', subject: 'system:serviceaccount:shop:checkout', subjectFromMap: true });
+    expect(body.sequence).toContain('projected SA token (sub=system:serviceaccount:shop:checkout, the pod’s SA in the identity map,');
+    expect(body.sequence).not.toContain('sub=?');
+  });
+
   it('a different ID sharing a prefix never matches', async () => {
     const { body } = await get('/api/traces/c0ffee00-0000-4000-8000-000000000001');
     for (const event of body.events) expect(event.raw).not.toMatch(/c0ffee00-0000-4000-8000-000000000001[A-Za-z0-9._-]/);

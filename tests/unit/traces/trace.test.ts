@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KNOWN_AADSTS_CODES, aadstsMeaning, findAadstsCodes } from '@/lib/traces/aadsts-meanings';
 import { parseLogLine } from '@/lib/traces/parse-line';
-import { buildTrace, summarizeTraces } from '@/lib/traces/trace';
+import { buildTrace, summarizeTraces, withPodServiceAccount } from '@/lib/traces/trace';
 import {
   CLIENT_ID,
   ISSUER,
@@ -236,5 +236,19 @@ describe('AADSTS meanings', () => {
     const trace = build('u-1', [parse(JSON.stringify({ correlationId: 'u-1', status: 400, error: { error: 'invalid_request', error_description: 'AADSTS90002: Tenant not found.' } }))]);
     expect(trace.summary.errors[0]).toMatchObject({ code: 'AADSTS90002', status: 400 });
     expect(trace.summary.entra).toEqual({ code: 'AADSTS90002' });
+  });
+});
+
+describe('withPodServiceAccount', () => {
+  it('fills in the subject of the pod the logs name, marked as taken from the map, and redraws the diagram', () => {
+    const s = tokenExpiredRecovered();
+    const base = buildTrace(s.id, scenarioLines(s), { maxEvents: 1000 });
+    const noSubject = { ...base, workload: { ...base.workload, subject: undefined, namespace: undefined, serviceAccount: undefined, podName: 'checkout-1' } };
+    const filled = withPodServiceAccount(noSubject, { namespace: 'shop', serviceAccountName: 'checkout' });
+    expect(filled.workload).toMatchObject({ subject: 'system:serviceaccount:shop:checkout', namespace: 'shop', serviceAccount: 'checkout', subjectFromMap: true });
+    expect(filled.sequence).toContain('sub=system:serviceaccount:shop:checkout, the pod’s SA in the identity map');
+    // What the logs said wins; no pod, nothing to look up.
+    expect(withPodServiceAccount(base, { namespace: 'other', serviceAccountName: 'x' })).toBe(base);
+    expect(withPodServiceAccount({ ...noSubject, workload: { ...noSubject.workload, podName: undefined } }, { namespace: 'shop', serviceAccountName: 'checkout' }).workload.subject).toBeUndefined();
   });
 });
