@@ -132,8 +132,10 @@ function* stacked(bands: readonly Band[], rowsPerSection: number): Generator<Pie
     while (from < units) {
       let to = units;
       let rows = left;
-      if (used + left > rowsPerSection && !(used === 0 && left <= rowsPerSection)) {
-        const room = rowsPerSection - used;
+      // The label gap above this band, in rows: a namespace's, or a cluster's between clusters.
+      const gap = previous === undefined ? 0 : (previous === band.cluster ? BAND_GAP : CLUSTER_GAP) / ROW;
+      if (used + gap + left > rowsPerSection && !(used === 0 && left <= rowsPerSection)) {
+        const room = rowsPerSection - used - gap;
         const cut = room >= least ? cutAt(band, from, left, room, least) : undefined;
         if (cut) [to, rows] = cut;
         else if (used > 0) {
@@ -147,11 +149,11 @@ function* stacked(bands: readonly Band[], rowsPerSection: number): Generator<Pie
           [to, rows] = cutAt(band, from, left, rowsPerSection, 0) ?? [units, left];
         }
       }
-      if (previous !== undefined) y += previous === band.cluster ? BAND_GAP : CLUSTER_GAP;
+      y += gap * ROW;
       previous = band.cluster;
       yield { band, from, to, rows, section, y };
       y += rows * ROW;
-      used += rows + BAND_ROWS_GAP;
+      used += gap + rows;
       from = to;
       left -= rows;
       if (from < units) {
@@ -213,7 +215,12 @@ function sectionRowsFor(bands: readonly Band[], totalRows: number, sectionWidth:
   // sections that the even splits above miss, because bands come whole).
   if (bands.length <= 400) {
     let sum = 0;
-    for (const band of bands) candidates.add(Math.max(12, Math.ceil((sum += band.rows + BAND_ROWS_GAP))));
+    let previous: string | undefined;
+    for (const band of bands) {
+      sum += (previous === undefined ? 0 : (previous === band.cluster ? BAND_GAP : CLUSTER_GAP) / ROW) + band.rows;
+      previous = band.cluster;
+      candidates.add(Math.max(12, Math.ceil(sum)));
+    }
   }
   let best = { rows: Math.max(12, Math.ceil(totalRows / guess)), size: Infinity };
   for (const rows of [...candidates].sort((a, b) => b - a)) {

@@ -63,7 +63,7 @@ const SEVERITY_RING_MAX_PX = 14;
 /** The halo round the selected node at zoom 1, what it keeps on screen when zoomed out, and its cap. */
 const SELECTION_HALO_PX = 12;
 const SELECTION_HALO_SCREEN_PX = 11;
-const SELECTION_HALO_MAX_PX = 88;
+const SELECTION_HALO_MAX_PX = 600;
 
 export interface ZoomStyle {
   /** Font size of namespace labels, in layout units. */

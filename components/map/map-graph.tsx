@@ -217,6 +217,8 @@ function stylesheet(t: ThemeColors, big: boolean): StylesheetJson {
 }
 
 const BADGE_PX = 14;
+/** Room the tooltip needs above a node, in px; nearer the canvas's top it goes below the node. */
+const TOOLTIP_ROOM_PX = 48;
 /** Blank border around an exported PNG, in pixels: cytoscape's full export ends at the outermost box's edge. */
 const PNG_MARGIN_PX = 24;
 
@@ -434,6 +436,21 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
   const forZoomRef = useRef<((reset?: boolean) => void) | null>(null);
   /** Large graphs: redraws the underlay now (`recolor`: after a theme change). */
   const repaintUnderlayRef = useRef<((recolor?: boolean) => void) | null>(null);
+  /**
+   * The relayout under way (a resize, Fit, a settled filter): a newer one cancels it, and one that
+   * finishes after a newer one started changes nothing (see startRelayout).
+   */
+  const relayoutRef = useRef<{ n: number; signal?: LayoutSignal; kind?: 'shape' | 'filter' }>({ n: 0 });
+  const startRelayout = (kind: 'shape' | 'filter') => {
+    const current = relayoutRef.current;
+    if (current.signal) {
+      current.signal.cancelled = true;
+      current.signal.cancel?.();
+    }
+    const signal: LayoutSignal = { cancelled: false };
+    relayoutRef.current = { n: current.n + 1, signal, kind };
+    return { signal, current: () => relayoutRef.current.signal === signal && !signal.cancelled };
+  };
   /** Fit: frames the whole map, laid out anew first where the canvas changed shape since its layout. */
   const fitRef = useRef<(() => void) | null>(null);
   /** The view idlens last framed, until the user moves it (a resize then lays out and frames anew). */
@@ -442,7 +459,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
   const firstFilter = useRef(true);
   const [status, setStatus] = useState<Status>({ state: 'loading', message: 'Loading the graph renderer…' });
   /** The node under the pointer, and where its top is on the canvas (px): the tooltip. */
-  const [hover, setHover] = useState<{ id: string; x: number; y: number; side: 'left' | 'right' } | undefined>(undefined);
+  const [hover, setHover] = useState<{ id: string; x: number; y: number; side: 'left' | 'right'; below: boolean } | undefined>(undefined);
   /** The canvas shape (width / height) the drawn layout was made for. */
   const [layoutShape, setLayoutShape] = useState<number | undefined>(undefined);
   const nodeCount = model.infos.length;
@@ -528,7 +545,10 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         if (node.hasClass('group')) return;
         container.style.cursor = 'pointer';
         const at = node.renderedPosition();
-        setHover({ id: node.id(), x: at.x, y: at.y - node.renderedOuterHeight() / 2, side: at.x < event.cy.width() / 2 ? 'right' : 'left' });
+        const half = node.renderedOuterHeight() / 2;
+        // Above the node, or below it near the top edge (where it would cover the toolbar).
+        const below = at.y - half < TOOLTIP_ROOM_PX;
+        setHover({ id: node.id(), x: at.x, y: below ? at.y + half : at.y - half, side: at.x < event.cy.width() / 2 ? 'right' : 'left', below });
       });
       cy.on('mouseout', 'node', () => {
         container.style.cursor = '';
@@ -577,10 +597,11 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
           const reshaped = { ...plain, aspect: shape };
           const key = graphHash(reshaped);
           const shown = currentVisible();
-          const wholeNow = await computeLayout(reshaped, signal, undefined, key);
-          const layoutNow = await viewLayout(model, wholeNow, shown, signal, shape);
-          // The user may have moved the view, or the filters changed, while it was laid out.
-          if (signal.cancelled || builtRef.current !== built || !stillFramed(core, framedRef.current) || currentVisible() !== shown) return;
+          const relayout = startRelayout('shape');
+          const wholeNow = await computeLayout(reshaped, relayout.signal, undefined, key);
+          const layoutNow = await viewLayout(model, wholeNow, shown, relayout.signal, shape);
+          // A newer relayout started, the user moved the view, or the filters changed while it was laid out.
+          if (signal.cancelled || !relayout.current() || builtRef.current !== built || !stillFramed(core, framedRef.current) || currentVisible() !== shown) return;
           built.whole = wholeNow;
           built.aspect = shape;
           aspectOfGraph.set(graphOnly, shape);
@@ -591,8 +612,14 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
           setMinZoom(core);
           repaintUnderlayRef.current?.();
           setLayoutShape(shape);
+        } else if (relayoutRef.current.kind === 'shape' && relayoutRef.current.signal && !relayoutRef.current.signal.cancelled) {
+          // Back to the shape the graph is laid out for: a relayout for a shape in between is moot.
+          relayoutRef.current.signal.cancelled = true;
+          relayoutRef.current.signal.cancel?.();
         }
         framedRef.current = fitToBoxes(core, boxesRef.current, padding);
+        // Group boxes new in this layout (a section it did not have) get the zoom's label sizes too.
+        forZoomRef.current?.(true);
       };
       core.on('resize', () => {
         setMinZoom(core);
@@ -617,8 +644,10 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       const restyle = () => {
         const style = zoomStyle(core.zoom());
         if (sameZoomStyle(styled, style)) return;
+        // Only the halo changed (it keeps growing after the labels stopped): restyle the one selected node.
+        if (styled && sameZoomStyle(styled, { ...style, selectionHalo: styled.selectionHalo })) core.nodes(':selected').style('underlay-padding', style.selectionHalo);
+        else applyZoomStyle(core, style);
         styled = style;
-        applyZoomStyle(core, style);
       };
       const relabel = () => {
         if (!big) return;
@@ -706,6 +735,12 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       forZoomRef.current = null;
       repaintUnderlayRef.current = null;
       fitRef.current = null;
+      const pending = relayoutRef.current.signal;
+      if (pending) {
+        pending.cancelled = true;
+        pending.cancel?.();
+      }
+      setHover(undefined);
     };
   }, [model]);
 
@@ -717,6 +752,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
     const cy = cyRef.current;
     const built = builtRef.current;
     if (!ready || !cy || !built) return;
+    setHover(undefined); // the node under the pointer may be hidden now
     cy.batch(() => {
       // Everything shown again: the whole layout at once (a filtered view's places would overlap it).
       if (built.layout !== built.whole && visible.size === model.infos.length) placeNodes(cy, model, built, built.whole, visible);
@@ -744,19 +780,26 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       firstFilter.current = false;
       return;
     }
-    const signal: LayoutSignal = { cancelled: false };
+    let relayout: ReturnType<typeof startRelayout> | undefined;
     const timer = setTimeout(async () => {
-      const layout = await viewLayout(model, built.whole, visible, signal, built.aspect).catch(() => built.whole);
-      if (signal.cancelled || cyRef.current !== cy) return;
+      relayout = startRelayout('filter');
+      const { whole, aspect } = built;
+      const layout = await viewLayout(model, whole, visible, relayout.signal, aspect).catch(() => whole);
+      // A newer relayout (a resize) may have laid the graph out for another shape meanwhile.
+      if (!relayout.current() || cyRef.current !== cy || built.whole !== whole) return;
       placeNodes(cy, model, built, layout, visible);
       boxesRef.current = applyGroups(cy, built.members, visible);
       repaintUnderlayRef.current?.();
       // One or two nodes are not blown up to maxZoom: fitting stops at FIT_MAX_ZOOM.
       framedRef.current = fitToBoxes(cy, boxesRef.current, 40);
+      forZoomRef.current?.(true);
     }, 300);
     return () => {
       clearTimeout(timer);
-      signal.cancelled = true;
+      if (relayout?.current()) {
+        relayout.signal.cancelled = true;
+        relayout.signal.cancel?.();
+      }
     };
   }, [ready, visible, model]);
 
@@ -897,7 +940,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
           data-layout-aspect={layoutShape}
         />
         {hover && infoOf(hover.id) && (
-          <div className={`map-tooltip map-tooltip-${hover.side} small`} role="tooltip" style={{ left: hover.x, top: hover.y }}>
+          <div className={`map-tooltip map-tooltip-${hover.side}${hover.below ? ' map-tooltip-below' : ''} small`} role="tooltip" style={{ left: hover.x, top: hover.y }}>
             {hoverText(infoOf(hover.id)!)}
           </div>
         )}

@@ -161,7 +161,7 @@ function JwsView({ decoded, type = 'Unknown JWT', now, signature, jwksLoading, j
           credentials={credentials}
           loading={credentialsLoading}
           error={credentialsError}
-          signatureFailed={signature.state === 'failed'}
+          signatureFailed={signature.state === 'failed' || unsigned}
           timeProblem={
             times?.state === 'expired' && times.expiresInSeconds !== undefined
               ? `expired ${formatRelative(times.expiresInSeconds)}`

@@ -687,11 +687,13 @@ function unreachableIssuer(index: SnapshotIndex, issuer: string, nearest: Candid
     summary:
       `${from}: ${reason}. Entra ID validates a federated token by fetching the issuer's discovery document and keys from the internet, ` +
       `so every exchange of such a token fails, whatever the credentials say.${matching} ` +
-      `Enable the AKS OIDC issuer and workload identity, then create the FICs with the new issuer URL (it ends with "/").`,
+      `On AKS, enable the OIDC issuer and workload identity; on a self-managed cluster, set --service-account-issuer to a public https URL that serves ` +
+      `/.well-known/openid-configuration and the JWKS. Then create the FICs with the new issuer URL.`,
+    // The AKS commands only for AKS's in-cluster default (an http or private issuer is a self-managed cluster's setting).
     fix:
-      clusters.length > 0
+      clusters.length > 0 && issuer === WI.disabledIssuer
         ? {
-            description: `Set AKS_RESOURCE_GROUP to the cluster's resource group, enable the issuer, and read its URL for the FICs. A self-managed cluster needs --service-account-issuer set to a public https URL that serves /.well-known/openid-configuration and the JWKS.`,
+            description: `On AKS: set AKS_RESOURCE_GROUP to the cluster's resource group (the cluster name is taken from its kubeconfig context; use the AKS name if it differs), enable the issuer, and read its URL for the FICs.`,
             commands: clusters.flatMap((c) => [enableOidcIssuerCommand(c), aksIssuerQueryCommand(c)]),
           }
         : undefined,

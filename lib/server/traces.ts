@@ -75,11 +75,14 @@ async function findTraceAsWritten(correlationId: string): Promise<TraceLookup> {
   return { found: true, trace: { ...trace, sources: statuses } };
 }
 
+/** How long a trace waits for the cluster snapshot only to name its pod's service account (a nicety). */
+const POD_LOOKUP_MS = 2_500;
+
 /** The pod the logs name, as the identity map knows it (one pod of that name, in any cluster): its service account. */
 async function withServiceAccountFromMap(trace: Trace): Promise<Trace> {
   const { podName, subject } = trace.workload;
   if (subject !== undefined || podName === undefined) return trace;
-  const snapshot = await clusterSnapshot().catch(() => undefined);
+  const snapshot = await withTimeout(clusterSnapshot(), POD_LOOKUP_MS, 'cluster', 'The cluster source').catch(() => undefined);
   const pods = snapshot?.pods.filter((p) => p.name === podName) ?? [];
   return pods.length === 1 ? withPodServiceAccount(trace, pods[0]!) : trace;
 }

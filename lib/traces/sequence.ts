@@ -239,9 +239,13 @@ export function traceToMermaid(trace: Trace): string {
   if (notDrawn > 0) d.note('pod,api', `${notDrawn} more calls not drawn`);
   for (const exchange of served.slice(0, MAX_DIAGRAM_CALLS)) drawServedAnswer(d, exchange);
   const { outcome, errors } = trace.summary;
-  // The cause, not its echo: an error the consumer answered its caller with comes after the one that made it fail.
+  // The cause, not its echo: an error the consumer answered its caller with comes after the one that
+  // made it fail — unless that one was recovered from (a later attempt of the same call succeeded).
   const servedErrors = new Set(served.map((x) => x.error).filter(Boolean));
-  const last = errors.filter((e) => !servedErrors.has(e)).at(-1) ?? errors.at(-1);
+  const recovered = (x: Exchange) =>
+    trace.exchanges.some((y) => y.kind === x.kind && y.method === x.method && y.path === x.path && y.outcome === 'ok' && y.attempt > x.attempt);
+  const unrecovered = new Set(trace.exchanges.filter((x) => x.kind !== 'served' && x.error && !recovered(x)).map((x) => x.error));
+  const last = errors.filter((e) => !servedErrors.has(e) && unrecovered.has(e)).at(-1) ?? errors.at(-1);
   d.note('pod,api', outcome === 'success' ? 'outcome: success' : `outcome: ${outcome}${last ? ` (last error: ${value(last.code)})` : ''}`);
   return d.toString();
 }

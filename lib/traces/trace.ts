@@ -349,20 +349,29 @@ function toCall(draft: Draft): Call {
 }
 
 /**
- * Calls that are the consumer's own access log — a request it answered for its caller, logged
- * only by the consumer, with a path and no host (a call it makes is logged with the URL it calls)
- * and a status — become `served`: drawn as the request that started the work, not as a call to
- * the provider. The consumer is the service that requested a token or, with a cached token, the
- * one that logged a call to a URL with a host; without either it is not known, and nothing changes.
+ * Calls that are the consumer's own access log — a request it answered for its caller — become
+ * `served`: drawn as the request that started the work, not as a call to the provider. Such a call
+ * is logged only by the consumer, with a path and no host (a call it makes is logged with the URL it
+ * calls) and a status, and its span (its logged duration back from its line) encloses every other
+ * call the consumer made in the trace, at least one: the request came in, the work was done, the
+ * answer went out. The consumer is the one workloadOf names (the token request's service, else the
+ * first call's).
  */
 function markServed(calls: Call[], ordered: OrderedLine[]): void {
-  const consumer =
-    calls.find((c) => c.exchange.kind === 'token')?.exchange.service ??
-    calls.find((c) => c.exchange.kind === 'api' && /^[a-z][a-z0-9+.-]*:\/\//i.test(c.exchange.path ?? ''))?.exchange.service;
+  const consumer = calls.find((c) => c.exchange.kind === 'token')?.exchange.service ?? calls[0]?.exchange.service;
   if (consumer === undefined) return;
+  const ms = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
   for (const { exchange, lineIndexes } of calls) {
     if (exchange.kind !== 'api' || exchange.status === undefined || !exchange.path?.startsWith('/')) continue;
     if (exchange.services.length !== 1 || exchange.services[0] !== consumer) continue;
+    const end = ms(exchange.endedAt);
+    const start = end !== undefined && exchange.durationMs !== undefined ? Math.min(end - exchange.durationMs, ms(exchange.startedAt) ?? end) : ms(exchange.startedAt);
+    const others = calls.filter((c) => c.exchange !== exchange && c.exchange.services.includes(consumer));
+    const enclosed = (c: Call) => {
+      const [from, to] = [ms(c.exchange.startedAt), ms(c.exchange.endedAt)];
+      return start !== undefined && end !== undefined && from !== undefined && to !== undefined && from >= start && to <= end;
+    };
+    if (others.length === 0 || !others.every(enclosed)) continue;
     exchange.kind = 'served';
     const chain = lineIndexes.map((i) => ordered[i]?.line.callerChain).find((c) => c !== undefined);
     const caller = chain

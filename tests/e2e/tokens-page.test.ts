@@ -210,7 +210,7 @@ describe('/tokens explains why no federated credential accepts a token', () => {
     const summary = (await advice.locator('p').filter({ has: page.getByTestId('token-fix-verdict') }).textContent()) ?? '';
     const named = /the nearest, (\S+) of /.exec(summary)?.[1];
     expect(named).toBeDefined();
-    await expect.poll(() => page.getByTestId('fic-nearest').textContent()).toContain(named!);
+    await expect.poll(() => page.getByTestId('fic-nearest').locator('strong').textContent()).toBe(named!);
     await page.close();
   });
 

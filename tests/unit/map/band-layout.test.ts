@@ -333,12 +333,14 @@ describe('bandLayout after a walk-through at scale', () => {
 
   it('picks the count of sections whose shape is nearest the canvas’s, with bands of uneven heights', () => {
     // 12 service accounts, no pods, no Azure: one section would be a 1:4 ribbon in a square canvas;
-    // two (the big namespace beside the small ones) are nearest to square.
+    // two are nearest to square. The big namespace fills the first section after the small ones and
+    // continues in the second (6 + 4 rows: no stub), which is shorter than moving it over whole.
     const nodes: LayoutNode[] = [];
     for (const [ns, n] of Object.entries({ a: 1, b: 1, c: 10 })) for (let i = 0; i < n; i++) nodes.push(sa(ns, `s${i}`));
     const { sections } = bandLayout({ nodes, edges: [], aspect: 1 });
     expect(new Set(Object.values(sections)).size).toBe(2);
-    expect(sections['sa:c/s0']).not.toBe(sections['sa:a/s0']);
+    const inSecond = Array.from({ length: 10 }, (_, i) => sections[`sa:c/s${i}`]).filter((s) => s === 1).length;
+    expect(Math.min(inSecond, 10 - inSecond)).toBeGreaterThanOrEqual(4);
   });
 });
 

@@ -8,6 +8,8 @@ import {
   POD,
   SUBJECT,
   aadsts70021Failed,
+  consumerLine,
+  providerLine,
   happyPath,
   invalidTokenFailed,
   parse,
@@ -250,5 +252,45 @@ describe('withPodServiceAccount', () => {
     // What the logs said wins; no pod, nothing to look up.
     expect(withPodServiceAccount(base, { namespace: 'other', serviceAccountName: 'x' })).toBe(base);
     expect(withPodServiceAccount({ ...noSubject, workload: { ...noSubject.workload, podName: undefined } }, { namespace: 'shop', serviceAccountName: 'checkout' }).workload.subject).toBeUndefined();
+  });
+});
+
+describe('requests the consumer served', () => {
+  const id = 'c0ffee00-0000-4000-8000-0000000000aa';
+  const headers = { 'x-correlation-id': id };
+
+  it('is the access log whose span encloses the consumer’s calls: drawn as its caller’s request and its answer', () => {
+    const lines = [
+      parse(consumerLine(10, { msg: 'calling provider', method: 'GET', url: 'http://provider.svc/v1/items', headers: { ...headers, 'x-request-id': 'r1' } })),
+      parse(consumerLine(40, { msg: 'provider answered', status: 200, headers: { ...headers, 'x-request-id': 'r1' }, durationMs: 30 })),
+      parse(consumerLine(50, { msg: 'request completed', req: { method: 'POST', url: '/api/order', headers: { ...headers, 'x-caller-chain': 'web' } }, res: { statusCode: 500 }, responseTime: 48 })),
+    ];
+    const trace = build(id, lines);
+    expect(trace.exchanges.map((x) => [x.kind, x.caller])).toEqual([['api', undefined], ['served', 'web']]);
+    expect(trace.sequence).toContain('caller->>pod: POST /api/order');
+    expect(trace.sequence).toMatch(/pod--xcaller: 500/);
+  });
+
+  it('is not a call logged with a path only that does not enclose the others, nor a provider’s access log without the consumer’s', () => {
+    const outbound = [
+      parse(consumerLine(10, { msg: 'calling provider', method: 'GET', url: 'http://provider.svc/v1/items', status: 200, headers })),
+      // A second call, logged with its path only, after the first: not the request that started the work.
+      parse(consumerLine(30, { msg: 'calling provider', method: 'GET', path: '/v1/more', status: 200, durationMs: 5, headers })),
+    ];
+    expect(build(id, outbound).exchanges.map((x) => x.kind)).toEqual(['api', 'api']);
+    // Only the provider's lines: it is the first (and only) service, and nothing else is enclosed.
+    const providerOnly = [parse(providerLine(10, 'HTTP {RequestMethod} {RequestPath} responded {StatusCode}', { RequestMethod: 'GET', RequestPath: '/v1/items', StatusCode: 200, CorrelationId: id, Elapsed: 3 }))];
+    expect(build(id, providerOnly).exchanges.map((x) => x.kind)).toEqual(['api']);
+  });
+
+  it('names the unrecovered cause in the outcome note, and the served answer when every earlier error was recovered', () => {
+    const lines = [
+      parse(consumerLine(10, { msg: 'calling provider', method: 'GET', url: 'http://provider.svc/v1/items', status: 429, error: 'rate_limited', 'Retry-After': '1', headers })),
+      parse(consumerLine(1020, { msg: 'calling provider (attempt 2)', method: 'GET', url: 'http://provider.svc/v1/items', status: 200, headers })),
+      parse(consumerLine(1050, { msg: 'request completed', req: { method: 'POST', url: '/api/order', headers }, res: { statusCode: 500 }, responseTime: 1045 })),
+    ];
+    const trace = build(id, lines);
+    expect(trace.exchanges.map((x) => x.kind)).toEqual(['api', 'api', 'served']);
+    expect(trace.sequence).toMatch(/outcome: failed \(last error: server_error\)/);
   });
 });
