@@ -543,17 +543,15 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       cy.on('mouseover', 'node', (event) => {
         const node = event.target as NodeSingular;
         if (node.hasClass('group')) return;
-        container.style.cursor = 'pointer';
         const at = node.renderedPosition();
         const half = node.renderedOuterHeight() / 2;
         // Above the node, or below it near the top edge (where it would cover the toolbar).
         const below = at.y - half < TOOLTIP_ROOM_PX;
         setHover({ id: node.id(), x: at.x, y: below ? at.y + half : at.y - half, side: at.x < event.cy.width() / 2 ? 'right' : 'left', below });
       });
-      cy.on('mouseout', 'node', () => {
-        container.style.cursor = '';
-        setHover(undefined);
-      });
+      // (The pointer cursor is set on the wrapper, from `hover`: cytoscape watches its container's
+      // style attribute and takes any change of it for a resize.)
+      cy.on('mouseout', 'node', () => setHover(undefined));
       cy.on('viewport', () => setHover(undefined));
       // The selected node's halo keeps a visible size on screen however far the view is zoomed out.
       cy.on('select', 'node', (event) => {
@@ -621,7 +619,12 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         // Group boxes new in this layout (a section it did not have) get the zoom's label sizes too.
         forZoomRef.current?.(true);
       };
+      let size = `${container.clientWidth}x${container.clientHeight}`;
       core.on('resize', () => {
+        // cytoscape also reports a "resize" when its container's attributes change: only a new size counts.
+        const now = `${container.clientWidth}x${container.clientHeight}`;
+        if (now === size) return;
+        size = now;
         setMinZoom(core);
         clearTimeout(resizeTimer);
         resizeTimer = setTimeout(() => void reframe().catch(() => undefined), 250);
@@ -929,7 +932,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         </button>
         <Legend />
       </div>
-      <div className="map-canvas-wrap">
+      <div className="map-canvas-wrap" style={hover ? { cursor: 'pointer' } : undefined}>
         <div
           ref={containerRef}
           className="map-canvas"

@@ -99,9 +99,18 @@ function FicMatchResult({ payload, credentials, timeProblem, signatureFailed }: 
   }
   return (
     <div className="stack" data-testid="fic-none">
-      <p className="callout callout-error m-0">
-        No federated credential accepts this token: exchanging it at Entra ID fails with <strong>AADSTS70021</strong> (no matching
-        federated identity record).
+      <p className="callout callout-error m-0" data-testid="fic-none-code">
+        {typeof payload.iss === 'string' && !credentials.some((c) => c.issuer === payload.iss) ? (
+          <>
+            No federated credential accepts this token, and none has its issuer: exchanging it at Entra ID fails with <strong>AADSTS700211</strong> (no matching
+            federated identity record for the assertion&apos;s issuer).
+          </>
+        ) : (
+          <>
+            No federated credential accepts this token: exchanging it at Entra ID fails with <strong>AADSTS70021</strong> (no matching federated identity
+            record).
+          </>
+        )}
       </p>
       {nearest && (
         <>

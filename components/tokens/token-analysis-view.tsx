@@ -108,6 +108,10 @@ function JwsView({ decoded, type = 'Unknown JWT', now, signature, jwksLoading, j
           </div>
           {verified ? (
             <span className="badge badge-ok">VERIFIED</span>
+          ) : signature.state === 'failed' || unsigned ? (
+            <span className="badge badge-error" title="The signature was checked and does not verify (or there is none): this token is refused everywhere.">
+              INVALID SIGNATURE
+            </span>
           ) : (
             <span className="badge badge-warn" title="The signature has not been verified: treat every claim as unproven.">
               UNVERIFIED

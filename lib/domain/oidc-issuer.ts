@@ -7,7 +7,7 @@ import { WI } from './model';
 /** Undefined when the issuer looks publicly reachable over https; otherwise why it is not. */
 export function unreachableIssuerReason(issuer: string): string | undefined {
   if (issuer === WI.disabledIssuer) {
-    return `it is the in-cluster default ${WI.disabledIssuer}, which means the AKS OIDC issuer is not enabled`;
+    return `it is the in-cluster default, which means the AKS OIDC issuer is not enabled`;
   }
   let url: URL;
   try {

@@ -62,7 +62,9 @@ describe('/tokens in Chromium', () => {
         await expect.poll(() => t.page.getByTestId('fic-accepting').textContent()).toContain('Entra ID would accept this token');
       }
       if (id === 'tampered') {
-        await expect.poll(() => t.page.getByText('UNVERIFIED', { exact: true }).isVisible()).toBe(true);
+        // Checked and failed: not the amber "UNVERIFIED" of a token nobody could check.
+        await expect.poll(() => t.page.getByText('INVALID SIGNATURE', { exact: true }).isVisible()).toBe(true);
+        expect(await t.page.getByText('UNVERIFIED', { exact: true }).count()).toBe(0);
         await expect.poll(() => t.page.getByText('The signature does not verify, so Entra ID would refuse this token').isVisible()).toBe(true);
         // Its claims match a credential, but no green "would accept" under a failed signature.
         await expect.poll(() => t.page.getByTestId('fic-signature-refused').textContent()).toContain('Entra ID refuses it');
@@ -211,6 +213,8 @@ describe('/tokens explains why no federated credential accepts a token', () => {
     const named = /the nearest, (\S+) of /.exec(summary)?.[1];
     expect(named).toBeDefined();
     await expect.poll(() => page.getByTestId('fic-nearest').locator('strong').textContent()).toBe(named!);
+    // No credential has this issuer: Entra answers AADSTS700211, as "Why it differs" says too.
+    expect(await page.getByTestId('fic-none-code').textContent()).toContain('AADSTS700211');
     await page.close();
   });
 

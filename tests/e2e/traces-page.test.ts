@@ -376,6 +376,20 @@ describe('/traces in Chromium', () => {
     expect(onList.filter((s) => mermaidChunks.includes(s.url)).map((s) => s.url)).toEqual([]);
   });
 
+  it('a trace on a phone does not scroll sideways: its tables scroll in their own boxes', async () => {
+    const phone = await launchChromium({ viewport: { width: 390, height: 844 } });
+    try {
+      const page = await phone.context.newPage();
+      const t = new TracePage(page, server.url);
+      await t.openTrace(sample(hasError('AADSTS70021'), 'AADSTS70021').correlationId);
+      await t.sequenceSvg().waitFor({ timeout: 30_000 });
+      // A visually hidden header text, absolutely positioned, escaped the events table's scroll box (494 px).
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('looks right in the dark theme on a narrow screen', async () => {
     const dark = await launchChromium({ colorScheme: 'dark', viewport: { width: 820, height: 1000 } });
     try {
