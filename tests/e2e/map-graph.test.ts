@@ -227,8 +227,9 @@ describe('/map graph in Chromium: a large graph', () => {
   const large = mapResponseWithCanCalls({ serviceAccounts: 300, podsPerServiceAccount: 3, identities: 80, namespaces: 10, brokenEvery: 50 }, { apis: 5, callersPerApi: 40 });
   const data = JSON.parse(large.json) as IdentityMapData;
 
-  async function openLarge(query = '') {
+  async function openLarge(query = '', viewport?: { width: number; height: number }) {
     const page = await env.browser.context.newPage();
+    if (viewport) await page.setViewportSize(viewport);
     await page.route('**/api/identity-map*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: large.json }));
     const m = new MapPage(page, env.server.url);
     await m.open(query);
@@ -404,12 +405,8 @@ describe('/map graph in Chromium: a large graph', () => {
   }
 
   it('fits the whole layout on a phone-sized screen, where the default zoom limit would cut it', async () => {
-    const page = await env.browser.context.newPage();
-    await page.setViewportSize({ width: 320, height: 720 });
-    await page.route('**/api/identity-map*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: large.json }));
-    const m = new MapPage(page, env.server.url);
-    await m.open();
-    await m.waitForGraph();
+    const m = await openLarge('', { width: 320, height: 720 });
+    const { page } = m;
     // The layout is ~16,700 units wide: at the old fixed limit (zoom 0.02) it took ~335 px and
     // overflowed both sides of the ~290 px view. Now the fills lie inside it, with the fit's margin.
     await expect.poll(async () => (await fillExtent(m)).x1).toBeGreaterThan(0);
@@ -441,12 +438,8 @@ describe('/map graph in Chromium: a large graph', () => {
   }
 
   it('lays the graph out for the window’s new shape when it is resized at the framed view, not once the user has zoomed, and again on Fit', async () => {
-    const page = await env.browser.context.newPage();
-    await page.setViewportSize({ width: 1700, height: 800 });
-    await page.route('**/api/identity-map*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: large.json }));
-    const m = new MapPage(page, env.server.url);
-    await m.open();
-    await m.waitForGraph();
+    const m = await openLarge('', { width: 1700, height: 800 });
+    const { page } = m;
     const canvas = m.page.getByTestId('map-canvas');
     const wide = await canvas.getAttribute('data-layout-aspect');
     expect(Number(wide)).toBeGreaterThan(1.5);
