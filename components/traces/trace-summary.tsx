@@ -99,7 +99,15 @@ export function TraceSummaryView({
                 )}
                 {e.fix && (
                   <p className="small mt-1 mb-0">
-                    <strong>Fix:</strong> {e.fix}
+                    {entra?.nearestCredential && entra.code === e.code ? (
+                      <>
+                        <strong>Usual fix for {e.code}:</strong> {e.fix} The identity map&apos;s analysis below says what differs in this case.
+                      </>
+                    ) : (
+                      <>
+                        <strong>Fix:</strong> {e.fix}
+                      </>
+                    )}
                   </p>
                 )}
               </li>

@@ -11,6 +11,7 @@ import type { EntraFailure, Trace, TraceOutcome } from '@/lib/traces/model';
 import { parseLogLine } from '@/lib/traces/parse-line';
 import { buildTrace, summarizeTraces, type TraceListItem, withPodServiceAccount } from '@/lib/traces/trace';
 import { azureSnapshot, clusterSnapshot } from './snapshots';
+import { traceToMermaid } from '@/lib/traces/sequence';
 import { withTimeout } from './timeout';
 
 // Reads every configured log source in parallel; one failing source is reported next to the
@@ -71,7 +72,11 @@ async function findTraceAsWritten(correlationId: string): Promise<TraceLookup> {
   if (parsed.length === 0) return { found: false, sources: statuses };
   let trace = buildTrace(correlationId, parsed, { maxEvents: MAX_TRACE_EVENTS, inputTruncated: statuses.some((s) => s.truncated) });
   trace = await withServiceAccountFromMap(trace);
-  if (trace.summary.entra) trace.summary.entra = await withNearestCredential(await scopeToClusters(trace.summary.entra));
+  if (trace.summary.entra) {
+    trace.summary.entra = await withNearestCredential(await scopeToClusters(trace.summary.entra));
+    // The diagram names what the identity map found, not only the code's generic fix.
+    if (trace.summary.entra.nearestCredential) trace = { ...trace, sequence: traceToMermaid(trace) };
+  }
   return { found: true, trace: { ...trace, sources: statuses } };
 }
 

@@ -142,7 +142,10 @@ function drawTokenCall(d: Diagram, trace: Trace, exchange: Exchange, first: bool
       `no FIC matches the assertion: iss=${value(entra.issuer)}, sub=${value(entra.subject)}, aud=${value(entra.audience)}`,
     );
   }
-  if (error.fix) d.note('pod', `fix: ${value(error.fix, '')}`);
+  // What the identity map found (the nearest credential and how it differs) beats the code's generic fix.
+  const found = entra && entra.code === error.code ? entra.nearestCredential : undefined;
+  if (found) d.note('pod', `nearest credential ${value(found.name)}: ${found.summary}`);
+  else if (error.fix) d.note('pod', `fix: ${value(error.fix, '')}`);
 }
 
 function drawApiCall(d: Diagram, exchange: Exchange): void {

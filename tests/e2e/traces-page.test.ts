@@ -126,7 +126,7 @@ describe('/traces in Chromium', () => {
     const detail = (await (await fetch(`${server.url}/api/traces/${aadsts.correlationId}`)).json()) as { sequence: string; events: unknown[]; summary: { services: string[] } };
     for (const pass of ['first', 'reload']) {
       await expect.poll(() => t.outcomeBadge().textContent(), { timeout: 15_000 }).toBe('failed');
-      await expect.poll(() => t.page.locator('[data-error-code="AADSTS70021"]').textContent()).toMatch(/Meaning:.*Fix:/s);
+      await expect.poll(() => t.page.locator('[data-error-code="AADSTS70021"]').textContent()).toMatch(/Meaning:.*Usual fix for AADSTS70021:.*analysis below says what differs/s);
       expect(await t.timelineLanes().count()).toBe(detail.summary.services.length);
       expect(await t.eventRows().count()).toBe(detail.events.length);
       await t.sequenceSvg().waitFor({ timeout: 30_000 });

@@ -52,6 +52,14 @@ describe('trace and identity-map routes on the sample world', () => {
     expect(map.nodes.map((n: { id: string }) => n.id)).toContain(nearest.id);
   });
 
+  it('draws what the identity map found for an AADSTS70021 (the nearest credential and its difference), not only the code’s generic fix', async () => {
+    const aadsts = SAMPLE_TRACES.find((t) => t.scenario === 'aadsts70021')!;
+    const { body } = await get(`/api/traces/${aadsts.correlationId}`);
+    expect(body.summary.entra.nearestCredential.name).toBe('aks-sample-shop-checkout-canary');
+    expect(body.sequence).toMatch(/Note over pod: nearest credential aks-sample-shop-checkout-canary: .*trailing/);
+    expect(body.sequence).not.toContain('Note over pod: fix:');
+  });
+
   it('validates correlation IDs strictly (400) and answers 404 for an unknown one', async () => {
     for (const bad of ["x' or 1 eq 1", '"} |~ ".*', 'has space', 'a'.repeat(10_000)]) {
       const { status, body } = await get(`/api/traces/${encodeURIComponent(bad)}`);
