@@ -97,6 +97,11 @@ interface Band {
 /** Rows kept between bands in a section's row count (the gap a namespace's label takes). */
 const BAND_ROWS_GAP = 1.5;
 
+/** The label gap above a band, in rows: none at a section's top, a namespace's, or between clusters a cluster's. */
+function gapRows(previousCluster: string | undefined, cluster: string): number {
+  return previousCluster === undefined ? 0 : (previousCluster === cluster ? BAND_GAP : CLUSTER_GAP) / ROW;
+}
+
 /** The least rows a piece of a namespace cut between two sections keeps, on either side (or an eighth of a section). */
 const MIN_PIECE_ROWS = 4;
 
@@ -132,8 +137,7 @@ function* stacked(bands: readonly Band[], rowsPerSection: number): Generator<Pie
     while (from < units) {
       let to = units;
       let rows = left;
-      // The label gap above this band, in rows: a namespace's, or a cluster's between clusters.
-      const gap = previous === undefined ? 0 : (previous === band.cluster ? BAND_GAP : CLUSTER_GAP) / ROW;
+      const gap = gapRows(previous, band.cluster);
       if (used + gap + left > rowsPerSection && !(used === 0 && left <= rowsPerSection)) {
         const room = rowsPerSection - used - gap;
         const cut = room >= least ? cutAt(band, from, left, room, least) : undefined;
@@ -217,7 +221,7 @@ function sectionRowsFor(bands: readonly Band[], totalRows: number, sectionWidth:
     let sum = 0;
     let previous: string | undefined;
     for (const band of bands) {
-      sum += (previous === undefined ? 0 : (previous === band.cluster ? BAND_GAP : CLUSTER_GAP) / ROW) + band.rows;
+      sum += gapRows(previous, band.cluster) + band.rows;
       previous = band.cluster;
       candidates.add(Math.max(12, Math.ceil(sum)));
     }

@@ -10,6 +10,12 @@ export interface LayoutSignal {
   cancel?: () => void;
 }
 
+/** Stops a layout: marks it cancelled and stops its worker, if one is running. */
+export function cancelLayout(signal: LayoutSignal): void {
+  signal.cancelled = true;
+  signal.cancel?.();
+}
+
 /** Layouts computed this session, by graph hash: a revisit (or a refresh with the same graph) paints at once. */
 const layoutCache = new Map<string, LayoutResult>();
 /** Layouts of filtered views, kept apart so that filtering never evicts a whole graph's layout. */

@@ -4,7 +4,7 @@ import type { Core, ElementDefinition, NodeSingular, StylesheetJson } from 'cyto
 import { useEffect, useEffectEvent, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { NodeKind } from '@/lib/api/identity-map-queries';
 import { type Bounds, type Group, type GroupBox, type GroupMember, type LayoutResult, boundsOf, clusterLabelTexts, graphHash, groupBoxes, groupLabelText, groupLabelWidth, groupsOf, layoutAspect } from './band-layout';
-import { LAYOUT_CACHE_ENTRIES, type LayoutSignal, computeLayout, layoutInput, viewLayout } from './graph-layout';
+import { LAYOUT_CACHE_ENTRIES, type LayoutSignal, cancelLayout, computeLayout, layoutInput, viewLayout } from './graph-layout';
 import { graphToSvg, pngScale, type SvgGroup, type SvgNode } from './graph-export';
 import { GROUP_FONT_PX, type Viewport, type ZoomStyle, fitLabelledViewport, fitViewport, sameZoomStyle, zoomStyle } from './graph-view';
 import { KIND_LABELS, type MapModel, hoverText } from './map-model';
@@ -440,15 +440,11 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
    * The relayout under way (a resize, Fit, a settled filter): a newer one cancels it, and one that
    * finishes after a newer one started changes nothing (see startRelayout).
    */
-  const relayoutRef = useRef<{ n: number; signal?: LayoutSignal; kind?: 'shape' | 'filter' }>({ n: 0 });
+  const relayoutRef = useRef<{ signal?: LayoutSignal; kind?: 'shape' | 'filter' }>({});
   const startRelayout = (kind: 'shape' | 'filter') => {
-    const current = relayoutRef.current;
-    if (current.signal) {
-      current.signal.cancelled = true;
-      current.signal.cancel?.();
-    }
+    if (relayoutRef.current.signal) cancelLayout(relayoutRef.current.signal);
     const signal: LayoutSignal = { cancelled: false };
-    relayoutRef.current = { n: current.n + 1, signal, kind };
+    relayoutRef.current = { signal, kind };
     return { signal, current: () => relayoutRef.current.signal === signal && !signal.cancelled };
   };
   /** Fit: frames the whole map, laid out anew first where the canvas changed shape since its layout. */
@@ -463,7 +459,6 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
   /** The canvas shape (width / height) the drawn layout was made for. */
   const [layoutShape, setLayoutShape] = useState<number | undefined>(undefined);
   const nodeCount = model.infos.length;
-  const infoOf = (id: string) => model.byId.get(id);
   const edgeCount = model.data.edges.length;
 
   const select = useEffectEvent((id: string) => onSelect(id));
@@ -561,7 +556,9 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
         (event.target as NodeSingular).removeStyle('underlay-padding');
       });
       // Zooming out stops where the whole layout is a small part of the view, however wide it is.
-      let layoutBounds = boundsOf(groupBoxes(layout === whole ? members : membersFor(model, whole)).values());
+      // The whole layout's box (its members are at hand when the view shows it all).
+      const wholeBounds = (shown: LayoutResult, all: LayoutResult, shownMembers: GroupMember[]) => boundsOf(groupBoxes(shown === all ? shownMembers : membersFor(model, all)).values());
+      let layoutBounds = wholeBounds(layout, whole, members);
       const setMinZoom = (core: Core) => {
         if (layoutBounds) core.minZoom(minZoomFor(layoutBounds, { width: core.width(), height: core.height() }));
       };
@@ -606,14 +603,13 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
           graphKey = key;
           placeNodes(core, model, built, layoutNow, shown);
           boxesRef.current = applyGroups(core, built.members, shown);
-          layoutBounds = boundsOf(groupBoxes(layoutNow === wholeNow ? built.members : membersFor(model, wholeNow)).values());
+          layoutBounds = wholeBounds(layoutNow, wholeNow, built.members);
           setMinZoom(core);
           repaintUnderlayRef.current?.();
           setLayoutShape(shape);
-        } else if (relayoutRef.current.kind === 'shape' && relayoutRef.current.signal && !relayoutRef.current.signal.cancelled) {
+        } else if (relayoutRef.current.kind === 'shape' && relayoutRef.current.signal) {
           // Back to the shape the graph is laid out for: a relayout for a shape in between is moot.
-          relayoutRef.current.signal.cancelled = true;
-          relayoutRef.current.signal.cancel?.();
+          cancelLayout(relayoutRef.current.signal);
         }
         framedRef.current = fitToBoxes(core, boxesRef.current, padding);
         // Group boxes new in this layout (a section it did not have) get the zoom's label sizes too.
@@ -728,8 +724,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       if (!signal.cancelled) setStatus({ state: 'error', message: (error as Error).message });
     });
     return () => {
-      signal.cancelled = true;
-      signal.cancel?.();
+      cancelLayout(signal);
       if (media && onScheme) media.removeEventListener('change', onScheme);
       cy?.destroy();
       underlay?.destroy();
@@ -738,16 +733,13 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
       forZoomRef.current = null;
       repaintUnderlayRef.current = null;
       fitRef.current = null;
-      const pending = relayoutRef.current.signal;
-      if (pending) {
-        pending.cancelled = true;
-        pending.cancel?.();
-      }
+      if (relayoutRef.current.signal) cancelLayout(relayoutRef.current.signal);
       setHover(undefined);
     };
   }, [model]);
 
   const ready = status.state === 'ready';
+  const hovered = hover && model.byId.get(hover.id);
 
   // Filters: show/hide with one class toggle per changed node, and the group boxes resized to what
   // they still show (empty ones hidden), in a single batch.
@@ -799,10 +791,7 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
     }, 300);
     return () => {
       clearTimeout(timer);
-      if (relayout?.current()) {
-        relayout.signal.cancelled = true;
-        relayout.signal.cancel?.();
-      }
+      if (relayout?.current()) cancelLayout(relayout.signal);
     };
   }, [ready, visible, model]);
 
@@ -942,9 +931,9 @@ export function MapGraph({ model, visible, selectedId, centerRequest, onSelect, 
           data-state={status.state}
           data-layout-aspect={layoutShape}
         />
-        {hover && infoOf(hover.id) && (
+        {hover && hovered && (
           <div className={`map-tooltip map-tooltip-${hover.side}${hover.below ? ' map-tooltip-below' : ''} small`} role="tooltip" style={{ left: hover.x, top: hover.y }}>
-            {hoverText(infoOf(hover.id)!)}
+            {hoverText(hovered)}
           </div>
         )}
         {status.state !== 'ready' && (

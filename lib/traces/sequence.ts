@@ -148,10 +148,17 @@ function drawTokenCall(d: Diagram, trace: Trace, exchange: Exchange, first: bool
   else if (error.fix) d.note('pod', `fix: ${value(error.fix, '')}`);
 }
 
+/** An HTTP call as logged: `POST /v1/charges`, or `request` when neither method nor path was. */
+function callTarget(exchange: Exchange): string {
+  return [exchange.method, exchange.path ? value(exchange.path) : undefined].filter(Boolean).join(' ') || 'request';
+}
+
+function requestIdText(exchange: Exchange): string {
+  return exchange.requestId ? `, x-request-id=${value(exchange.requestId)}` : '';
+}
+
 function drawApiCall(d: Diagram, exchange: Exchange): void {
-  const target = [exchange.method, exchange.path ? value(exchange.path) : undefined].filter(Boolean).join(' ') || 'request';
-  const requestId = exchange.requestId ? `, x-request-id=${value(exchange.requestId)}` : '';
-  d.message('pod', '->>', 'api', `${attemptText(exchange)}${target} with Bearer access token${requestId}`);
+  d.message('pod', '->>', 'api', `${attemptText(exchange)}${callTarget(exchange)} with Bearer access token${requestIdText(exchange)}`);
   const { error } = exchange;
   if (exchange.outcome === 'pending') {
     d.note('pod', 'no response logged');
@@ -190,8 +197,7 @@ function drawApiCall(d: Diagram, exchange: Exchange): void {
 
 /** A request the consumer answered (`served`): what its caller sent. */
 function servedRequestText(exchange: Exchange): string {
-  const target = [exchange.method, exchange.path ? value(exchange.path) : undefined].filter(Boolean).join(' ') || 'request';
-  return `${target}${exchange.requestId ? `, x-request-id=${value(exchange.requestId)}` : ''}`;
+  return `${callTarget(exchange)}${requestIdText(exchange)}`;
 }
 
 /** The consumer's answer to its caller. */
@@ -229,7 +235,7 @@ export function traceToMermaid(trace: Trace): string {
       const first = !tokenFileDrawn;
       if (first) {
         const subject = workload.subject ?? trace.summary.entra?.subject;
-        const fromMap = workload.subject !== undefined && workload.subjectFromMap ? ', the pod’s SA in the identity map' : '';
+        const fromMap = workload.subjectFromMap ? ', the pod’s SA in the identity map' : '';
         d.message('kubelet', '-->>', 'pod', `projected SA token (sub=${value(subject)}${fromMap}, aud=${TOKEN_EXCHANGE_AUDIENCE})`);
         tokenFileDrawn = true;
       }
@@ -244,11 +250,10 @@ export function traceToMermaid(trace: Trace): string {
   const { outcome, errors } = trace.summary;
   // The cause, not its echo: an error the consumer answered its caller with comes after the one that
   // made it fail — unless that one was recovered from (a later attempt of the same call succeeded).
-  const servedErrors = new Set(served.map((x) => x.error).filter(Boolean));
   const recovered = (x: Exchange) =>
     trace.exchanges.some((y) => y.kind === x.kind && y.method === x.method && y.path === x.path && y.outcome === 'ok' && y.attempt > x.attempt);
   const unrecovered = new Set(trace.exchanges.filter((x) => x.kind !== 'served' && x.error && !recovered(x)).map((x) => x.error));
-  const last = errors.filter((e) => !servedErrors.has(e) && unrecovered.has(e)).at(-1) ?? errors.at(-1);
+  const last = errors.filter((e) => unrecovered.has(e)).at(-1) ?? errors.at(-1);
   d.note('pod,api', outcome === 'success' ? 'outcome: success' : `outcome: ${outcome}${last ? ` (last error: ${value(last.code)})` : ''}`);
   return d.toString();
 }

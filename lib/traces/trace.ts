@@ -354,21 +354,24 @@ function toCall(draft: Draft): Call {
  * is logged only by the consumer, with a path and no host (a call it makes is logged with the URL it
  * calls) and a status, and its span (its logged duration back from its line) encloses every other
  * call the consumer made in the trace, at least one: the request came in, the work was done, the
- * answer went out. The consumer is the one workloadOf names (the token request's service, else the
+ * answer went out. The consumer is consumerOf's, as in workloadOf (the token request's service, else the
  * first call's).
  */
 function markServed(calls: Call[], ordered: OrderedLine[]): void {
-  const consumer = calls.find((c) => c.exchange.kind === 'token')?.exchange.service ?? calls[0]?.exchange.service;
+  const consumer = consumerOf(calls);
   if (consumer === undefined) return;
-  const ms = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
-  for (const { exchange, lineIndexes } of calls) {
+  // A call's first and last line times (its lines are in time order).
+  const firstMs = (c: Call) => ordered[c.lineIndexes[0]!]?.timeMs;
+  const lastMs = (c: Call) => ordered[c.lastIndex]?.timeMs;
+  for (const call of calls) {
+    const { exchange, lineIndexes } = call;
     if (exchange.kind !== 'api' || exchange.status === undefined || !exchange.path?.startsWith('/')) continue;
     if (exchange.services.length !== 1 || exchange.services[0] !== consumer) continue;
-    const end = ms(exchange.endedAt);
-    const start = end !== undefined && exchange.durationMs !== undefined ? Math.min(end - exchange.durationMs, ms(exchange.startedAt) ?? end) : ms(exchange.startedAt);
-    const others = calls.filter((c) => c.exchange !== exchange && c.exchange.services.includes(consumer));
+    const end = lastMs(call);
+    const start = end !== undefined && exchange.durationMs !== undefined ? Math.min(end - exchange.durationMs, firstMs(call) ?? end) : firstMs(call);
+    const others = calls.filter((c) => c !== call && c.exchange.services.includes(consumer));
     const enclosed = (c: Call) => {
-      const [from, to] = [ms(c.exchange.startedAt), ms(c.exchange.endedAt)];
+      const [from, to] = [firstMs(c), lastMs(c)];
       return start !== undefined && end !== undefined && from !== undefined && to !== undefined && from >= start && to <= end;
     };
     if (others.length === 0 || !others.every(enclosed)) continue;
@@ -424,9 +427,13 @@ function mostFrequent(values: string[]): string | undefined {
   return best;
 }
 
+/** The consumer: the service that requested a token, else the one that made the first call. */
+function consumerOf(calls: Call[]): string | undefined {
+  return calls.find((c) => c.exchange.kind === 'token')?.exchange.service ?? calls[0]?.exchange.service;
+}
+
 function workloadOf(ordered: OrderedLine[], calls: Call[]): WorkloadContext {
-  const tokenCall = calls.find((c) => c.exchange.kind === 'token');
-  const consumer = tokenCall?.exchange.service ?? calls[0]?.exchange.service ?? ordered[0]?.line.service;
+  const consumer = consumerOf(calls) ?? ordered[0]?.line.service;
   const provider = mostFrequent(
     calls.filter((c) => c.exchange.kind === 'api').flatMap((c) => c.exchange.services.filter((s) => s !== consumer)),
   );
